@@ -1,0 +1,1 @@
+// LoaAudio: see the issue that builds it.

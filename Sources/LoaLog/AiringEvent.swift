@@ -1,0 +1,49 @@
+import Foundation
+
+/// What happened to an airing (SPEC §3). An airing is one `started` followed by exactly one ending event,
+/// except `missed`, which stands alone (the airing never started).
+public enum EventKind: String, Sendable, Hashable, CaseIterable {
+    case started, finished, interrupted, preempted, failed, missed
+    public var isEnding: Bool { self != .started }
+}
+
+public enum AiringSource: String, Sendable, Hashable, CaseIterable {
+    case schedule, emergency, manual
+}
+
+/// One row of the airing log (SPEC §3).
+public struct AiringEvent: Sendable, Hashable {
+    /// 1, 2, … assigned by the log on append.
+    public var seq: Int64
+    /// RFC 3339 with milliseconds and offset, e.g. `2026-06-01T06:00:00.012+07:00`.
+    public var at: String
+    public var kind: EventKind
+    /// Shared by an airing's events.
+    public var airing: String
+    public var station: String
+    public var plan: String
+    /// Nil for intro/outro.
+    public var message: String?
+    /// The slot's scheduled start, RFC 3339; nil outside any slot (e.g. an emergency with nothing on air).
+    public var slotStart: String?
+    public var source: AiringSource
+    public var audio: String?
+    public var audioSHA256: String?
+    public var plannedSeconds: Double?
+    /// Set on ending events.
+    public var playedSeconds: Double?
+    /// The reason, in words.
+    public var detail: String?
+    public var prevHash: String
+    public var hash: String
+
+    public init(seq: Int64 = 0, at: String, kind: EventKind, airing: String, station: String, plan: String,
+                message: String? = nil, slotStart: String? = nil, source: AiringSource = .schedule,
+                audio: String? = nil, audioSHA256: String? = nil, plannedSeconds: Double? = nil,
+                playedSeconds: Double? = nil, detail: String? = nil, prevHash: String = "", hash: String = "") {
+        self.seq = seq; self.at = at; self.kind = kind; self.airing = airing; self.station = station
+        self.plan = plan; self.message = message; self.slotStart = slotStart; self.source = source
+        self.audio = audio; self.audioSHA256 = audioSHA256; self.plannedSeconds = plannedSeconds
+        self.playedSeconds = playedSeconds; self.detail = detail; self.prevHash = prevHash; self.hash = hash
+    }
+}

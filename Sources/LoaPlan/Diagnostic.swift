@@ -1,0 +1,35 @@
+import LoaL10n
+
+/// A position in a plan file, 1-based, as Yams reports it.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int) { self.file = file; self.line = line; self.column = column }
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One problem found in a plan, printed `file:line:column: error: …`.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable { case error, warning }
+    public var severity: Severity
+    public var location: SourceLocation?
+    public var message: Localized
+
+    public init(_ severity: Severity, _ message: Localized, at location: SourceLocation?) {
+        self.severity = severity; self.message = message; self.location = location
+    }
+    public static func error(_ vi: String, _ en: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.error, Localized(vi: vi, en: en), at: location)
+    }
+    public static func warning(_ vi: String, _ en: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.warning, Localized(vi: vi, en: en), at: location)
+    }
+
+    /// The severity word stays English (`error`/`warning`) so editors and CI can parse it in any language.
+    public func formatted(_ language: Language = .current) -> String {
+        let prefix = location.map { "\($0): " } ?? ""
+        return "\(prefix)\(severity.rawValue): \(message.text(language))"
+    }
+    public var description: String { formatted() }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// A communication plan as loaded from YAML (SPEC §1), after includes and templates are resolved.
+/// Media durations are filled in by `Plan.resolvingMedia` (they need audio decoding, which lives outside this module).
+public struct Plan: Sendable {
+    public var id: String
+    public var title: String
+    public var timezone: TimeZone
+    public var period: DateRange
+    public var reports: [CivilDate]
+    public var topics: [Topic]
+    public var stations: [Station]
+    public var messages: [Message]
+    /// The plan file and its folder; audio paths are relative to the folder.
+    public var file: URL
+    public var baseDirectory: URL { file.deletingLastPathComponent() }
+
+    public init(id: String, title: String, timezone: TimeZone, period: DateRange, reports: [CivilDate] = [],
+                topics: [Topic] = [], stations: [Station], messages: [Message], file: URL) {
+        self.id = id; self.title = title; self.timezone = timezone; self.period = period; self.reports = reports
+        self.topics = topics; self.stations = stations; self.messages = messages; self.file = file
+    }
+
+    public func station(_ id: String) -> Station? { stations.first { $0.id == id } }
+    public func message(_ id: String) -> Message? { messages.first { $0.id == id } }
+
+    /// Stations a message targets, in plan order.
+    public func targetedStations(of message: Message) -> [Station] {
+        stations.filter { station in message.targets.contains { $0.matches(station) } }
+    }
+}
+
+public struct Topic: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public init(id: String, title: String) { self.id = id; self.title = title }
+}
+
+/// One recurring broadcast slot of a station: on `days`, from `start`, for `lengthSeconds`.
+public struct SlotSpec: Sendable, Hashable {
+    public var name: String
+    public var days: WeekdaySet
+    public var start: TimeOfDay
+    public var lengthSeconds: Int
+    public var location: SourceLocation?
+    public init(name: String, days: WeekdaySet, start: TimeOfDay, lengthSeconds: Int, location: SourceLocation? = nil) {
+        self.name = name; self.days = days; self.start = start; self.lengthSeconds = lengthSeconds
+        self.location = location
+    }
+    public var endMinutes: Double { Double(start.minutes) + Double(lengthSeconds) / 60 }
+}
+
+/// An audio file the plan names (message audio, intro, outro, or speech rendered from text).
+public struct MediaRef: Sendable, Hashable {
+    /// The path as written in the plan, relative to the plan's folder (or the rendered file for text).
+    public var path: String
+    /// Decoded length in seconds; nil until media is resolved.
+    public var duration: Double?
+    public var location: SourceLocation?
+    public init(path: String, duration: Double? = nil, location: SourceLocation? = nil) {
+        self.path = path; self.duration = duration; self.location = location
+    }
+}
+
+public struct Station: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var groups: [String]
+    public var slots: [SlotSpec]
+    /// ALSA PCM device for `loa run`.
+    public var output: String?
+    public var intro: MediaRef?
+    public var outro: MediaRef?
+    public var closed: Set<CivilDate>
+    public var location: SourceLocation?
+
+    public init(id: String, name: String, groups: [String] = [], slots: [SlotSpec], output: String? = nil,
+                intro: MediaRef? = nil, outro: MediaRef? = nil, closed: Set<CivilDate> = [],
+                location: SourceLocation? = nil) {
+        self.id = id; self.name = name; self.groups = groups; self.slots = slots; self.output = output
+        self.intro = intro; self.outro = outro; self.closed = closed; self.location = location
+    }
+
+    /// Slots that occur on `date` (open day and matching weekday), in start order.
+    public func slots(on date: CivilDate) -> [SlotSpec] {
+        guard !closed.contains(date) else { return [] }
+        let weekday = date.weekday
+        return slots.filter { $0.days.contains(weekday) }.sorted { $0.start < $1.start }
+    }
+}
+
+public enum Priority: Int, Sendable, Hashable, Comparable, CaseIterable {
+    case normal = 0, priority = 1, emergency = 2
+    public init?(name: String) {
+        switch name { case "normal": self = .normal; case "priority": self = .priority
+        case "emergency": self = .emergency; default: return nil }
+    }
+    public var name: String { ["normal", "priority", "emergency"][rawValue] }
+    public static func < (a: Priority, b: Priority) -> Bool { a.rawValue < b.rawValue }
+}
+
+public enum QuotaPeriod: String, Sendable, Hashable, CaseIterable {
+    case day, week, month, quarter, window
+}
+
+public struct Quota: Sendable, Hashable {
+    public var count: Int
+    public var per: QuotaPeriod
+    public init(count: Int, per: QuotaPeriod) { self.count = count; self.per = per }
+}
+
+public enum Target: Sendable, Hashable, CustomStringConvertible {
+    case all
+    case station(String)
+    case group(String)
+
+    public func matches(_ station: Station) -> Bool {
+        switch self {
+        case .all: return true
+        case .station(let id): return station.id == id
+        case .group(let name): return station.groups.contains(name)
+        }
+    }
+    public var description: String {
+        switch self { case .all: "all"; case .station(let id): id; case .group(let g): "group:\(g)" }
+    }
+}
+
+/// Text to be spoken by text-to-speech (espeak-ng voices `vi`, `vi-vn-x-central`, `vi-vn-x-south`).
+public struct TextBulletin: Sendable, Hashable {
+    public var text: String
+    public var voice: String
+    /// Words per minute; nil = the engine's default.
+    public var speed: Int?
+    /// How many times the text is read, with `pauseSeconds` of silence between readings.
+    public var repeatCount: Int
+    public var pauseSeconds: Double
+    public init(text: String, voice: String = "vi", speed: Int? = nil, repeatCount: Int = 1, pauseSeconds: Double = 2) {
+        self.text = text; self.voice = voice; self.speed = speed; self.repeatCount = repeatCount
+        self.pauseSeconds = pauseSeconds
+    }
+}
+
+public enum MessageContent: Sendable, Hashable {
+    case audio(String)
+    case text(TextBulletin)
+}
+
+public struct Message: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var topic: String?
+    public var content: MessageContent
+    public var priority: Priority
+    /// The message's window: `from`/`to`, defaulting to the plan period.
+    public var window: DateRange
+    public var quota: Quota
+    public var targets: [Target]
+    /// Slot names the message may use; nil = any slot.
+    public var slotNames: [String]?
+    public var maxPerDay: Int
+    /// What airs: the audio file (or the rendered speech) with its duration once resolved.
+    public var media: MediaRef?
+    public var location: SourceLocation?
+
+    public init(id: String, title: String, topic: String? = nil, content: MessageContent,
+                priority: Priority = .normal, window: DateRange, quota: Quota, targets: [Target] = [.all],
+                slotNames: [String]? = nil, maxPerDay: Int = 1, media: MediaRef? = nil,
+                location: SourceLocation? = nil) {
+        self.id = id; self.title = title; self.topic = topic; self.content = content; self.priority = priority
+        self.window = window; self.quota = quota; self.targets = targets; self.slotNames = slotNames
+        self.maxPerDay = maxPerDay; self.media = media; self.location = location
+    }
+
+    /// Duration in seconds of what airs (0 until media is resolved).
+    public var duration: Double { media?.duration ?? 0 }
+
+    public func mayUse(_ slot: SlotSpec) -> Bool { slotNames.map { $0.contains(slot.name) } ?? true }
+}

@@ -1,0 +1,1 @@
+// LoaPlayout: see the issue that builds it.

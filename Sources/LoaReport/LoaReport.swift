@@ -1,0 +1,1 @@
+// LoaReport: see the issue that builds it.

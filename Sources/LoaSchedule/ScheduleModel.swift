@@ -1,0 +1,64 @@
+import Foundation
+import LoaPlan
+
+/// What a slot occurrence airs, in order (SPEC §2 `items`).
+public struct ScheduledItem: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case intro, message, outro }
+    public var kind: Kind
+    /// Message id for `.message`, nil for intro/outro.
+    public var message: String?
+    public var priority: Priority?
+    /// Audio path relative to the plan's folder (or the rendered speech file for text messages).
+    public var audio: String
+    /// Seconds from the slot start.
+    public var offset: Double
+    public var duration: Double
+
+    public init(kind: Kind, message: String? = nil, priority: Priority? = nil, audio: String, offset: Double,
+                duration: Double) {
+        self.kind = kind; self.message = message; self.priority = priority; self.audio = audio
+        self.offset = offset; self.duration = duration
+    }
+}
+
+/// One occurrence of a station's slot on a date (SPEC §2 one line of `schedule.jsonl`).
+public struct SlotOccurrence: Sendable, Hashable {
+    public var station: String
+    public var date: CivilDate
+    public var slot: String
+    /// The absolute start instant (slot start time on `date` in the plan's zone).
+    public var start: Date
+    /// UTC offset at `start`, seconds east of UTC, for printing `…T06:00:00+07:00`.
+    public var utcOffsetSeconds: Int
+    public var lengthSeconds: Int
+    public var items: [ScheduledItem]
+
+    public init(station: String, date: CivilDate, slot: String, start: Date, utcOffsetSeconds: Int,
+                lengthSeconds: Int, items: [ScheduledItem]) {
+        self.station = station; self.date = date; self.slot = slot; self.start = start
+        self.utcOffsetSeconds = utcOffsetSeconds; self.lengthSeconds = lengthSeconds; self.items = items
+    }
+
+    /// Seconds of the slot taken by its items.
+    public var usedSeconds: Double { items.reduce(0) { $0 + $1.duration } }
+    public var end: Date { start.addingTimeInterval(TimeInterval(lengthSeconds)) }
+}
+
+/// A (message, station, period) owed more than was scheduled (SPEC §2 `shortfalls.jsonl`).
+public struct Shortfall: Sendable, Hashable {
+    public var message: String
+    public var station: String
+    /// Period label: `2026-06-01` (day), `2026-W23` (week), `2026-06` (month), `2026-Q2` (quarter), `window`.
+    public var period: String
+    public var from: CivilDate
+    public var to: CivilDate
+    public var required: Int
+    public var scheduled: Int
+    public var reason: String
+
+    public init(message: String, station: String, period: String, from: CivilDate, to: CivilDate, required: Int,
+                scheduled: Int, reason: String) {
+        self.message = message; self.station = station; self.period = period; self.from = from; self.to = to
+        self.required = required; self.scheduled = scheduled; self.reason = reason
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// `loa-bench [NAME…]` runs the named figures (all by default) and prints one line per figure.
+/// Each area adds its entry here and its code in its own Bench*.swift file.
+let benches: [(name: String, run: () async throws -> Void)] = [
+]
+
+let wanted = Set(CommandLine.arguments.dropFirst())
+for bench in benches where wanted.isEmpty || wanted.contains(bench.name) {
+    print("== \(bench.name)")
+    do { try await bench.run() } catch { print("\(bench.name): failed: \(error)") }
+}

@@ -1,0 +1,3 @@
+import LoaCommands
+
+await Loa.runAsync()
