@@ -28,7 +28,7 @@ struct PlanBuilder {
         let templates = readTemplates()
         let stations = readStations(templates: templates)
         let messages = readMessages(stations: stations, topics: topics, period: header?.period)
-        if stations.isEmpty && sections.stations.isEmpty {
+        if stations.isEmpty && sections.stations.isEmpty && !sections.unreadable {
             sink.error("kế hoạch không có đài nào ('stations:')", "the plan has no stations ('stations:')",
                        at: SourceLocation(file: PlanLoader.displayName(file), line: 1, column: 1))
         }
@@ -41,6 +41,7 @@ struct PlanBuilder {
 
     func readHeader() -> Header? {
         guard let node = sections.planHeader else {
+            if sections.unreadable { return nil }
             sink.error("thiếu phần 'plan:' (id, title, period)", "missing the 'plan:' section (id, title, period)",
                        at: SourceLocation(file: PlanLoader.displayName(file), line: 1, column: 1))
             return nil

@@ -52,6 +52,8 @@ struct Sections {
     var templates: [YEntry] = []
     var stations: [YNode] = []
     var messages: [YNode] = []
+    /// A file that could not be parsed leaves its sections unknown: don't also report them as missing.
+    var unreadable = false
 }
 
 struct SectionCollector {
@@ -70,6 +72,7 @@ struct SectionCollector {
                 let why = isDir.boolValue ? ("là một thư mục", "is a folder") : ("không đọc được", "cannot be read")
                 sink.error("tệp kế hoạch \(name) \(why.0)", "plan file \(name) \(why.1)", at: includedFrom)
             } else {
+                if includedFrom == nil { sections.unreadable = true }
                 sink.error("không có tệp kế hoạch \(name)", "plan file \(name) does not exist", at: includedFrom)
             }
             return
@@ -90,8 +93,10 @@ struct SectionCollector {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             sink.append(Self.diagnostic(for: error, file: name))
+            sections.unreadable = true
             return
         } catch {
+            sections.unreadable = true
             sink.error("lỗi YAML: \(error)", "YAML error: \(error)", at: SourceLocation(file: name, line: 1, column: 1))
             return
         }
