@@ -63,6 +63,12 @@ struct StationScheduler {
     }
 
     mutating func run() {
+        prepare()
+        assign()
+    }
+
+    /// Slot occurrences, the messages targeting the station and their obligations.
+    mutating func prepare() {
         let plan = context.plan
         let targeted = plan.messages.indices.filter { i in
             let m = plan.messages[i]
@@ -89,8 +95,14 @@ struct StationScheduler {
         }
         dayStart.append(Int32(occs.count))
 
-        // Local messages in slot order (emergency first, then earlier `to`, then id): also the order they are placed.
-        let order = targeted.sorted { context.rank[$0] < context.rank[$1] }
+        // Local messages in placing order, which keeps each tier contiguous.
+        // Within a tier shorter messages go first: when slots are over-booked that meets the most owed airings.
+        let order = targeted.sorted { a, b in
+            let x = plan.messages[a], y = plan.messages[b]
+            if x.priority != y.priority { return x.priority > y.priority }
+            if x.duration != y.duration { return x.duration < y.duration }
+            return context.rank[a] < context.rank[b]
+        }
         for i in order {
             let m = plan.messages[i]
             let golden = 0.618_033_988_749_895 * Double(i + 1)
@@ -117,6 +129,9 @@ struct StationScheduler {
             }
         }
 
+    }
+
+    mutating func assign() {
         // Obligations are grouped by message, and messages are in placing order.
         var start = 0
         for tier in Priority.allCases.reversed() {
@@ -134,7 +149,7 @@ struct StationScheduler {
 
     // MARK: placing
 
-    private func isUsable(_ l: Int, _ occ: Int) -> Bool { usable[l * specs.count + Int(occs[occ].spec)] }
+    func isUsable(_ l: Int, _ occ: Int) -> Bool { usable[l * specs.count + Int(occs[occ].spec)] }
 
     private mutating func place(_ o: Int, periodIndex: Int) {
         let ob = obs[o]
@@ -200,57 +215,82 @@ struct StationScheduler {
 
     // MARK: repair
 
-    /// Makes room for a short obligation by moving an airing already placed to another slot of its own period.
+    /// Makes room for a short obligation along augmenting chains: the message goes into a slot it may use, evicting
+    /// an airing that moves to another slot of its own period, which may evict another, and so on (breadth first,
+    /// each slot visited once, each message moved at most once per chain). Every airing placed stays placed.
     private mutating func repair(_ o: Int) {
         let l = Int(obs[o].lm)
-        let duration = lms[l].duration
-        var d = obs[o].from
-        while d <= obs[o].to, obs[o].scheduled < obs[o].required, budget > 0 {
-            defer { d += 1 }
-            guard Int(dayCount[l * nDays + Int(d)]) < lms[l].maxPerDay else { continue }
-            occLoop: for occ in Int(dayStart[Int(d)])..<Int(dayStart[Int(d) + 1]) where isUsable(l, occ) {
-                guard occs[occ].cap >= duration, !occs[occ].items.contains(Int32(l)) else { continue }
-                if occs[occ].used + duration <= occs[occ].cap {
-                    add(l, to: occ); obs[o].scheduled += 1; break occLoop
-                }
-                for x in occs[occ].items {
-                    budget -= 1
-                    guard budget > 0 else { return }
-                    let freed = occs[occ].items.reduce(0) { $0 + ($1 == x ? 0 : lms[Int($1)].duration) }
-                    guard freed + duration <= occs[occ].cap, let target = relocation(Int(x), from: occ) else {
-                        continue
-                    }
-                    remove(Int(x), from: occ)
-                    add(Int(x), to: target)
-                    add(l, to: occ)
-                    obs[o].scheduled += 1
-                    break occLoop
-                }
+        var d = Int(obs[o].from)
+        while d <= Int(obs[o].to), obs[o].scheduled < obs[o].required, budget > 0 {
+            if Int(dayCount[l * nDays + d]) < lms[l].maxPerDay, augment(l, day: d) {
+                obs[o].scheduled += 1
+            } else {
+                d += 1
             }
         }
     }
 
-    /// Another slot in the same obligation period where `x` could air instead of `occ`, nearest day first.
-    private mutating func relocation(_ x: Int, from occ: Int) -> Int? {
-        let day = Int(occs[occ].day)
-        let ob = Int(obOfDay[x * nDays + day])
-        guard ob >= 0 else { return nil }
-        let lo = Int(obs[ob].from), hi = Int(obs[ob].to)
-        let duration = lms[x].duration
-        var step = 0
-        while day - step >= lo || day + step <= hi {
-            for d in step == 0 ? [day] : [day + step, day - step] where d >= lo && d <= hi {
-                guard d == day || Int(dayCount[x * nDays + d]) < lms[x].maxPerDay else { continue }
-                for cand in Int(dayStart[d])..<Int(dayStart[d + 1]) where cand != occ && isUsable(x, cand) {
-                    budget -= 1
-                    if occs[cand].used + duration <= occs[cand].cap, !occs[cand].items.contains(Int32(x)) {
-                        return cand
+    private struct Node {
+        let occ: Int32
+        let incoming: Int32
+        let parent: Int32
+    }
+
+    private mutating func augment(_ l: Int, day: Int) -> Bool {
+        var nodes: [Node] = []
+        var visited = Set<Int>()
+        for occ in Int(dayStart[day])..<Int(dayStart[day + 1]) where isUsable(l, occ) {
+            guard occs[occ].cap >= lms[l].duration, !occs[occ].items.contains(Int32(l)) else { continue }
+            nodes.append(Node(occ: Int32(occ), incoming: Int32(l), parent: -1))
+            visited.insert(occ)
+        }
+        var head = 0
+        while head < nodes.count, budget > 0, nodes.count < 4_000 {
+            let node = nodes[head]
+            let occ = Int(node.occ), x = Int(node.incoming)
+            let o = occs[occ]
+            if o.used + lms[x].duration <= o.cap {
+                apply(nodes, end: head)
+                return true
+            }
+            // Messages already moving along this chain stay where they are.
+            var chain: [Int32] = []
+            var p = head
+            while p >= 0 { chain.append(nodes[p].incoming); p = Int(nodes[p].parent) }
+            if chain.count > 6 { head += 1; continue }
+            let day = Int(o.day)
+            for y in o.items where !chain.contains(y) {
+                let yi = Int(y)
+                budget -= 1
+                guard o.used - lms[yi].duration + lms[x].duration <= o.cap else { continue }
+                let ob = Int(obOfDay[yi * nDays + day])
+                guard ob >= 0 else { continue }
+                for d in Int(obs[ob].from)...Int(obs[ob].to) {
+                    guard d == day || Int(dayCount[yi * nDays + d]) < lms[yi].maxPerDay else { continue }
+                    for cand in Int(dayStart[d])..<Int(dayStart[d + 1]) where !visited.contains(cand) {
+                        budget -= 1
+                        guard isUsable(yi, cand), occs[cand].cap >= lms[yi].duration,
+                              !occs[cand].items.contains(y) else { continue }
+                        visited.insert(cand)
+                        nodes.append(Node(occ: Int32(cand), incoming: y, parent: Int32(head)))
                     }
                 }
             }
-            if budget <= 0 { return nil }
-            step += 1
+            head += 1
         }
-        return nil
+        return false
+    }
+
+    /// Carries out a chain found by `augment`: the last slot takes its incoming airing, then each slot up the chain
+    /// gives up the airing that moved on and takes its own incoming one.
+    private mutating func apply(_ nodes: [Node], end: Int) {
+        var i = end
+        add(Int(nodes[i].incoming), to: Int(nodes[i].occ))
+        while nodes[i].parent >= 0 {
+            let moved = Int(nodes[i].incoming)
+            i = Int(nodes[i].parent)
+            remove(moved, from: Int(nodes[i].occ))
+            add(Int(nodes[i].incoming), to: Int(nodes[i].occ))
+        }
     }
 }
