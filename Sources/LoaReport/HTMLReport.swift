@@ -209,7 +209,8 @@ public enum HTMLReport {
         table{border-collapse:collapse;width:100%;margin:4px 0 8px;font-size:8.5pt}
         thead{display:table-header-group}tr{break-inside:avoid}
         th,td{border:1px solid #ccc;padding:2px 4px;text-align:left;vertical-align:top}
-        th{background:#eef3fa}td.n,th.n{text-align:right;white-space:nowrap}
+        th{background:#eef3fa;font-size:7.5pt;hyphens:auto}td.n{text-align:right;white-space:nowrap}th.n{text-align:right}
+        td:first-child{min-width:30mm}
         table.heat{font-size:6.5pt;width:auto}table.heat td{width:14px;min-width:14px;text-align:center;padding:1px}
         table.heat th{padding:1px 3px;white-space:nowrap;font-weight:normal}
         svg.bars{width:100%;max-width:180mm;height:auto;display:block}
