@@ -8,6 +8,7 @@ public struct Loa: AsyncParsableCommand {
         subcommands: [
             CheckCommand.self,
             LogCommand.self,
+            ReportCommand.self,
         ]
     )
     public init() {}
