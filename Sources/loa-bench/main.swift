@@ -4,6 +4,8 @@ import Foundation
 /// Each area adds its entry here and its code in its own Bench*.swift file.
 let benches: [(name: String, run: () async throws -> Void)] = [
     ("plan", benchPlan),
+    ("log", { try BenchLogReport.benchLog() }),
+    ("report", { try BenchLogReport.benchReport() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
