@@ -1,0 +1,20 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of a file's bytes, hex, streamed in 1 MiB chunks. The log's `audio_sha256` and every cache key use it.
+public enum ContentHash {
+    public static func sha256(of url: URL) throws(AudioError) -> String {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw AudioError(exists ? .fileUnreadable : .fileMissing, subject: url.path)
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        } catch {
+            throw AudioError(.io, subject: url.path, library: .posix, libraryMessage: "\(error)")
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,1 +1,0 @@
-// LoaAudio: see the issue that builds it.

@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+
+/// Loudness of a whole file (EBU R128 integrated, and true peak).
+public struct Loudness: Sendable, Hashable, Codable {
+    public var integratedLUFS: Double
+    public var truePeakDBTP: Double
+    public init(integratedLUFS: Double, truePeakDBTP: Double) {
+        self.integratedLUFS = integratedLUFS; self.truePeakDBTP = truePeakDBTP
+    }
+}
+
+/// What the cache knows about one file's content.
+public struct MediaFacts: Sendable, Hashable, Codable {
+    public var sha256: String
+    public var info: AudioInfo
+    public var loudness: Loudness?
+}
+
+/// Measurements keyed by content hash, so the same audio is decoded once however it is named or moved.
+/// A stat fast path (path, size, mtime, inode → hash) spares re-hashing unchanged files: a warm check of a
+/// large plan then costs one `stat` per file.
+public final class MediaInfoCache: Sendable {
+    private struct Store: Codable {
+        var version = 1
+        /// stat key → content hash
+        var hashes: [String: String] = [:]
+        /// content hash → facts
+        var facts: [String: MediaFacts] = [:]
+    }
+
+    public let file: URL
+    private let store: Mutex<(store: Store, dirty: Bool)>
+
+    /// `LOA_CACHE_DIR`, else `$XDG_CACHE_HOME/loa`, else `~/.cache/loa`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let dir = environment["LOA_CACHE_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("loa")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loa")
+    }
+
+    /// A cache that can't be read starts empty: it only ever saves work, never decides anything.
+    public init(directory: URL = MediaInfoCache.defaultDirectory()) {
+        file = directory.appendingPathComponent("media-v1.json")
+        let loaded = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode(Store.self, from: $0) }
+        store = Mutex((loaded ?? Store(), false))
+    }
+
+    /// Facts for the file at `url`, measuring (and hashing) only what the cache doesn't know.
+    public func facts(of url: URL) throws(AudioError) -> MediaFacts {
+        let key = Self.statKey(url)
+        if let key, let known = store.withLock({ s in s.store.hashes[key].flatMap { s.store.facts[$0] } }) {
+            return known
+        }
+        let sha = try ContentHash.sha256(of: url)
+        if let known = store.withLock({ $0.store.facts[sha] }) {
+            if let key { store.withLock { $0.store.hashes[key] = sha; $0.dirty = true } }
+            return known
+        }
+        let facts = MediaFacts(sha256: sha, info: try AudioProbe.info(of: url), loudness: nil)
+        store.withLock { s in
+            s.store.facts[sha] = facts
+            if let key { s.store.hashes[key] = sha }
+            s.dirty = true
+        }
+        return facts
+    }
+
+    /// Records a loudness measurement for content already known by hash.
+    public func record(loudness: Loudness, forSHA256 sha: String) {
+        store.withLock { s in
+            guard s.store.facts[sha] != nil else { return }
+            s.store.facts[sha]?.loudness = loudness
+            s.dirty = true
+        }
+    }
+
+    /// Writes the cache if anything changed. Failure to save is not an error for the caller's work.
+    @discardableResult
+    public func save() -> Bool {
+        let snapshot: Store? = store.withLock { s in s.dirty ? s.store : nil }
+        guard let snapshot else { return true }
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try JSONEncoder().encode(snapshot).write(to: file, options: .atomic)
+            store.withLock { $0.dirty = false }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private static func statKey(_ url: URL) -> String? {
+        var st = stat()
+        guard stat(url.path, &st) == 0 else { return nil }
+        let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        return "\(url.standardizedFileURL.path)|\(st.st_size)|\(mtime)|\(st.st_ino)"
+    }
+}
