@@ -124,9 +124,22 @@ extension PlayoutEngine {
             switch result.outcome {
             case .skipped:
                 return
-            case .finished:
-                e.kind = .finished
-                if let cap = item.cap, result.playedSeconds + 0.05 < item.planned, result.playedSeconds >= cap - 0.05 {
+            case .finished, .stopped:
+                let reason = result.outcome == .stopped ? shared.withLock { $0.onAir?.stopping } : nil
+                let capped = item.cap.map { result.playedSeconds >= $0 - 0.05 } ?? false
+                    && result.playedSeconds + 0.05 < item.planned
+                switch reason {
+                case .emergency(let requestedAt)?:
+                    let ms = Double(monotonicNanoseconds() &- requestedAt) / 1e6
+                    shared.withLock { $0.stats.cutLatencies.append(ms); $0.lastCut = ms }
+                    e.kind = .preempted
+                    e.detail = tr("bị ngắt để phát bản tin khẩn cấp (ngắt sau \(Int(ms.rounded())) ms)",
+                                  "pre-empted by an emergency bulletin (cut in \(Int(ms.rounded())) ms)")
+                case .operatorStop?:
+                    e.kind = .interrupted
+                    e.detail = tr("dừng bởi người vận hành", "stopped by operator")
+                case nil where capped:
+                    // The audio engine cut it at its cap: a pre-empting slot began, or its own slot ended.
                     if case .preempt(let j)? = item.capCause {
                         e.kind = .preempted
                         let at = Timestamp.rfc3339(timeline.slots[j].start, timeZone: plan.timezone)
@@ -136,19 +149,9 @@ extension PlayoutEngine {
                         e.kind = .interrupted
                         e.detail = tr("cắt khi hết khung giờ", "cut at the end of its slot")
                     }
-                }
-            case .stopped:
-                let reason = shared.withLock { $0.onAir?.stopping }
-                switch reason {
-                case .emergency(let requestedAt)?:
-                    let ms = Double(monotonicNanoseconds() &- requestedAt) / 1e6
-                    shared.withLock { $0.stats.cutLatencies.append(ms); $0.lastCut = ms }
-                    e.kind = .preempted
-                    e.detail = tr("bị ngắt để phát bản tin khẩn cấp (ngắt sau \(Int(ms.rounded())) ms)",
-                                  "pre-empted by an emergency bulletin (cut in \(Int(ms.rounded())) ms)")
-                default:
-                    e.kind = .interrupted
-                    e.detail = tr("dừng bởi người vận hành", "stopped by operator")
+                case nil:
+                    e.kind = result.outcome == .finished ? .finished : .interrupted
+                    if result.outcome == .stopped { e.detail = tr("bị dừng", "stopped") }
                 }
             case .failed(let failure):
                 let firstDeviceFailure = failure.kind == .device && airing.state.withLock { s in
@@ -189,6 +192,8 @@ extension PlayoutEngine {
         do {
             let logged = try recorder.append(event)
             handled.withLock { _ = $0.insert(event.airing) }
+            options.report("loa: \(event.at) \(event.kind.rawValue) \(event.airing)"
+                           + (event.detail.map { " (\($0))" } ?? ""))
             shared.withLock { $0.stats.events += 1 }
             return logged
         } catch {
