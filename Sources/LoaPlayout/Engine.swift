@@ -25,8 +25,9 @@ public struct EmergencyReply: Sendable, Hashable, Codable {
 
 public struct EngineOptions: Sendable {
     public var station: String
-    /// Wake this long before a start, so the audio engine can prefill and start on the exact instant.
-    public var lead: TimeInterval = 0.5
+    /// Hand a run to the audio engine this long before its start: time to open the device, measure loudness on a
+    /// cold cache and prefill, so the first sample leaves on the exact instant.
+    public var lead: TimeInterval = 2
     /// An item starting this late still joins; later than this it is `missed`.
     public var tolerance: TimeInterval = 2
     /// Waits between attempts while the audio device is gone.
@@ -131,11 +132,13 @@ public final class PlayoutEngine: @unchecked Sendable {
     public func run() throws {
         let now0 = clock.now()
         let past = try recorder.events(station: options.station)
-        let lastAt = past.last.flatMap { Timestamp.parse($0.at) }.map { min($0, now0) }
+        let lastLogged = past.last.flatMap { Timestamp.parse($0.at) }
+        let lastAt = lastLogged.map { min($0, now0) }
         let today = calendar.startOfDay(for: now0)
         lower = options.lower ?? lastAt.map { max($0, today.addingTimeInterval(-86_400)) } ?? today
+        // Never before the last event: a simulated rerun restarts its clock at --from.
         let closed = try recorder.closeOpenAirings(
-            at: stamp(now0),
+            at: stamp(max(now0, lastLogged ?? now0)),
             detail: tr("đóng khi khởi động lại: trình phát đã dừng giữa chừng (sự cố hoặc mất điện)",
                        "closed at restart: the daemon stopped while airing (crash or power loss)"))
         if !closed.isEmpty { options.report("loa: closed \(closed.count) airing(s) left open by a crash") }
