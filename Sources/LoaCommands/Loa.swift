@@ -6,6 +6,7 @@ public struct Loa: AsyncParsableCommand {
         commandName: "loa",
         abstract: "Loa: plan, air and prove commune loudspeaker broadcasts.",
         subcommands: [
+            CheckCommand.self,
         ]
     )
     public init() {}

@@ -162,6 +162,8 @@ public struct Message: Sendable, Hashable {
     /// What airs: the audio file (or the rendered speech) with its duration once resolved.
     public var media: MediaRef?
     public var location: SourceLocation?
+    /// Where the message's `audio:` or `text:` value is written, for diagnostics about what it airs.
+    public var contentLocation: SourceLocation? = nil
 
     public init(id: String, title: String, topic: String? = nil, content: MessageContent,
                 priority: Priority = .normal, window: DateRange, quota: Quota, targets: [Target] = [.all],
