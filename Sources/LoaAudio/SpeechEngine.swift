@@ -4,6 +4,7 @@ import Foundation
 /// through a file (`-f`), so nothing in the text can become an option, a command or a shell word.
 struct SpeechEngine: Sendable {
     let executable: URL
+    let dataPath: URL?
 
     /// `espeak-ng` on `PATH`, or `/usr/bin/espeak-ng` (whose absence `run` then reports).
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -41,7 +42,7 @@ struct SpeechEngine: Sendable {
 
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments
+        process.arguments = (dataPath.map { ["--path=\($0.path)"] } ?? []) + arguments
         process.currentDirectoryURL = workDirectory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle

@@ -36,7 +36,7 @@ public struct RenderedSpeech: Sendable, Hashable {
 ///
 /// Layout of `directory`: `<content-sha256>.wav`, `keys/<key>` (holding the content hash), `tmp/` (work folders;
 /// finished files are renamed into place, so readers never see half a file and concurrent renders are harmless).
-public final class SpeechRenderer: Sendable {
+public final class EspeakRenderer: Sendable {
     public static let supportedVoices = ["vi", "vi-vn-x-central", "vi-vn-x-south"]
     public static let speedRange = 80...450
     public static let repeatRange = 1...10
@@ -61,10 +61,13 @@ public final class SpeechRenderer: Sendable {
         MediaInfoCache.defaultDirectory(environment: environment).appendingPathComponent("speech")
     }
 
-    /// `engine` is the espeak-ng program; nil finds `espeak-ng` on `PATH`.
-    public init(directory: URL = SpeechRenderer.defaultDirectory(), engine: URL? = nil, timeout: Double = 60) {
+    /// `engine` is the espeak-ng program; nil finds `espeak-ng` on `PATH`. `dataPath` is the folder holding an
+    /// `espeak-ng-data` folder (espeak-ng `--path`), for voices installed outside the system data; nil = the
+    /// engine's own.
+    public init(directory: URL = EspeakRenderer.defaultDirectory(), engine: URL? = nil, dataPath: URL? = nil,
+                timeout: Double = 60) {
         self.directory = directory
-        self.engine = SpeechEngine(executable: engine ?? SpeechEngine.locate())
+        self.engine = SpeechEngine(executable: engine ?? SpeechEngine.locate(), dataPath: dataPath)
         self.timeout = timeout
     }
 
@@ -110,6 +113,8 @@ public final class SpeechRenderer: Sendable {
         guard !lower.isEmpty, !lower.hasPrefix("-"), lower.allSatisfy({ allowed.contains($0) }) else {
             throw SpeechError(.unknownVoice, subject: voice)
         }
+        // The listing is the only reliable test: espeak-ng falls back from a missing `vi-vn-x-south` to `vi`
+        // and exits 0, so an absent regional voice would otherwise air silently in the northern one.
         guard try availableVoices().contains(lower) else { throw SpeechError(.unknownVoice, subject: voice) }
     }
 
@@ -162,7 +167,9 @@ public final class SpeechRenderer: Sendable {
 
     private func cacheKey(text: String, request: SpeechRequest, version: String) -> String {
         let pauseMs = Int((request.pauseSeconds * 1000).rounded())
-        let fields = ["loa-speech-1", version, request.voice.lowercased(), request.speed.map(String.init) ?? "default",
+        // `--version` names the system data folder even under `--path`, so the data folder is a field of its own.
+        let fields = ["loa-speech-1", version, engine.dataPath?.path ?? "", request.voice.lowercased(),
+                      request.speed.map(String.init) ?? "default",
                       String(request.repeatCount), String(pauseMs), text]
         // NUL cannot occur in prepared text (it is a control character), so the join is unambiguous.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{0}").utf8))

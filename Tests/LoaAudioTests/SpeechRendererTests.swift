@@ -3,10 +3,10 @@ import Testing
 @testable import LoaAudio
 
 /// A fresh cache folder per test, so tests never share renders.
-private func freshRenderer(timeout: Double = 60, engine: URL? = nil) throws -> SpeechRenderer {
+private func freshRenderer(timeout: Double = 60, engine: URL? = nil) throws -> EspeakRenderer {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return SpeechRenderer(directory: dir, engine: engine, timeout: timeout)
+    return EspeakRenderer(directory: dir, engine: engine, timeout: timeout)
 }
 
 /// All samples of a file, interleaved, through the module's own libsndfile reader.
@@ -32,8 +32,33 @@ private func modificationDate(_ url: URL) throws -> Date {
     try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
 }
 
+/// An espeak-ng data folder (for `--path`) with every file of the system's but only the northern Vietnamese voice,
+/// as on a machine where the regional voices were not installed.
+func espeakDataWithOnlyNorthernVoice() throws -> URL {
+    let version = Process()
+    version.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
+    version.arguments = ["--version"]
+    let pipe = Pipe()
+    version.standardOutput = pipe
+    try version.run()
+    let banner = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    version.waitUntilExit()
+    let system = try #require(banner.components(separatedBy: "Data at: ").last?
+        .trimmingCharacters(in: .whitespacesAndNewlines))
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loa-espeak-\(UUID().uuidString)")
+    let data = root.appendingPathComponent("espeak-ng-data")
+    let fm = FileManager.default
+    try fm.createDirectory(at: data.appendingPathComponent("lang/aav"), withIntermediateDirectories: true)
+    for entry in try fm.contentsOfDirectory(atPath: system) where entry != "lang" {
+        try fm.createSymbolicLink(atPath: data.appendingPathComponent(entry).path, withDestinationPath: system + "/" + entry)
+    }
+    try fm.createSymbolicLink(atPath: data.appendingPathComponent("lang/aav/vi").path,
+                              withDestinationPath: system + "/lang/aav/vi")
+    return root
+}
+
 @Suite struct SpeechRendererTests {
-    @Test(arguments: SpeechRenderer.supportedVoices)
+    @Test(arguments: EspeakRenderer.supportedVoices)
     func rendersEachVietnameseVoiceAudibly(voice: String) throws {
         let renderer = try freshRenderer()
         let out = try renderer.render(SpeechRequest(text: "Kính thưa bà con nhân dân trong phường.", voice: voice))
@@ -87,7 +112,7 @@ private func modificationDate(_ url: URL) throws -> Date {
         #expect(try modificationDate(first.url) == stamp)
 
         // A new process (new renderer) on the same cache folder renders nothing either.
-        let again = SpeechRenderer(directory: renderer.directory)
+        let again = EspeakRenderer(directory: renderer.directory)
         let third = try again.render(request)
         #expect(!third.rendered && again.renderCount == 0)
 
@@ -155,15 +180,15 @@ private func modificationDate(_ url: URL) throws -> Date {
         let long = try renderer.render(SpeechRequest(text: longLine, speed: 400))
         #expect(long.duration > 20)
 
-        let tooLong = String(repeating: "a ", count: SpeechRenderer.maxCharacters)
+        let tooLong = String(repeating: "a ", count: EspeakRenderer.maxCharacters)
         #expect(throws: SpeechError.self) { try renderer.render(SpeechRequest(text: tooLong)) }
-        let tooLongError = try #require(throws: SpeechError.self) { try SpeechRenderer.prepare(tooLong) }
+        let tooLongError = try #require(throws: SpeechError.self) { try EspeakRenderer.prepare(tooLong) }
         #expect(tooLongError.kind == .textTooLong)
         for empty in ["", "   \n\t", "\u{00}\u{07}", "... !!! ---"] {
             let error = try #require(throws: SpeechError.self) { try renderer.render(SpeechRequest(text: empty)) }
             #expect(error.kind == .emptyText)
         }
-        #expect(try SpeechRenderer.prepare("a\u{00}b\tc\r\nd") == "a b c \nd")
+        #expect(try EspeakRenderer.prepare("a\u{00}b\tc\r\nd") == "a b c \nd")
     }
 
     @Test func unknownVoiceIsATypedBilingualErrorNamingTheVoice() throws {
@@ -177,8 +202,26 @@ private func modificationDate(_ url: URL) throws -> Date {
             #expect(error.localized.vi.contains("giọng đọc không có: \"\(voice)\""))
         }
         #expect(renderer.renderCount == 0)
-        #expect(try renderer.availableVoices().isSuperset(of: SpeechRenderer.supportedVoices))
+        #expect(try renderer.availableVoices().isSuperset(of: EspeakRenderer.supportedVoices))
         try renderer.checkVoice("VI-VN-X-CENTRAL")
+    }
+
+    @Test func absentRegionalVoiceIsAnErrorNotASilentFallback() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(UUID().uuidString)")
+        let renderer = EspeakRenderer(directory: dir, dataPath: try espeakDataWithOnlyNorthernVoice())
+        #expect(try renderer.availableVoices().contains("vi"))
+        #expect(try renderer.render(SpeechRequest(text: "xin chào")).duration > 0.2)
+        for voice in ["vi-vn-x-south", "vi-vn-x-central"] {
+            let error = try #require(throws: SpeechError.self) {
+                try renderer.render(SpeechRequest(text: "xin chào", voice: voice))
+            }
+            #expect(error.kind == .unknownVoice && error.subject == voice)
+        }
+        #expect(renderer.renderCount == 1)
+        // Same text and voice under other voice data is another cache entry.
+        let system = try freshRenderer()
+        #expect(try system.cacheKey(for: SpeechRequest(text: "xin chào"))
+                != (try renderer.cacheKey(for: SpeechRequest(text: "xin chào"))))
     }
 
     @Test func missingEngineSaysSoAndHowToInstall() throws {
