@@ -6,6 +6,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("plan", benchPlan),
     ("log", { try BenchLogReport.benchLog() }),
     ("report", { try BenchLogReport.benchReport() }),
+    ("tts", benchSpeech),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
