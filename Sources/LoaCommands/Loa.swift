@@ -9,6 +9,8 @@ public struct Loa: AsyncParsableCommand {
             CheckCommand.self,
             PlayCommand.self,
             AudioCommand.self,
+            LogCommand.self,
+            ReportCommand.self,
         ]
     )
     public init() {}
