@@ -19,14 +19,22 @@ static inline float loa_true_peak_max(const float *x, long outputs) {
           0.9721679687500f, 0.1373291015625f, -0.0594482421875f, 0.0332031250000f, -0.0196533203125f,
           0.0109863281250f, 0.0017089843750f },
     };
+    /* Blocks of outputs, tap-outer and sample-inner, so the compiler vectorises the inner loops. */
     float peak = 0.0f;
-    for (long n = 0; n < outputs; n++) {
-        const float *w = x + n + 11; /* newest sample of this window; w[-k] is k samples older */
+    float acc[64];
+    for (long n0 = 0; n0 < outputs; n0 += 64) {
+        long m = outputs - n0 < 64 ? outputs - n0 : 64;
         for (int p = 0; p < 4; p++) {
-            float y = 0.0f;
-            for (int k = 0; k < 12; k++) y += h[p][k] * w[-k];
-            float m = y < 0 ? -y : y;
-            if (m > peak) peak = m;
+            for (long i = 0; i < m; i++) acc[i] = 0.0f;
+            for (int k = 0; k < 12; k++) {
+                const float c = h[p][k];
+                const float *w = x + n0 + 11 - k;
+                for (long i = 0; i < m; i++) acc[i] += c * w[i];
+            }
+            for (long i = 0; i < m; i++) {
+                float a = acc[i] < 0 ? -acc[i] : acc[i];
+                peak = a > peak ? a : peak;
+            }
         }
     }
     return peak;
