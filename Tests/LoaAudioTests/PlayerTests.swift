@@ -87,7 +87,12 @@ import Testing
         let player = Player(device: device, cache: nil)
         let results = player.play([PlayItem(url: input, gainDB: 0), PlayItem(url: input, gainDB: 0)]) { event in
             if case .willStart(0, _) = event {
-                DispatchQueue.global().async { usleep(30_000); player.stop() }
+                // Stop once the capture shows the stream is well inside the first item.
+                DispatchQueue.global().async {
+                    while ((try? FileManager.default.attributesOfItem(atPath: capture.path)[.size] as? Int) ?? 0)
+                        < 1_000_000 { usleep(500) }
+                    player.stop()
+                }
             }
         }
         player.close()
