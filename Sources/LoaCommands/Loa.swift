@@ -7,6 +7,7 @@ public struct Loa: AsyncParsableCommand {
         abstract: "Loa: plan, air and prove commune loudspeaker broadcasts.",
         subcommands: [
             CheckCommand.self,
+            ScheduleCommand.self,
         ]
     )
     public init() {}
