@@ -3,6 +3,7 @@ import Foundation
 /// `loa-bench [NAME…]` runs the named figures (all by default) and prints one line per figure.
 /// Each area adds its entry here and its code in its own Bench*.swift file.
 let benches: [(name: String, run: () async throws -> Void)] = [
+    ("schedule", { try BenchSchedule.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
