@@ -9,6 +9,7 @@ public struct Loa: AsyncParsableCommand {
             CheckCommand.self,
             LogCommand.self,
             ReportCommand.self,
+            ScheduleCommand.self,
         ]
     )
     public init() {}
