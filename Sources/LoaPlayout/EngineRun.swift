@@ -117,8 +117,10 @@ extension PlayoutEngine {
                 return (s.started[index], s.playedBefore)
             }
             let item = airing.items[index]
+            // An item cut while still prefilling ends no earlier than it was to start.
             let endAt = clock.isSimulated
-                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds) : clock.now()
+                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
+                : max(clock.now(), startedAt ?? .distantPast)
             var e = item.template
             e.at = stamp(endAt); e.playedSeconds = result.playedSeconds
             switch result.outcome {
