@@ -229,13 +229,22 @@ public final class EspeakRenderer: Sendable {
             samples.append(contentsOf: buffer[0..<(got * file.channels)])
         }
         guard !samples.isEmpty else { throw AudioError(.emptyAudio, subject: reading.path) }
-        let writer = try SpeechWaveWriter(writingTo: output, sampleRate: file.sampleRate, channels: file.channels)
+        let writer = try SoundFileWriter(writingTo: output, encoding: .wav16, sampleRate: file.sampleRate,
+                                         channels: file.channels)
         let pauseFrames = Int((pauseSeconds * Double(file.sampleRate)).rounded())
+        let silence = [Float](repeating: 0, count: pauseFrames * file.channels)
         for index in 0..<readings {
-            if index > 0 { try writer.writeSilence(frames: pauseFrames) }
-            try writer.write(samples[...])
+            if index > 0 { try silence.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) } }
+            try samples.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) }
         }
-        try writer.close()
+        writer.close()
+        // The writer's close cannot report; a short file (full disk) shows up as a wrong length instead.
+        let expected = Int64(samples.count / file.channels * readings + pauseFrames * (readings - 1))
+        let written = try AudioProbe.info(of: output).frames
+        guard written == expected else {
+            throw AudioError(.io, subject: output.path, library: .sndfile,
+                             libraryMessage: "wrote \(written) of \(expected) frames")
+        }
     }
 
     /// Moves the composed file to its content-addressed name, then records the key.

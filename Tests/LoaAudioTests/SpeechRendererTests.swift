@@ -69,6 +69,9 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(try ContentHash.sha256(of: out.url) == out.sha256)
         let level = rmsDBFS(try samples(of: out.url).samples[...])
         #expect(level > -35, "speech should be clearly audible, got \(level) dBFS")
+        let loudness = try LoudnessAnalyzer.measure(out.url)
+        #expect(loudness.integratedLUFS > -35 && loudness.integratedLUFS < -5, "\(loudness)")
+        #expect(loudness.truePeakDBTP > -20 && loudness.truePeakDBTP <= 0.5, "\(loudness)")
     }
 
     @Test func repeatReadsTwiceWithExactSilenceBetween() throws {
