@@ -61,14 +61,24 @@ public final class EspeakRenderer: Sendable {
         MediaInfoCache.defaultDirectory(environment: environment).appendingPathComponent("speech")
     }
 
+    /// `directory` nil = `defaultDirectory()`, or, where that cannot be created (a service user without a writable
+    /// home), a folder in the temporary directory: renders then last only as long as it, but the plan still loads.
     /// `engine` is the espeak-ng program; nil finds `espeak-ng` on `PATH`. `dataPath` is the folder holding an
     /// `espeak-ng-data` folder (espeak-ng `--path`), for voices installed outside the system data; nil = the
     /// engine's own.
-    public init(directory: URL = EspeakRenderer.defaultDirectory(), engine: URL? = nil, dataPath: URL? = nil,
-                timeout: Double = 60) {
-        self.directory = directory
+    public init(directory: URL? = nil, engine: URL? = nil, dataPath: URL? = nil, timeout: Double = 60) {
+        self.directory = directory ?? Self.usableDefaultDirectory()
         self.engine = SpeechEngine(executable: engine ?? SpeechEngine.locate(), dataPath: dataPath)
         self.timeout = timeout
+    }
+
+    private static func usableDefaultDirectory() -> URL {
+        let preferred = defaultDirectory()
+        if (try? FileManager.default.createDirectory(at: preferred, withIntermediateDirectories: true)) != nil,
+           FileManager.default.isWritableFile(atPath: preferred.path) {
+            return preferred
+        }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(getuid())")
     }
 
     /// How many times this renderer has run the engine to synthesise speech (cache hits don't count).
@@ -221,21 +231,34 @@ public final class EspeakRenderer: Sendable {
             throw AudioError(.emptyAudio, subject: reading.path, libraryMessage: "espeak-ng wrote no audio")
         }
         let file = try SoundFile(readingFrom: reading)
-        var samples: [Float] = []
+        var samples: [Int16] = []
         var buffer: [Float] = []
         while true {
             let got = try file.read(into: &buffer, frameCount: 65_536)
             if got == 0 { break }
-            samples.append(contentsOf: buffer[0..<(got * file.channels)])
+            // The reader gives s / 32768 exactly for espeak-ng's 16-bit samples; scaling back keeps every reading
+            // bit-identical to what the engine produced (a float write would rescale by 32767).
+            samples.append(contentsOf: buffer[0..<(got * file.channels)].map {
+                Int16(clamping: Int(($0 * 32_768).rounded()))
+            })
         }
         guard !samples.isEmpty else { throw AudioError(.emptyAudio, subject: reading.path) }
-        let writer = try SpeechWaveWriter(writingTo: output, sampleRate: file.sampleRate, channels: file.channels)
+        let writer = try SoundFileWriter(writingTo: output, encoding: .wav16, sampleRate: file.sampleRate,
+                                         channels: file.channels)
         let pauseFrames = Int((pauseSeconds * Double(file.sampleRate)).rounded())
+        let silence = [Int16](repeating: 0, count: pauseFrames * file.channels)
         for index in 0..<readings {
-            if index > 0 { try writer.writeSilence(frames: pauseFrames) }
-            try writer.write(samples[...])
+            if index > 0 { try silence.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) } }
+            try samples.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) }
         }
-        try writer.close()
+        writer.close()
+        // The writer's close cannot report; a short file (full disk) shows up as a wrong length instead.
+        let expected = Int64(samples.count / file.channels * readings + pauseFrames * (readings - 1))
+        let written = try AudioProbe.info(of: output).frames
+        guard written == expected else {
+            throw AudioError(.io, subject: output.path, library: .sndfile,
+                             libraryMessage: "wrote \(written) of \(expected) frames")
+        }
     }
 
     /// Moves the composed file to its content-addressed name, then records the key.
