@@ -179,8 +179,8 @@ extension PlanBuilder {
                 if Self.voices.contains(v) { bulletin.voice = v } else {
                     let hint = nearest(v, in: Self.voices).map { ("; có phải là '\($0)'?", "; did you mean '\($0)'?") }
                         ?? ("", "")
-                    sink.error("giọng đọc không có '\(v)' (dùng vi, vi-vn-x-central hoặc vi-vn-x-south)\(hint.0)",
-                               "unknown voice '\(v)' (use vi, vi-vn-x-central or vi-vn-x-south)\(hint.1)",
+                    sink.error("giọng đọc không có '\(v)' (tin '\(id)')\(hint.0): dùng vi, vi-vn-x-central hoặc vi-vn-x-south",
+                               "unknown voice '\(v)' (message '\(id)')\(hint.1): use vi, vi-vn-x-central or vi-vn-x-south",
                                at: e.value.location)
                     ok = false
                 }

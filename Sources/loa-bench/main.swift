@@ -4,6 +4,11 @@ import Foundation
 /// Each area adds its entry here and its code in its own Bench*.swift file.
 let benches: [(name: String, run: () async throws -> Void)] = [
     ("plan", benchPlan),
+    ("log", { try BenchLogReport.benchLog() }),
+    ("report", { try BenchLogReport.benchReport() }),
+    ("tts", benchSpeech),
+    ("audio", benchAudio),
+    ("daemon", { try await BenchDaemon.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
