@@ -129,6 +129,10 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(second == RenderedSpeech(url: first.url, sha256: first.sha256, info: first.info, rendered: false))
         #expect(try modificationDate(first.url) == stamp)
 
+        // Flat: nothing but the rendering and its key, so one group-writable folder can be shared.
+        let names = try FileManager.default.contentsOfDirectory(atPath: renderer.directory.path).sorted()
+        #expect(names == ["\(try renderer.cacheKey(for: request)).key", "\(first.sha256).wav"].sorted())
+
         // A new process (new renderer) on the same cache folder renders nothing either.
         let again = EspeakRenderer(directory: renderer.directory)
         let third = try again.render(request)
@@ -148,6 +152,17 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(changed.rendered && again.renderCount == 1)
         let keys = (try again.cacheKey(for: other), try again.cacheKey(for: request))
         #expect(keys.0 != keys.1)
+    }
+
+    @Test func speechFolderTakesTheSharedCacheFolderPermissions() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("loa-shared-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        #expect(chmod(parent.path, 0o2775) == 0)
+        let renderer = EspeakRenderer(directory: parent.appendingPathComponent("speech"))
+        _ = try renderer.render(SpeechRequest(text: "xin chào"))
+        var st = stat()
+        #expect(stat(renderer.directory.path, &st) == 0)
+        #expect(st.st_mode & 0o7777 == 0o2775)
     }
 
     @Test func tamperedCacheFileIsRenderedAfresh() throws {
