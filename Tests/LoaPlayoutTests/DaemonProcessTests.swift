@@ -187,7 +187,9 @@ import Testing
         }
         #expect(byAiring.count == slots.reduce(0) { $0 + $1.items.count })
         #expect(try log.openAirings().isEmpty)
-        if kills > 0 { #expect(events.contains { $0.kind == .interrupted && $0.detail?.contains("crash") == true }) }
+        // A kill that landed mid-airing left it open; the next start closed it, saying why.
+        #expect(events.filter { $0.kind == .interrupted }.allSatisfy { $0.detail?.contains("crash") == true })
+        #expect(kills > 0)
     }
 
     @Test func anEmergencyHandedToTheRunningDaemonCutsWithin100msAndTheSlotResumes() throws {
@@ -222,7 +224,7 @@ import Testing
             }
         }
         let onAir = try #require(airsAt)
-        Thread.sleep(until: onAir.addingTimeInterval(0.3))
+        Thread.sleep(until: onAir.addingTimeInterval(0.1))
         kill(daemon.processIdentifier, SIGHUP)  // a reload must not cut it
         usleep(100_000)
         let r = try run(["emergency", "--audio", "audio/storm-alert.wav", "--station", "xa-thu", "--socket", sock])
@@ -245,9 +247,9 @@ import Testing
         let summary = events.map { "\($0.kind.rawValue) \($0.source == .emergency ? "emergency" : ($0.message ?? "outro"))" }
         #expect(summary == ["started fire-safety", "preempted fire-safety", "started emergency", "finished emergency",
                             "started outro", "finished outro"])
-        // Started on its second (the null device keeps no time, so this checks the engine's timed hand-over only).
+        // Never before its second (timing itself is measured by loa-bench on a paced device).
         let startedAt = try #require(Timestamp.parse(events[0].at))
-        #expect(abs(startedAt.timeIntervalSince(exact)) < 0.5, "\(events[0].at)")
+        #expect(startedAt.timeIntervalSince(exact) > -0.05, "\(events[0].at)")
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(events[2].slotStart == Timestamp.rfc3339(exact, timeZone: tz), "\(stderr)")
         #expect(try log.verify().isOK)
