@@ -51,3 +51,15 @@ extension LoudnessTarget {
                                     truePeakDBTP: loudness.truePeakDBTP))
     }
 }
+
+/// The playout conversion without a device: decode, map channels, resample, gain, s16 — for previews and benches.
+public enum AudioPipeline {
+    /// Feeds `each` with the file's audio in `format`, chunk by chunk; returns the number of device frames.
+    @discardableResult
+    public static func convert(_ url: URL, to format: DeviceFormat = .default, gainDB: Double = 0,
+                               each: (UnsafeBufferPointer<Int16>) -> Void = { _ in }) throws(AudioError) -> Int {
+        let stream = try ItemStream(url: url, format: format, gainDB: gainDB, maxSeconds: nil)
+        while let chunk = try stream.next() { each(chunk) }
+        return stream.framesOut
+    }
+}

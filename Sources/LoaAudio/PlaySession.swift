@@ -26,6 +26,9 @@ struct PlaySession {
     /// `written` when the current device was opened; frames before it count as heard.
     private var sinkBase = 0
     private var started = false
+    /// When the current device was started; nothing it plays can be heard earlier, whatever its delay says
+    /// (null and file devices consume at once and report no delay).
+    private var startedAt = MonotonicInstant(nanoseconds: 0)
     private var restartAt: Int?
     private var stopped = false
     private var gaveUp: AudioError?
@@ -135,14 +138,14 @@ struct PlaySession {
             }
             if stopRequested { stopped = true; return }
         }
-        _ = try holder.sink!.start()
+        startedAt = try holder.sink!.start()
         started = true
         poll()
     }
 
     private mutating func restart() throws(AudioError) {
         restartAt = nil
-        if holder.sink!.needsRestart { _ = try holder.sink!.start() }
+        if holder.sink!.needsRestart { startedAt = try holder.sink!.start() }
     }
 
     // MARK: what has been heard
@@ -167,7 +170,7 @@ struct PlaySession {
         let (d, t) = sink.delay()
         let heard = started ? max(sinkBase, written - d) : sinkBase
         for k in segments.indices where segments[k].firstSampleAt == nil && heard > segments[k].start {
-            segments[k].firstSampleAt = t.adding(seconds: -Double(heard - segments[k].start) / rate)
+            segments[k].firstSampleAt = max(startedAt, t.adding(seconds: -Double(heard - segments[k].start) / rate))
         }
         while let first = segments.first, let end = first.end, heard >= end {
             segments.removeFirst()

@@ -8,8 +8,11 @@ public struct Loa: AsyncParsableCommand {
         abstract: "Loa: plan, air and prove commune loudspeaker broadcasts.",
         subcommands: [
             CheckCommand.self,
+            PlayCommand.self,
+            AudioCommand.self,
             LogCommand.self,
             ReportCommand.self,
+            ScheduleCommand.self,
             RunCommand.self,
             EmergencyCommand.self,
         ]

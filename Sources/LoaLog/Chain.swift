@@ -34,12 +34,15 @@ public enum Chain {
                                  detail: String?) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
+        func decimal(_ n: Int) {
+            if n >= 10 { decimal(n / 10) }
+            out.append(UInt8(48 + n % 10))
+        }
         func field(_ text: String?) {
             guard let text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
-            let bytes = Array(text.utf8)
-            out.append(contentsOf: String(bytes.count).utf8)
+            decimal(text.utf8.count)
             out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: bytes)
+            out.append(contentsOf: text.utf8)
             out.append(UInt8(ascii: ";"))
         }
         field(String(seq)); field(at); field(kind); field(airing); field(station); field(plan)
@@ -58,8 +61,9 @@ public enum Chain {
     /// SHA-256 of `prev_hash ‖ canonical`, lowercase hex.
     public static func hash(prevHash: String, canonical: [UInt8]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(prevHash.utf8))
-        hasher.update(data: canonical)
+        var prev = prevHash
+        prev.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return hex(hasher.finalize())
     }
 

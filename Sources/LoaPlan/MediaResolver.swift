@@ -79,13 +79,29 @@ extension Plan {
                        + "'\(shortest.name)' (\(describe(shortest.lengthSeconds)))",
                        at: station.intro?.location ?? station.outro?.location ?? station.location)
         }
+        // The most room per slot name, for every kind of target, so each message is checked without a station scan.
+        var roomAll: [String: Double] = [:], roomByGroup: [String: [String: Double]] = [:]
+        var roomByStation: [String: [String: Double]] = [:]
+        func keepMax(_ table: inout [String: Double], _ name: String, _ r: Double) { table[name] = max(table[name] ?? r, r) }
+        for station in stations {
+            for slot in station.slots {
+                let r = room(in: slot, at: station)
+                keepMax(&roomAll, slot.name, r)
+                keepMax(&roomByStation[station.id, default: [:]], slot.name, r)
+                for g in station.groups { keepMax(&roomByGroup[g, default: [:]], slot.name, r) }
+            }
+        }
         for m in messages {
             guard let d = m.media?.duration, d > 0 else { continue }
             var best: Double?
-            for station in stations where m.targets.contains(where: { $0.matches(station) }) {
-                for slot in station.slots where m.mayUse(slot) {
-                    let r = room(in: slot, at: station)
-                    if best == nil || r > best! { best = r }
+            for t in m.targets {
+                let table: [String: Double]? = switch t {
+                case .all: roomAll
+                case .group(let g): roomByGroup[g]
+                case .station(let id): roomByStation[id]
+                }
+                for (name, r) in table ?? [:] where m.slotNames?.contains(name) ?? true {
+                    best = max(best ?? r, r)
                 }
             }
             guard let best, d > best else { continue }

@@ -111,8 +111,8 @@ extension StationScheduler {
                     + "lượt khung cho \(r) lần phải phát; nới thời hạn hoặc giảm số lần"
             } else {
                 code = "too_few_slots"
-                en = "only \(capacity) slots the message may use in \(span) for \(r) owed airings; add slots, allow "
-                    + "more slot names or lower the count"
+                en = "the slots the message may use in \(span) allow only \(capacity) airings for \(r) owed; add slots, "
+                    + "allow more slot names or lower the count"
                 vi = "trong \(span) chỉ có \(capacity) lượt khung tin được dùng cho \(r) lần phải phát; thêm khung, "
                     + "cho phép thêm tên khung hoặc giảm số lần"
             }

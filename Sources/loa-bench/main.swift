@@ -7,6 +7,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("log", { try BenchLogReport.benchLog() }),
     ("report", { try BenchLogReport.benchReport() }),
     ("tts", benchSpeech),
+    ("audio", benchAudio),
     ("daemon", { try await BenchDaemon.run() }),
 ]
 

@@ -98,3 +98,61 @@ import Testing
         #expect(Int((results[0].playedSeconds * 48_000).rounded()) == frames)
     }
 }
+
+@Suite struct PlayerTimingTests {
+    @Test func firstSampleAtTheDeadlineAfterPrefill() throws {
+        let a = try Audio()
+        let input = try a.sox("in.wav", ["synth", "2", "sine", "440", "vol", "0.3"])
+        let (device, _) = a.captureDevice("cap.wav")
+        let player = Player(device: device, cache: nil)
+        let deadline = MonotonicInstant.now().adding(seconds: 0.3)
+        let log = EventLog()
+        let results = player.play([PlayItem(url: input, gainDB: 0)], startingAt: deadline, observer: log.add)
+        player.close()
+        let first = try #require(results[0].firstSampleAt)
+        #expect(first >= deadline)
+        #expect(first.seconds(since: deadline) < 0.02, "\(first.seconds(since: deadline)) s late")
+        guard case .willStart(0, let airsAt) = log.events.first else { Issue.record("\(log.events)"); return }
+        #expect(abs(airsAt.seconds(since: deadline)) < 0.001)
+    }
+
+    @Test func capCutsExactlyAndTheNextItemFollows() throws {
+        let a = try Audio()
+        let long = try a.sox("long.wav", ["synth", "3", "whitenoise", "vol", "0.3"])
+        let short = try a.sox("short.wav", ["synth", "0.25", "sine", "500", "vol", "0.3"])
+        let out = a.url("rec.wav")
+        let player = Player(recordingTo: out, cache: nil)
+        let results = player.play([PlayItem(url: long, gainDB: 0, maxSeconds: 1.25), PlayItem(url: short, gainDB: 0)])
+        // A second play on the same recording player appends to the same file.
+        let again = player.play([PlayItem(url: short, gainDB: -6)])
+        player.close()
+        #expect(results[0].outcome == .stopped && results[0].playedSeconds == 1.25)
+        #expect(results[1].outcome == .finished && again[0].outcome == .finished)
+        let got = try samples(of: out).frames
+        let longFrames = try samples(of: long).frames
+        let shortFrames = try samples(of: short).frames
+        let cut = 60_000 * 2
+        #expect(got.count == cut + 2 * shortFrames.count)
+        #expect(Array(got[0 ..< cut]) == Array(longFrames[0 ..< cut]))
+        #expect(Array(got[cut ..< cut + shortFrames.count]) == shortFrames)
+        // −6 dB is a factor of 0.501: every sample of the last item is the short file's, scaled and rounded.
+        let quiet = got[(cut + shortFrames.count)...]
+        let scale = Float(pow(10, -6.0 / 20))
+        #expect(zip(quiet, shortFrames).allSatisfy { abs($0 - ($1 * scale * 32768).rounded() / 32768) < 1e-6 })
+    }
+
+    @Test func stopBeforeTheDeadlineAirsNothing() throws {
+        let a = try Audio()
+        let input = try a.sox("in.wav", ["synth", "1", "sine", "440"])
+        let (device, capture) = a.captureDevice("cap.wav")
+        let player = Player(device: device, cache: nil)
+        let started = MonotonicInstant.now()
+        let results = player.play([PlayItem(url: input, gainDB: 0)], startingAt: started.adding(seconds: 5)) { e in
+            if case .willStart = e { DispatchQueue.global().async { usleep(50_000); player.stop() } }
+        }
+        player.close()
+        #expect(MonotonicInstant.now().seconds(since: started) < 1)
+        #expect(results[0].outcome == .stopped && results[0].playedSeconds == 0 && results[0].firstSampleAt == nil)
+        _ = capture
+    }
+}
