@@ -187,7 +187,9 @@ import Testing
         }
         #expect(byAiring.count == slots.reduce(0) { $0 + $1.items.count })
         #expect(try log.openAirings().isEmpty)
-        if kills > 0 { #expect(events.contains { $0.kind == .interrupted && $0.detail?.contains("crash") == true }) }
+        // A kill that landed mid-airing left it open; the next start closed it, saying why.
+        #expect(events.filter { $0.kind == .interrupted }.allSatisfy { $0.detail?.contains("crash") == true })
+        #expect(kills > 0)
     }
 
     @Test func anEmergencyHandedToTheRunningDaemonCutsWithin100msAndTheSlotResumes() throws {
@@ -222,7 +224,7 @@ import Testing
             }
         }
         let onAir = try #require(airsAt)
-        Thread.sleep(until: onAir.addingTimeInterval(0.3))
+        Thread.sleep(until: onAir.addingTimeInterval(0.1))
         kill(daemon.processIdentifier, SIGHUP)  // a reload must not cut it
         usleep(100_000)
         let r = try run(["emergency", "--audio", "audio/storm-alert.wav", "--station", "xa-thu", "--socket", sock])
@@ -237,6 +239,17 @@ import Testing
                 done = events.filter { $0.kind == .finished }.count >= 2
             }
         }
+        done = false
+        // With nothing on air, a text bulletin goes through text-to-speech and airs at once.
+        let spoken = try run(["emergency", "--text", "Bão số 3 đang vào đất liền.", "--station", "xa-thu", "--socket", sock])
+        #expect(spoken.status == 0, "\(spoken.err)")
+        #expect(!spoken.out.contains("cut in"))
+        for _ in 0..<500 where !done {
+            usleep(20_000)
+            if let events = try? AiringLog(path: logPath, readOnly: true).events() {
+                done = events.filter { $0.kind == .finished }.count >= 4
+            }
+        }
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
         #expect(daemon.terminationStatus == 0)
@@ -244,14 +257,41 @@ import Testing
         let events = try log.events()
         let summary = events.map { "\($0.kind.rawValue) \($0.source == .emergency ? "emergency" : ($0.message ?? "outro"))" }
         #expect(summary == ["started fire-safety", "preempted fire-safety", "started emergency", "finished emergency",
-                            "started outro", "finished outro"])
-        // Started on its second (the null device keeps no time, so this checks the engine's timed hand-over only).
+                            "started outro", "finished outro", "started emergency", "finished emergency"])
+        // Still within the slot's hour, so it is logged against that slot.
+        #expect(events[6].slotStart == events[0].slotStart && events[6].detail == "Bão số 3 đang vào đất liền.")
+        // Never before its second (timing itself is measured by loa-bench on a paced device).
         let startedAt = try #require(Timestamp.parse(events[0].at))
-        #expect(abs(startedAt.timeIntervalSince(exact)) < 0.5, "\(events[0].at)")
+        #expect(startedAt.timeIntervalSince(exact) > -0.05, "\(events[0].at)")
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(events[2].slotStart == Timestamp.rfc3339(exact, timeZone: tz), "\(stderr)")
+        #expect(stderr.contains("plan daemon-test reloaded"))
         #expect(try log.verify().isOK)
         #expect(!FileManager.default.fileExists(atPath: sock))
+    }
+
+    @Test func aDeviceThatWillNotOpenAndAFileDeletedBeforeItsAiringAreLoggedWithTheirReasons() throws {
+        let schedule = try writeSchedule(days: ["2026-06-01"])
+        var args = simArgs("nodevice.sqlite", from: "2026-06-01", to: "2026-06-01", schedule: schedule)
+        args[args.firstIndex(of: "null")!] = "hw:97,0"
+        let r = try run(args)
+        #expect(r.status == 0, "\(r.err)")
+        let events = try AiringLog(path: dir.appendingPathComponent("nodevice.sqlite").path).events()
+        #expect(events.count == 8 && events.allSatisfy { $0.kind == .missed })
+        #expect(events.allSatisfy { $0.detail?.contains("audio device unavailable: hw:97,0") == true })
+
+        // The plan is intact, but the file the schedule airs for fire-safety is gone by air time.
+        let text = try String(contentsOf: schedule, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "audio/fire-safety.ogg", with: "audio/removed.ogg").utf8).write(to: schedule)
+        let r2 = try run(simArgs("gone.sqlite", from: "2026-06-01", to: "2026-06-01", schedule: schedule))
+        #expect(r2.status == 0, "\(r2.err)")
+        let log = try AiringLog(path: dir.appendingPathComponent("gone.sqlite").path)
+        let gone = try log.events()
+        let fire = gone.filter { $0.message == "fire-safety" }
+        #expect(fire.map(\.kind) == [.started, .failed, .started, .failed])
+        #expect(fire[1].detail?.contains("audio file missing") == true)
+        #expect(gone.filter { $0.kind == .finished }.count == 6)
+        #expect(try log.verify().isOK)
     }
 
     @Test func usageAndInputErrorsAreClear() throws {
