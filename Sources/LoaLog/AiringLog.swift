@@ -1,0 +1,379 @@
+import Foundation
+import GRDB
+import LoaL10n
+
+/// Which events `AiringLog.events(_:)` returns. Every set field must match.
+public struct LogFilter: Sendable, Hashable {
+    public var station: String?
+    public var message: String?
+    /// `YYYY-MM-DD`: the date written in the event's `at` (the station's local date).
+    public var day: String?
+    public var kinds: Set<EventKind>?
+    public var airing: String?
+    /// Only rows with a seq greater than this.
+    public var afterSeq: Int64?
+    public var limit: Int?
+
+    public init(station: String? = nil, message: String? = nil, day: String? = nil, kinds: Set<EventKind>? = nil,
+                airing: String? = nil, afterSeq: Int64? = nil, limit: Int? = nil) {
+        self.station = station; self.message = message; self.day = day; self.kinds = kinds; self.airing = airing
+        self.afterSeq = afterSeq; self.limit = limit
+    }
+}
+
+/// The append-only airing log of one station box (SPEC §3): one SQLite file, WAL, `synchronous=FULL`, a SHA-256
+/// hash chain over its rows (see `Chain` for the canonical form). Safe to share between threads; several
+/// processes may open the same file (SQLite locks; writers wait up to 10 s).
+public final class AiringLog: Sendable {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// 'Loa1': marks the file as an airing log so a stray database is refused, not written into.
+    static let applicationID: Int32 = 0x4C6F_6131
+    static let columns = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, "
+        + "planned_s, played_s, detail, prev_hash, hash"
+
+    /// Opens the log at `path`, creating it (and its schema) when missing. With `readOnly`, the file must exist and
+    /// nothing is written.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw LogError(path: path, Localized(vi: "không có tệp nhật ký này", en: "no such log file"))
+        }
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(10)
+        config.label = "loa-log"
+        config.prepareDatabase { db in
+            if !readOnly {
+                // Each commit is fsynced before it returns: an event survives a power cut once append returns.
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw LogError.wrap(error, path: path)
+        }
+        try guarded {
+            if readOnly {
+                try queue.read { db in try Self.checkSchema(db, path: path) }
+            } else {
+                try queue.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        try Self.createOrCheckSchema(db, path: path)
+                        return .commit
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    /// Appends `e` (its `seq`, `prevHash` and `hash` are ignored and assigned here; seconds are rounded to
+    /// milliseconds). Returns the row as stored, once it is committed and synced to disk.
+    @discardableResult
+    public func append(_ e: AiringEvent) throws -> AiringEvent {
+        try guarded {
+            try queue.writeWithoutTransaction { db in
+                var stored = e
+                try db.inTransaction(.immediate) {
+                    stored = try Self.insert(e, db)
+                    return .commit
+                }
+                return stored
+            }
+        }
+    }
+
+    /// Appends many events in one transaction (merging logs, building test and bench logs): all or none, durable
+    /// when it returns. Returns the rows as stored.
+    @discardableResult
+    public func append(contentsOf events: [AiringEvent]) throws -> [AiringEvent] {
+        try guarded {
+            try queue.writeWithoutTransaction { db in
+                var stored: [AiringEvent] = []
+                try db.inTransaction(.immediate) {
+                    stored = []
+                    stored.reserveCapacity(events.count)
+                    for e in events { stored.append(try Self.insert(e, db)) }
+                    return .commit
+                }
+                return stored
+            }
+        }
+    }
+
+    /// Crash recovery: every `started` without an ending event gets an `interrupted` event at `at` with `detail`,
+    /// all in one transaction. Returns the events appended, in seq order.
+    @discardableResult
+    public func closeOpenAirings(at: String, detail: String) throws -> [AiringEvent] {
+        try guarded {
+            try queue.writeWithoutTransaction { db in
+                var closed: [AiringEvent] = []
+                try db.inTransaction(.immediate) {
+                    closed = []
+                    for open in try Self.openAirings(db, path: path) {
+                        var e = open
+                        e.at = at; e.kind = .interrupted; e.playedSeconds = nil; e.detail = detail
+                        closed.append(try Self.insert(e, db))
+                    }
+                    return .commit
+                }
+                return closed
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    public func events(_ filter: LogFilter = .init()) throws -> [AiringEvent] {
+        var all: [AiringEvent] = []
+        try forEachEvent(filter) { all.append($0) }
+        return all
+    }
+
+    /// Streams the matching events in seq order without holding them all in memory.
+    public func forEachEvent(_ filter: LogFilter = .init(), _ body: (AiringEvent) throws -> Void) throws {
+        let (sql, arguments) = Self.query(filter)
+        try guarded {
+            try queue.read { db in
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try cursor.next() { try body(try Self.event(row, path: path)) }
+            }
+        }
+    }
+
+    /// `started` events that have no ending event yet, in seq order.
+    public func openAirings() throws -> [AiringEvent] {
+        try guarded { try queue.read { db in try Self.openAirings(db, path: path) } }
+    }
+
+    public func count() throws -> Int {
+        try guarded { try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 } }
+    }
+
+    /// Recomputes the chain from the first row and names the first row that does not match. Reads the raw columns,
+    /// so it also works on a file whose triggers were dropped and whose rows were rewritten by hand.
+    public func verify() throws -> ChainCheck { try scan(nil) }
+
+    /// One pass that verifies the chain and hands every readable event to `body` (also those after a break, so a
+    /// tampered log can still be read). Rows too malformed to be events are skipped; the check names the first.
+    public func verify(forEach body: (AiringEvent) throws -> Void) throws -> ChainCheck {
+        try withoutActuallyEscaping(body) { try scan($0) }
+    }
+
+    private func scan(_ body: ((AiringEvent) throws -> Void)?) throws -> ChainCheck {
+        try guarded {
+            try queue.read { db in
+                let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events ORDER BY seq")
+                var expected: Int64 = 1
+                var prevHash = Chain.genesis
+                var checked = 0
+                var result: ChainCheck?
+                while let row = try cursor.next() {
+                    let decoded = try? Self.event(row, path: path)
+                    if result == nil {
+                        if let seq = row[0] as Int64?, seq != expected {
+                            result = .broken(seq: expected, fault: .missingRows(expected: expected, found: seq),
+                                             checkedBefore: checked)
+                        } else if let fault = Self.rowFault(row, prevHash: prevHash, decoded: decoded) {
+                            result = .broken(seq: expected, fault: fault, checkedBefore: checked)
+                        } else {
+                            prevHash = row[15] as String? ?? ""
+                            expected += 1
+                            checked += 1
+                        }
+                        if result != nil, body == nil { break }
+                    }
+                    if let body, let decoded { try body(decoded) }
+                }
+                return result ?? .ok(count: checked)
+            }
+        }
+    }
+
+    /// RFC 3339 with milliseconds and the zone's offset at that instant, e.g. `2026-06-01T06:00:00.012+07:00`.
+    public static func timestamp(_ date: Date, timeZone: TimeZone) -> String {
+        let offset = timeZone.secondsFromGMT(for: date)
+        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + Int64(offset) * 1000
+        let millis = Int(((totalMillis % 1000) + 1000) % 1000)
+        let seconds = (totalMillis - Int64(millis)) / 1000
+        let days = Int((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)
+        let secOfDay = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = civil(fromDays: days)
+        func p(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        let sign = offset < 0 ? "-" : "+"
+        let off = abs(offset) / 60
+        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(secOfDay / 3600, 2)):\(p(secOfDay / 60 % 60, 2)):"
+            + "\(p(secOfDay % 60, 2)).\(p(millis, 3))\(sign)\(p(off / 60, 2)):\(p(off % 60, 2))"
+    }
+
+    // MARK: Internals
+
+    private func guarded<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw LogError.wrap(error, path: path) }
+    }
+
+    private static func createOrCheckSchema(_ db: Database, path: String) throws {
+        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
+        if appID == 0 && tables == 0 {
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('started','finished','interrupted','preempted','failed','missed')),
+                    airing TEXT NOT NULL,
+                    station TEXT NOT NULL,
+                    plan TEXT NOT NULL,
+                    message TEXT,
+                    slot_start TEXT,
+                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual')),
+                    audio TEXT,
+                    audio_sha256 TEXT,
+                    planned_s REAL,
+                    played_s REAL,
+                    detail TEXT,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX events_airing ON events(airing);
+                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'the airing log is append-only'); END;
+                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'the airing log is append-only'); END;
+                CREATE TRIGGER events_seq_follows BEFORE INSERT ON events
+                    WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM events)
+                    BEGIN SELECT RAISE(ABORT, 'seq must follow the last row'); END;
+                PRAGMA application_id = \(applicationID);
+                PRAGMA user_version = 1;
+                """)
+        } else {
+            try checkSchema(db, path: path)
+        }
+    }
+
+    private static func checkSchema(_ db: Database, path: String) throws {
+        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        guard appID == applicationID, try db.tableExists("events") else {
+            throw LogError(path: path, Localized(vi: "tệp này không phải nhật ký phát sóng của Loa",
+                                                 en: "this file is not a Loa airing log"))
+        }
+    }
+
+    private static func insert(_ e: AiringEvent, _ db: Database) throws -> AiringEvent {
+        var row = e
+        // Cached statements: preparing the SQL again for every row costs more than the insert itself.
+        let last = try db.cachedStatement(sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        if let r = try Row.fetchOne(last) {
+            row.seq = (r[0] as Int64) + 1
+            row.prevHash = r[1] as String
+        } else {
+            row.seq = 1
+            row.prevHash = Chain.genesis
+        }
+        row.plannedSeconds = e.plannedSeconds.map(Chain.roundSeconds)
+        row.playedSeconds = e.playedSeconds.map(Chain.roundSeconds)
+        row.hash = Chain.hash(row)
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        try insert.execute(arguments: [row.seq, row.at, row.kind.rawValue, row.airing, row.station, row.plan,
+                                       row.message, row.slotStart, row.source.rawValue, row.audio, row.audioSHA256,
+                                       row.plannedSeconds, row.playedSeconds, row.detail, row.prevHash, row.hash])
+        return row
+    }
+
+    private static func openAirings(_ db: Database, path: String) throws -> [AiringEvent] {
+        let sql = """
+            SELECT \(columns) FROM events e WHERE kind = 'started'
+            AND NOT EXISTS (SELECT 1 FROM events f WHERE f.airing = e.airing AND f.kind <> 'started')
+            ORDER BY seq
+            """
+        return try Row.fetchAll(db, sql: sql).map { try event($0, path: path) }
+    }
+
+    private static func query(_ f: LogFilter) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let v = f.station { clauses.append("station = ?"); args.append(v) }
+        if let v = f.message { clauses.append("message = ?"); args.append(v) }
+        if let v = f.day { clauses.append("substr(at, 1, 10) = ?"); args.append(v) }
+        if let v = f.airing { clauses.append("airing = ?"); args.append(v) }
+        if let v = f.afterSeq { clauses.append("seq > ?"); args.append(v) }
+        if let kinds = f.kinds {
+            let names = kinds.map(\.rawValue).sorted()
+            clauses.append("kind IN (\(names.map { _ in "?" }.joined(separator: ",")))")
+            args.append(contentsOf: names.map { $0 as (any DatabaseValueConvertible)? })
+            if names.isEmpty { clauses[clauses.count - 1] = "0" }
+        }
+        var sql = "SELECT \(columns) FROM events"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY seq"
+        if let limit = f.limit { sql += " LIMIT \(max(0, limit))" }
+        return (sql, StatementArguments(args))
+    }
+
+    private static func event(_ row: Row, path: String) throws -> AiringEvent {
+        let seq: Int64 = row[0] ?? 0
+        guard let kindText = row[2] as String?, let kind = EventKind(rawValue: kindText),
+              let sourceText = row[8] as String?, let source = AiringSource(rawValue: sourceText),
+              let at = row[1] as String?, let airing = row[3] as String?, let station = row[4] as String?,
+              let plan = row[5] as String? else {
+            throw LogError(path: path, Localized(vi: "dòng seq \(seq) có giá trị không hợp lệ",
+                                                 en: "row seq \(seq) holds invalid values"))
+        }
+        return AiringEvent(seq: seq, at: at, kind: kind, airing: airing, station: station, plan: plan,
+                           message: row[6], slotStart: row[7], source: source, audio: row[9], audioSHA256: row[10],
+                           plannedSeconds: row[11], playedSeconds: row[12], detail: row[13],
+                           prevHash: row[14] ?? "", hash: row[15] ?? "")
+    }
+
+    /// Why a raw row does not belong to the chain after `prevHash`, or nil when it does. Text columns are read
+    /// through GRDB's typed fast path; the two numbers by storage class, so a figure rewritten as text is caught.
+    private static func rowFault(_ row: Row, prevHash: String, decoded: AiringEvent?) -> ChainFault? {
+        func seconds(_ i: Int) -> (ok: Bool, value: Double?) {
+            let v = row[i] as DatabaseValue
+            switch v.storage {
+            case .null: return (true, nil)
+            case .double(let d): return (Chain.roundSeconds(d) == d, d)
+            case .int64(let n): return (true, Double(n))
+            default: return (false, nil)
+            }
+        }
+        let planned = seconds(11), played = seconds(12)
+        guard planned.ok else { return .malformed("planned_s") }
+        guard played.ok else { return .malformed("played_s") }
+        if let e = decoded {
+            // The event holds the row's texts as read, and its numbers read as doubles exactly like `seconds`.
+            guard !row.hasNull(atIndex: 14), !row.hasNull(atIndex: 15) else { return .malformed("hash is NULL") }
+            guard e.prevHash == prevHash else { return .prevHashMismatch }
+            return Chain.hash(e) == e.hash ? nil : .hashMismatch
+        }
+        guard let seq = row[0] as Int64? else { return .malformed("seq is NULL") }
+        let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source", "audio",
+                     "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
+        for i in [1, 2, 3, 4, 5, 8, 14, 15] where row.hasNull(atIndex: i) { return .malformed("\(names[i]) is NULL") }
+        guard (row[14] as String) == prevHash else { return .prevHashMismatch }
+        let canonical = Chain.canonical(
+            seq: seq, at: row[1], kind: row[2], airing: row[3], station: row[4], plan: row[5],
+            message: row[6], slotStart: row[7], source: row[8], audio: row[9], audioSHA256: row[10],
+            plannedSeconds: planned.value, playedSeconds: played.value, detail: row[13])
+        return Chain.hash(prevHash: prevHash, canonical: canonical) == (row[15] as String) ? nil : .hashMismatch
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's civil_from_days).
+func civil(fromDays days: Int) -> (Int, Int, Int) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+}

@@ -1,0 +1,172 @@
+import Crypto
+import LoaL10n
+import Foundation
+
+/// The hash chain of the airing log (SPEC §3).
+///
+/// `hash = lowercase hex of SHA-256( prev_hash ‖ canonical(row) )`, where `prev_hash` is the previous row's `hash`
+/// as 64 lowercase hex ASCII characters (64 × `0` for seq 1) and `canonical(row)` is the UTF-8 bytes of the row's
+/// other 14 columns, in this fixed order:
+///
+///     seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256,
+///     planned_s, played_s, detail
+///
+/// each written as `<n>:<value>;` where `<value>` is the field's text and `<n>` the count of its UTF-8 bytes in
+/// decimal, or as `-;` when the field is NULL. Length prefixes make the form unambiguous whatever the text holds
+/// (`;`, `:`, newlines, the empty string). Texts are taken byte for byte as stored, no Unicode normalisation.
+/// `seq` is written in decimal without leading zeros. `planned_s` and `played_s` are stored rounded to
+/// milliseconds and written with exactly three decimals, `.` as decimal point, no exponent, no `+`
+/// (`95.000`, `0.250`, `-1.500`); `verify` also rejects a stored number that is not exactly its three-decimal value,
+/// so changing a stored figure by less than a millisecond is still caught.
+///
+/// Example: seq 1, at `2026-06-01T06:00:00.000+07:00`, kind `started`, airing `a1`, station `ba-dinh`, plan `p`,
+/// message NULL, slot_start NULL, source `schedule`, audio NULL, audio_sha256 NULL, planned_s 8.2, played_s NULL,
+/// detail NULL gives
+/// `1:1;29:2026-06-01T06:00:00.000+07:00;7:started;2:a1;7:ba-dinh;1:p;-;-;8:schedule;-;-;5:8.200;-;-;`.
+public enum Chain {
+    /// `prev_hash` of the first row.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// The canonical form of one row's columns other than `prev_hash` and `hash`.
+    public static func canonical(seq: Int64, at: String, kind: String, airing: String, station: String, plan: String,
+                                 message: String?, slotStart: String?, source: String, audio: String?,
+                                 audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
+                                 detail: String?) -> [UInt8] {
+        // Written straight into one byte buffer (no intermediate strings): verify runs this for every row.
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        func digits(_ n: UInt64) -> Int { var c = 1, v = n; while v >= 10 { v /= 10; c += 1 }; return c }
+        func decimal(_ n: UInt64) {
+            let c = digits(n)
+            let base = out.count
+            out.append(contentsOf: repeatElement(UInt8(48), count: c))
+            var v = n
+            for i in stride(from: base + c - 1, through: base, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+        }
+        func field(_ text: String?) {
+            guard var text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
+            text.withUTF8 { bytes in
+                decimal(UInt64(bytes.count))
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: bytes)
+            }
+            out.append(UInt8(ascii: ";"))
+        }
+        func seconds(_ value: Double?) {
+            guard let value else { field(nil); return }
+            guard value.isFinite, abs(value) < 9e15 / 1000 else { field("invalid"); return }
+            let millis = Int64((value * 1000).rounded())
+            let m = millis.magnitude
+            let whole = m / 1000
+            decimal(UInt64((millis < 0 ? 1 : 0) + digits(whole) + 4))
+            out.append(UInt8(ascii: ":"))
+            if millis < 0 { out.append(UInt8(ascii: "-")) }
+            decimal(whole)
+            out.append(UInt8(ascii: "."))
+            let frac = m % 1000
+            out.append(UInt8(48 + frac / 100)); out.append(UInt8(48 + frac / 10 % 10)); out.append(UInt8(48 + frac % 10))
+            out.append(UInt8(ascii: ";"))
+        }
+        let s = seq.magnitude
+        decimal(UInt64(digits(s) + (seq < 0 ? 1 : 0)))
+        out.append(UInt8(ascii: ":"))
+        if seq < 0 { out.append(UInt8(ascii: "-")) }
+        decimal(s)
+        out.append(UInt8(ascii: ";"))
+        field(at); field(kind); field(airing); field(station); field(plan)
+        field(message); field(slotStart); field(source); field(audio); field(audioSHA256)
+        seconds(plannedSeconds); seconds(playedSeconds); field(detail)
+        return out
+    }
+
+    public static func canonical(_ e: AiringEvent) -> [UInt8] {
+        canonical(seq: e.seq, at: e.at, kind: e.kind.rawValue, airing: e.airing, station: e.station, plan: e.plan,
+                  message: e.message, slotStart: e.slotStart, source: e.source.rawValue, audio: e.audio,
+                  audioSHA256: e.audioSHA256, plannedSeconds: e.plannedSeconds, playedSeconds: e.playedSeconds,
+                  detail: e.detail)
+    }
+
+    /// SHA-256 of `prev_hash ‖ canonical`, lowercase hex.
+    public static func hash(prevHash: String, canonical: [UInt8]) -> String {
+        var hasher = SHA256()
+        var prev = prevHash
+        prev.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hex(hasher.finalize())
+    }
+
+    public static func hash(_ e: AiringEvent) -> String { hash(prevHash: e.prevHash, canonical: canonical(e)) }
+
+    /// Seconds rounded to milliseconds: what the log stores.
+    public static func roundSeconds(_ value: Double) -> Double {
+        guard value.isFinite else { return 0 }
+        return (value * 1000).rounded() / 1000
+    }
+
+    /// Exactly three decimals, computed on integers so no locale or formatter is involved.
+    public static func formatSeconds(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 9e15 / 1000 else { return "invalid" }
+        let millis = Int64((value * 1000).rounded())
+        let sign = millis < 0 ? "-" : ""
+        let m = millis.magnitude
+        let frac = String(m % 1000)
+        return sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for b in digest { bytes.append(digits[Int(b >> 4)]); bytes.append(digits[Int(b & 15)]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The outcome of `AiringLog.verify()`.
+public enum ChainCheck: Sendable, Hashable {
+    /// Every row matches; `count` rows were checked.
+    case ok(count: Int)
+    /// `seq` names the first row that does not match (for a deleted row: the seq that is missing).
+    case broken(seq: Int64, fault: ChainFault, checkedBefore: Int)
+
+    public var isOK: Bool { if case .ok = self { true } else { false } }
+    public var firstBadSeq: Int64? { if case .broken(let seq, _, _) = self { seq } else { nil } }
+
+    public var message: Localized {
+        switch self {
+        case .ok(let count):
+            return Localized(vi: "Chuỗi băm hợp lệ: \(count) dòng.", en: "Hash chain verifies: \(count) rows.")
+        case .broken(let seq, let fault, _):
+            let why = fault.message
+            return Localized(vi: "Chuỗi băm hỏng tại dòng seq \(seq): \(why.vi)",
+                             en: "Hash chain broken at row seq \(seq): \(why.en)")
+        }
+    }
+}
+
+public enum ChainFault: Sendable, Hashable {
+    /// Rows are missing: `expected` was due next, `found` came instead (a deleted row or rows).
+    case missingRows(expected: Int64, found: Int64)
+    /// The row's `prev_hash` is not the previous row's `hash` (rows reordered, or a row before it replaced).
+    case prevHashMismatch
+    /// The row's columns no longer give its `hash` (the row was edited).
+    case hashMismatch
+    /// A column holds something the log never writes (e.g. a number with sub-millisecond digits, a NULL kind).
+    case malformed(String)
+
+    public var message: Localized {
+        switch self {
+        case .missingRows(let expected, let found):
+            return Localized(vi: "thiếu dòng: sau dòng \(expected - 1) là dòng \(found) (dòng đã bị xoá)",
+                             en: "rows missing: row \(expected - 1) is followed by row \(found) (rows deleted)")
+        case .prevHashMismatch:
+            return Localized(vi: "prev_hash không khớp với hash của dòng trước (dòng bị đảo thứ tự hoặc thay thế)",
+                             en: "prev_hash does not match the previous row's hash (rows reordered or replaced)")
+        case .hashMismatch:
+            return Localized(vi: "nội dung dòng không khớp với hash của nó (dòng đã bị sửa)",
+                             en: "the row's content does not match its hash (row edited)")
+        case .malformed(let what):
+            return Localized(vi: "giá trị không hợp lệ: \(what)", en: "malformed value: \(what)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import LoaL10n
+
+/// Anything that goes wrong reading or writing an airing log, naming the file.
+public struct LogError: Error, CustomStringConvertible, LocalizedError, Sendable {
+    public let path: String
+    public let reason: Localized
+    /// The SQLite result code when SQLite reported the fault.
+    public let sqliteCode: Int32?
+
+    public init(path: String, _ reason: Localized, sqliteCode: Int32? = nil) {
+        self.path = path; self.reason = reason; self.sqliteCode = sqliteCode
+    }
+
+    public var message: Localized {
+        Localized(vi: "\(path): lỗi nhật ký: \(reason.vi)", en: "\(path): log error: \(reason.en)")
+    }
+    public var description: String { message.text() }
+    public var errorDescription: String? { description }
+
+    static func wrap(_ error: any Error, path: String) -> any Error {
+        if error is LogError { return error }
+        guard let db = error as? DatabaseError else { return error }
+        let code = db.resultCode.primaryResultCode.rawValue
+        let detail = db.message ?? "SQLite error \(code)"
+        switch db.resultCode.primaryResultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return LogError(path: path, Localized(
+                vi: "tệp không phải cơ sở dữ liệu SQLite hoặc đã hỏng (\(detail))",
+                en: "the file is not an SQLite database or is damaged (\(detail))"), sqliteCode: code)
+        case .SQLITE_CANTOPEN:
+            return LogError(path: path, Localized(vi: "không mở được tệp (\(detail))",
+                                                  en: "cannot open the file (\(detail))"), sqliteCode: code)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return LogError(path: path, Localized(vi: "tệp đang bị khoá bởi tiến trình khác (\(detail))",
+                                                  en: "the file is locked by another process (\(detail))"),
+                            sqliteCode: code)
+        case .SQLITE_READONLY:
+            return LogError(path: path, Localized(vi: "không ghi được: tệp chỉ đọc (\(detail))",
+                                                  en: "cannot write: the file is read-only (\(detail))"),
+                            sqliteCode: code)
+        case .SQLITE_FULL, .SQLITE_IOERR:
+            return LogError(path: path, Localized(vi: "lỗi ghi đĩa (\(detail))", en: "disk I/O error (\(detail))"),
+                            sqliteCode: code)
+        case .SQLITE_CONSTRAINT:
+            return LogError(path: path, Localized(vi: "nhật ký chỉ được ghi thêm (\(detail))",
+                                                  en: "the log only accepts appends (\(detail))"), sqliteCode: code)
+        default:
+            return LogError(path: path, Localized(vi: "lỗi SQLite \(code): \(detail)",
+                                                  en: "SQLite error \(code): \(detail)"), sqliteCode: code)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// LoaReport: see the issue that builds it.

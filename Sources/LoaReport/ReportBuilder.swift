@@ -1,0 +1,307 @@
+import Foundation
+import LoaL10n
+import LoaLog
+import LoaPlan
+
+/// One quota period a station owes for a message: `required` full airings within `from…to` (P∩W).
+public struct Due: Sendable, Hashable {
+    public var from: CivilDate
+    public var to: CivilDate
+    public var required: Int
+    public init(from: CivilDate, to: CivilDate, required: Int) { self.from = from; self.to = to; self.required = required }
+}
+
+/// Builds a `Report` from a plan and the events of one or more logs. Pure: no clock, no files; feed it events with
+/// `add(_:)`, log by log, then call `report()`.
+///
+/// Counting rules:
+/// - An airing is identified by its `airing` id across all logs: the same airing in several logs counts once
+///   (the first ending seen wins; later copies are counted as duplicates of their log).
+/// - It is dated by its `slot_start` (else its `started` time, else its own time) in the plan's timezone, and
+///   counts in the span when that date does.
+/// - Its outcome is its ending event: `finished` is a full airing; `interrupted` and `preempted` are counted apart;
+///   `failed`, `missed` likewise. A `started` with no ending anywhere is `unclosed`.
+/// - Owed: the quota periods (SPEC §1) whose P∩W ends inside the span, in full. A period still running at the
+///   span's end is owed in the next report; one that began before the span is owed here and its full airings
+///   before the span count toward meeting it. A station met a message when every such period got its full airings.
+/// - Events of other plans and intro/outro events (no message) are not counted.
+public struct ReportBuilder {
+    public let plan: Plan
+    public let span: DateRange
+    private let owed: (Message, Station) -> [Due]
+    private var dater: LocalDater
+
+    private struct Key: Hashable { var message: Int32; var station: Int32 }
+    private struct Open { var key: Key; var day: Int; var planned: Double? }
+
+    private var messageIDs: [String] = []
+    private var messageIndex: [String: Int32] = [:]
+    private var stationIDs: [String] = []
+    private var stationIndex: [String: Int32] = [:]
+    private var tallies: [Key: Tally] = [:]
+    /// Day numbers of full airings per pair, any date (a period that began before the span needs them).
+    private var fullDays: [Key: [Int32]] = [:]
+    private var open: [String: Open] = [:]
+    /// Airings already counted, by a 128-bit digest of their id: a nation's year is ten million ids, and the
+    /// digest keeps that set at a quarter of the memory of the strings. Two independently salted 64-bit hashes
+    /// (random seed per process) make a collision among 10^7 ids about 10^-25 likely.
+    private var done: Set<AiringDigest> = []
+    private var heat: [Int32: [Int]] = [:]
+    private let firstMonday: Int
+    private let weekCount: Int
+
+    private var logs: [LogSummary] = []
+    private var current: LogSummary?
+    private var undated = 0
+
+    /// `owed` gives what a station owes for a message, period by period; pass `planObligations(plan, span)` for the
+    /// plan's quota (SPEC §1), or a table in tests.
+    public init(plan: Plan, span: DateRange, owed: @escaping (Message, Station) -> [Due]) {
+        self.plan = plan
+        self.span = span
+        self.owed = owed
+        self.dater = LocalDater(timeZone: plan.timezone)
+        firstMonday = span.from.dayNumber - span.from.weekday.rawValue
+        weekCount = span.isEmpty ? 0 : (span.to.dayNumber - firstMonday) / 7 + 1
+        for m in plan.messages { _ = intern(message: m.id) }
+        for s in plan.stations { _ = intern(station: s.id) }
+    }
+
+    // MARK: Feeding
+
+    /// Starts the events of one log.
+    public mutating func beginLog(name: String) {
+        finishLog()
+        current = LogSummary(name: name, events: 0, duplicates: 0, otherPlans: 0, chain: .ok(count: 0))
+    }
+
+    /// Ends the current log with its `verify()` result.
+    public mutating func endLog(chain: ChainCheck) {
+        current?.chain = chain
+        finishLog()
+    }
+
+    public mutating func add(_ e: AiringEvent) {
+        current?.events += 1
+        guard e.plan == plan.id else { current?.otherPlans += 1; return }
+        guard let message = e.message else { return }
+        let digest = AiringDigest(e.airing)
+        if done.contains(digest) { current?.duplicates += 1; return }
+        switch e.kind {
+        case .started:
+            if open[e.airing] != nil { current?.duplicates += 1; return }
+            guard let day = day(of: e) else { undated += 1; return }
+            open[e.airing] = Open(key: key(message, e.station), day: day, planned: e.plannedSeconds)
+        case .finished, .interrupted, .preempted, .failed, .missed:
+            let started = open.removeValue(forKey: e.airing)
+            guard let day = started?.day ?? day(of: e) else { undated += 1; return }
+            done.insert(digest)
+            let k = started?.key ?? key(message, e.station)
+            let seconds = e.playedSeconds ?? (e.kind == .finished ? (e.plannedSeconds ?? started?.planned) : nil)
+            record(k, day: day, kind: e.kind, seconds: seconds ?? 0)
+        }
+    }
+
+    // MARK: Result
+
+    public mutating func report() -> Report {
+        finishLog()
+        for (airing, o) in open.sorted(by: { $0.key < $1.key }) {
+            done.insert(AiringDigest(airing))
+            record(o.key, day: o.day, kind: nil, seconds: 0)
+        }
+        open = [:]
+        return assemble()
+    }
+
+    // MARK: Internals
+
+    private mutating func finishLog() {
+        if let c = current { logs.append(c); current = nil }
+    }
+
+    private mutating func intern(message id: String) -> Int32 {
+        if let i = messageIndex[id] { return i }
+        let i = Int32(messageIDs.count); messageIDs.append(id); messageIndex[id] = i; return i
+    }
+
+    private mutating func intern(station id: String) -> Int32 {
+        if let i = stationIndex[id] { return i }
+        let i = Int32(stationIDs.count); stationIDs.append(id); stationIndex[id] = i; return i
+    }
+
+    private mutating func key(_ message: String, _ station: String) -> Key {
+        Key(message: intern(message: message), station: intern(station: station))
+    }
+
+    private mutating func day(of e: AiringEvent) -> Int? {
+        if let s = e.slotStart, let d = dater.date(of: s) { return d.dayNumber }
+        return dater.date(of: e.at)?.dayNumber
+    }
+
+    /// `kind` nil: started and never ended.
+    private mutating func record(_ k: Key, day: Int, kind: EventKind?, seconds: Double) {
+        if kind == .finished { fullDays[k, default: []].append(Int32(day)) }
+        guard day >= span.from.dayNumber, day <= span.to.dayNumber else { return }
+        var t = tallies[k] ?? Tally()
+        switch kind {
+        case .finished: t.full += 1
+        case .interrupted: t.interrupted += 1
+        case .preempted: t.preempted += 1
+        case .failed: t.failed += 1
+        case .missed: t.missed += 1
+        case .started, nil: t.unclosed += 1
+        }
+        t.airtime += seconds
+        tallies[k] = t
+        if kind == nil || kind == .finished || kind == .interrupted || kind == .preempted {
+            heat[k.station, default: Array(repeating: 0, count: weekCount)][(day - firstMonday) / 7] += 1
+        }
+    }
+
+    private func assemble() -> Report {
+        var pairs: [PairRow] = []
+        var messageRows: [MessageRow] = []
+        var topicRows: [String: GroupRow] = [:]
+        var stationRows: [Int32: GroupRow] = [:]
+        var warnings: [Localized] = []
+        let stationsByID = Dictionary(plan.stations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let topicTitles = Dictionary(plan.topics.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let noTopic = "—"
+
+        for s in 0..<stationIDs.count {
+            let id = stationIDs[s]
+            stationRows[Int32(s)] = GroupRow(id: id, title: stationsByID[id]?.name ?? id, messages: 0,
+                                             messagesAired: 0, pairsOwing: 0, pairsMet: 0, tally: Tally())
+        }
+        // Log-only pairs (messages or stations the plan does not know) follow the plan's, in id order.
+        var logOnly: [Int32: [Int32]] = [:]
+        let planMessages = Set(plan.messages.map(\.id))
+        for k in tallies.keys {
+            let mid = messageIDs[Int(k.message)], sid = stationIDs[Int(k.station)]
+            guard let m = plan.message(mid), let st = stationsByID[sid],
+                  m.targets.contains(where: { $0.matches(st) }) else {
+                logOnly[k.message, default: []].append(k.station); continue
+            }
+        }
+
+        for m in 0..<messageIDs.count {
+            let mid = messageIDs[m]
+            let message = plan.message(mid)
+            var row = MessageRow(message: mid, title: message?.title ?? mid, topic: message?.topic,
+                                 inPlan: planMessages.contains(mid), targetedStations: 0, owingStations: 0,
+                                 stationsMet: 0, tally: Tally())
+            var stations: [(Int32, Station?)] = []
+            if let message { stations = plan.targetedStations(of: message).map { (stationIndex[$0.id]!, $0) } }
+            stations += (logOnly[Int32(m)] ?? []).sorted { stationIDs[Int($0)] < stationIDs[Int($1)] }.map { ($0, nil) }
+            row.targetedStations = message == nil ? 0 : stations.count - (logOnly[Int32(m)]?.count ?? 0)
+            var aired = false
+            for (s, station) in stations {
+                let k = Key(message: Int32(m), station: s)
+                var t = tallies[k] ?? Tally()
+                var met: Bool?
+                if let message, let station {
+                    let dues = owed(message, station).filter { $0.to >= span.from && $0.to <= span.to }
+                    if !dues.isEmpty {
+                        t.owed = dues.reduce(0) { $0 + $1.required }
+                        let days = fullDays[k] ?? []
+                        met = dues.allSatisfy { due in
+                            let lo = Int32(due.from.dayNumber), hi = Int32(due.to.dayNumber)
+                            return days.lazy.filter { $0 >= lo && $0 <= hi }.count >= due.required
+                        }
+                    }
+                }
+                if t.owed > 0 { row.owingStations += 1; if met == true { row.stationsMet += 1 } }
+                row.tally.add(t)
+                pairs.append(PairRow(message: mid, station: stationIDs[Int(s)], tally: t, met: met))
+                var sr = stationRows[s]!
+                sr.messages += 1
+                if t.full > 0 { sr.messagesAired += 1 }
+                if t.owed > 0 { sr.pairsOwing += 1; if met == true { sr.pairsMet += 1 } }
+                sr.tally.add(t)
+                stationRows[s] = sr
+                if t.full > 0 { aired = true }
+            }
+            if message != nil || row.tally != Tally() {
+                messageRows.append(row)
+                let topic = message?.topic ?? noTopic
+                var tr = topicRows[topic] ?? GroupRow(id: topic, title: topicTitles[topic] ?? (topic == noTopic
+                    ? "" : topic), messages: 0, messagesAired: 0, pairsOwing: 0, pairsMet: 0, tally: Tally())
+                tr.messages += 1
+                if aired { tr.messagesAired += 1 }
+                tr.pairsOwing += row.owingStations
+                tr.pairsMet += row.stationsMet
+                tr.tally.add(row.tally)
+                topicRows[topic] = tr
+            }
+        }
+
+        let topicOrder = plan.topics.map(\.id)
+        let topics = topicRows.values.sorted { a, b in
+            let ia = topicOrder.firstIndex(of: a.id) ?? Int.max, ib = topicOrder.firstIndex(of: b.id) ?? Int.max
+            return ia != ib ? ia < ib : a.id < b.id
+        }
+        let stationList = (0..<stationIDs.count).map { stationRows[Int32($0)]! }
+        var total = Tally()
+        for r in messageRows { total.add(r.tally) }
+        let totals = Totals(
+            messagesAired: messageRows.filter { $0.inPlan && $0.tally.full > 0 }.count,
+            stationsAired: stationList.filter { $0.tally.aired > 0 }.count,
+            tally: total,
+            pairsOwing: messageRows.reduce(0) { $0 + $1.owingStations },
+            pairsMet: messageRows.reduce(0) { $0 + $1.stationsMet })
+
+        for log in logs {
+            if case .broken(let seq, let fault, _) = log.chain {
+                warnings.append(Localized(
+                    vi: "Nhật ký \(log.name): chuỗi băm hỏng từ dòng seq \(seq) (\(fault.message.vi)); vẫn được tính.",
+                    en: "Log \(log.name): hash chain broken at row seq \(seq) (\(fault.message.en)); counted anyway."))
+            }
+            if log.otherPlans > 0 {
+                warnings.append(Localized(
+                    vi: "Nhật ký \(log.name): \(log.otherPlans) sự kiện thuộc kế hoạch khác, không tính.",
+                    en: "Log \(log.name): \(log.otherPlans) events belong to other plans, not counted."))
+            }
+        }
+        let unclosed = total.unclosed
+        if unclosed > 0 {
+            warnings.append(Localized(
+                vi: "\(unclosed) lượt phát đã bắt đầu nhưng không có sự kiện kết thúc trong nhật ký nào.",
+                en: "\(unclosed) airings started but have no ending event in any log."))
+        }
+        let unknown = stationIDs.filter { stationsByID[$0] == nil }
+        if !unknown.isEmpty {
+            warnings.append(Localized(vi: "Đài không có trong kế hoạch: \(unknown.joined(separator: ", ")).",
+                                      en: "Stations not in the plan: \(unknown.joined(separator: ", "))."))
+        }
+        let strangers = messageRows.filter { !$0.inPlan }.map(\.message)
+        if !strangers.isEmpty {
+            warnings.append(Localized(vi: "Tin không có trong kế hoạch: \(strangers.joined(separator: ", ")).",
+                                      en: "Messages not in the plan: \(strangers.joined(separator: ", "))."))
+        }
+        if undated > 0 {
+            warnings.append(Localized(vi: "\(undated) sự kiện có thời điểm không đọc được, không tính.",
+                                      en: "\(undated) events have an unreadable time, not counted."))
+        }
+
+        let weeks = (0..<weekCount).map { isoWeekLabel(CivilDate(dayNumber: firstMonday + 7 * $0)) }
+        let heatRows = (0..<stationIDs.count).map { s in
+            (station: stationIDs[s], counts: heat[Int32(s)] ?? Array(repeating: 0, count: weekCount))
+        }
+        return Report(planID: plan.id, planTitle: plan.title, span: span, logs: logs, warnings: warnings,
+                      pairs: pairs, messages: messageRows, topics: topics, stations: stationList, totals: totals,
+                      weeks: weeks, heat: heatRows,
+                      stationNames: Dictionary(plan.stations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+    }
+}
+
+struct AiringDigest: Hashable {
+    let a: UInt64
+    let b: UInt64
+    init(_ id: String) {
+        var h1 = Hasher(), h2 = Hasher()
+        h1.combine(0x4C6F_6131 as UInt32); h1.combine(id)
+        h2.combine(0x6C6F_6132 as UInt32); h2.combine(id)
+        a = UInt64(bitPattern: Int64(h1.finalize())); b = UInt64(bitPattern: Int64(h2.finalize()))
+    }
+}
