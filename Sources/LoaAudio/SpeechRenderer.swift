@@ -34,8 +34,10 @@ public struct RenderedSpeech: Sendable, Hashable {
 /// speed, repeat count, pause and the engine's version line, so the same bulletin is rendered once per engine
 /// version, and a file's name always matches its bytes (evidence for the log's `audio_sha256`).
 ///
-/// Layout of `directory`: `<content-sha256>.wav`, `keys/<key>` (holding the content hash), `tmp/` (work folders;
-/// finished files are renamed into place, so readers never see half a file and concurrent renders are harmless).
+/// Layout of `directory`, flat so that one group-writable folder can be shared by the daemon's user and operators
+/// (`loa emergency --text`): `<content-sha256>.wav` and `<key>.key` (holding the content hash). Both are written
+/// under a hidden temporary name and renamed into place, so readers never see half a file and concurrent renders
+/// are harmless. The engine itself works in a folder under the system's temporary directory.
 public final class EspeakRenderer: Sendable {
     public static let supportedVoices = ["vi", "vi-vn-x-central", "vi-vn-x-south"]
     public static let speedRange = 80...450
@@ -61,14 +63,24 @@ public final class EspeakRenderer: Sendable {
         MediaInfoCache.defaultDirectory(environment: environment).appendingPathComponent("speech")
     }
 
+    /// `directory` nil = `defaultDirectory()`, or, where that cannot be created (a service user without a writable
+    /// home), a folder in the temporary directory: renders then last only as long as it, but the plan still loads.
     /// `engine` is the espeak-ng program; nil finds `espeak-ng` on `PATH`. `dataPath` is the folder holding an
     /// `espeak-ng-data` folder (espeak-ng `--path`), for voices installed outside the system data; nil = the
     /// engine's own.
-    public init(directory: URL = EspeakRenderer.defaultDirectory(), engine: URL? = nil, dataPath: URL? = nil,
-                timeout: Double = 60) {
-        self.directory = directory
+    public init(directory: URL? = nil, engine: URL? = nil, dataPath: URL? = nil, timeout: Double = 60) {
+        self.directory = directory ?? Self.usableDefaultDirectory()
         self.engine = SpeechEngine(executable: engine ?? SpeechEngine.locate(), dataPath: dataPath)
         self.timeout = timeout
+    }
+
+    private static func usableDefaultDirectory() -> URL {
+        let preferred = defaultDirectory()
+        if (try? makeSharedDirectory(preferred)) != nil,
+           FileManager.default.isWritableFile(atPath: preferred.path) {
+            return preferred
+        }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(getuid())")
     }
 
     /// How many times this renderer has run the engine to synthesise speech (cache hits don't count).
@@ -182,7 +194,7 @@ public final class EspeakRenderer: Sendable {
         try Self.checkOptions(request)
         try checkVoice(request.voice)
         let key = cacheKey(text: text, request: request, version: try engineVersion())
-        let keyFile = directory.appendingPathComponent("keys").appendingPathComponent(key)
+        let keyFile = directory.appendingPathComponent("\(key).key")
         if let hit = cached(keyFile: keyFile) { return hit }
 
         return try withWorkDirectory { work throws(SpeechError) in
@@ -205,8 +217,11 @@ public final class EspeakRenderer: Sendable {
                 throw SpeechError(.engineFailed, subject: engine.executable.path,
                                   detail: "exit \(output.status): \(output.stderr)")
             }
-            let composed = work.appendingPathComponent("composed.wav")
+            // Composed straight into the cache folder, so the final rename stays on one file system.
+            let composed = directory.appendingPathComponent(".render-\(UUID().uuidString).wav")
+            defer { try? FileManager.default.removeItem(at: composed) }
             try audio(composed) { () throws(AudioError) in
+                try posix(directory.path) { try Self.makeSharedDirectory(directory) }
                 try Self.compose(reading: readingURL, into: composed, readings: request.repeatCount,
                                  pauseSeconds: request.pauseSeconds)
             }
@@ -221,21 +236,34 @@ public final class EspeakRenderer: Sendable {
             throw AudioError(.emptyAudio, subject: reading.path, libraryMessage: "espeak-ng wrote no audio")
         }
         let file = try SoundFile(readingFrom: reading)
-        var samples: [Float] = []
+        var samples: [Int16] = []
         var buffer: [Float] = []
         while true {
             let got = try file.read(into: &buffer, frameCount: 65_536)
             if got == 0 { break }
-            samples.append(contentsOf: buffer[0..<(got * file.channels)])
+            // The reader gives s / 32768 exactly for espeak-ng's 16-bit samples; scaling back keeps every reading
+            // bit-identical to what the engine produced (a float write would rescale by 32767).
+            samples.append(contentsOf: buffer[0..<(got * file.channels)].map {
+                Int16(clamping: Int(($0 * 32_768).rounded()))
+            })
         }
         guard !samples.isEmpty else { throw AudioError(.emptyAudio, subject: reading.path) }
-        let writer = try SpeechWaveWriter(writingTo: output, sampleRate: file.sampleRate, channels: file.channels)
+        let writer = try SoundFileWriter(writingTo: output, encoding: .wav16, sampleRate: file.sampleRate,
+                                         channels: file.channels)
         let pauseFrames = Int((pauseSeconds * Double(file.sampleRate)).rounded())
+        let silence = [Int16](repeating: 0, count: pauseFrames * file.channels)
         for index in 0..<readings {
-            if index > 0 { try writer.writeSilence(frames: pauseFrames) }
-            try writer.write(samples[...])
+            if index > 0 { try silence.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) } }
+            try samples.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) }
         }
-        try writer.close()
+        writer.close()
+        // The writer's close cannot report; a short file (full disk) shows up as a wrong length instead.
+        let expected = Int64(samples.count / file.channels * readings + pauseFrames * (readings - 1))
+        let written = try AudioProbe.info(of: output).frames
+        guard written == expected else {
+            throw AudioError(.io, subject: output.path, library: .sndfile,
+                             libraryMessage: "wrote \(written) of \(expected) frames")
+        }
     }
 
     /// Moves the composed file to its content-addressed name, then records the key.
@@ -243,16 +271,12 @@ public final class EspeakRenderer: Sendable {
         try audio(directory) { () throws(AudioError) in
             let sha = try ContentHash.sha256(of: composed)
             let final = directory.appendingPathComponent("\(sha).wav")
-            try posix(final.path) {
-                try FileManager.default.createDirectory(at: keyFile.deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
-                // rename(2) replaces atomically; a concurrent render of the same text wrote the same bytes.
-                if rename(composed.path, final.path) != 0 {
-                    throw AudioError(.io, subject: final.path, library: .posix, code: errno,
-                                     libraryMessage: String(cString: strerror(errno)))
-                }
-                try Data("\(sha)\n".utf8).write(to: keyFile, options: .atomic)
-            }
+            // rename(2) replaces atomically; a concurrent render of the same text wrote the same bytes.
+            try Self.rename(composed, to: final)
+            let keyTemp = directory.appendingPathComponent(".key-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: keyTemp) }
+            try posix(keyTemp.path) { try Data("\(sha)\n".utf8).write(to: keyTemp) }
+            try Self.rename(keyTemp, to: keyFile)
             return RenderedSpeech(url: final, sha256: sha, info: try AudioProbe.info(of: final), rendered: true)
         }
     }
@@ -267,8 +291,27 @@ public final class EspeakRenderer: Sendable {
         return RenderedSpeech(url: url, sha256: sha, info: info, rendered: false)
     }
 
+    /// Creates the cache folder with its parent's permissions, so a group-writable `LOA_CACHE_DIR` shared by the
+    /// daemon's user and operators gives a `speech` folder both can write (umask would otherwise drop group write).
+    private static func makeSharedDirectory(_ url: URL) throws {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: url.path) else { return }
+        try fm.createDirectory(at: url, withIntermediateDirectories: true)
+        if let mode = try? fm.attributesOfItem(atPath: url.deletingLastPathComponent().path)[.posixPermissions]
+            as? NSNumber {
+            chmod(url.path, mode_t(mode.intValue & 0o7777))
+        }
+    }
+
+    private static func rename(_ from: URL, to: URL) throws(AudioError) {
+        if Foundation.rename(from.path, to.path) != 0 {
+            throw AudioError(.io, subject: to.path, library: .posix, code: errno,
+                             libraryMessage: String(cString: strerror(errno)))
+        }
+    }
+
     private func withWorkDirectory<T>(_ body: (URL) throws(SpeechError) -> T) throws(SpeechError) -> T {
-        let work = directory.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         } catch {

@@ -174,11 +174,12 @@ public final class AiringLog: Sendable {
                 var checked = 0
                 var result: ChainCheck?
                 while let row = try cursor.next() {
+                    let decoded = try? Self.event(row, path: path)
                     if result == nil {
                         if let seq = row[0] as Int64?, seq != expected {
                             result = .broken(seq: expected, fault: .missingRows(expected: expected, found: seq),
                                              checkedBefore: checked)
-                        } else if let fault = Self.rowFault(row, prevHash: prevHash) {
+                        } else if let fault = Self.rowFault(row, prevHash: prevHash, decoded: decoded) {
                             result = .broken(seq: expected, fault: fault, checkedBefore: checked)
                         } else {
                             prevHash = row[15] as String? ?? ""
@@ -187,7 +188,7 @@ public final class AiringLog: Sendable {
                         }
                         if result != nil, body == nil { break }
                     }
-                    if let body, let e = try? Self.event(row, path: path) { try body(e) }
+                    if let body, let decoded { try body(decoded) }
                 }
                 return result ?? .ok(count: checked)
             }
@@ -265,9 +266,11 @@ public final class AiringLog: Sendable {
 
     private static func insert(_ e: AiringEvent, _ db: Database) throws -> AiringEvent {
         var row = e
-        if let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
-            row.seq = (last[0] as Int64) + 1
-            row.prevHash = last[1] as String
+        // Cached statements: preparing the SQL again for every row costs more than the insert itself.
+        let last = try db.cachedStatement(sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        if let r = try Row.fetchOne(last) {
+            row.seq = (r[0] as Int64) + 1
+            row.prevHash = r[1] as String
         } else {
             row.seq = 1
             row.prevHash = Chain.genesis
@@ -275,10 +278,11 @@ public final class AiringLog: Sendable {
         row.plannedSeconds = e.plannedSeconds.map(Chain.roundSeconds)
         row.playedSeconds = e.playedSeconds.map(Chain.roundSeconds)
         row.hash = Chain.hash(row)
-        try db.execute(sql: "INSERT INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       arguments: [row.seq, row.at, row.kind.rawValue, row.airing, row.station, row.plan,
-                                   row.message, row.slotStart, row.source.rawValue, row.audio, row.audioSHA256,
-                                   row.plannedSeconds, row.playedSeconds, row.detail, row.prevHash, row.hash])
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        try insert.execute(arguments: [row.seq, row.at, row.kind.rawValue, row.airing, row.station, row.plan,
+                                       row.message, row.slotStart, row.source.rawValue, row.audio, row.audioSHA256,
+                                       row.plannedSeconds, row.playedSeconds, row.detail, row.prevHash, row.hash])
         return row
     }
 
@@ -327,48 +331,38 @@ public final class AiringLog: Sendable {
                            prevHash: row[14] ?? "", hash: row[15] ?? "")
     }
 
-    /// Why a raw row does not belong to the chain after `prevHash`, or nil when it does.
-    private static func rowFault(_ row: Row, prevHash: String) -> ChainFault? {
-        func text(_ i: Int) -> (ok: Bool, value: String?) {
-            switch row[i] as DatabaseValue {
-            case let v where v.isNull: return (true, nil)
-            case let v: if let s = String.fromDatabaseValue(v), v.storage.isText { return (true, s) }
-                return (false, nil)
-            }
-        }
-        func seconds(_ i: Int, _ name: String) -> (ok: Bool, value: Double?) {
+    /// Why a raw row does not belong to the chain after `prevHash`, or nil when it does. Text columns are read
+    /// through GRDB's typed fast path; the two numbers by storage class, so a figure rewritten as text is caught.
+    private static func rowFault(_ row: Row, prevHash: String, decoded: AiringEvent?) -> ChainFault? {
+        func seconds(_ i: Int) -> (ok: Bool, value: Double?) {
             let v = row[i] as DatabaseValue
-            if v.isNull { return (true, nil) }
             switch v.storage {
+            case .null: return (true, nil)
             case .double(let d): return (Chain.roundSeconds(d) == d, d)
             case .int64(let n): return (true, Double(n))
             default: return (false, nil)
             }
         }
-        guard row[0] as Int64? != nil else { return .malformed("seq is NULL") }
-        let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source", "audio",
-                     "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
-        var texts: [String?] = Array(repeating: nil, count: 16)
-        for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15] {
-            let t = text(i)
-            guard t.ok else { return .malformed(names[i]) }
-            if t.value == nil, [1, 2, 3, 4, 5, 8, 14, 15].contains(i) { return .malformed("\(names[i]) is NULL") }
-            texts[i] = t.value
-        }
-        let planned = seconds(11, "planned_s"), played = seconds(12, "played_s")
+        let planned = seconds(11), played = seconds(12)
         guard planned.ok else { return .malformed("planned_s") }
         guard played.ok else { return .malformed("played_s") }
-        guard texts[14] == prevHash else { return .prevHashMismatch }
+        if let e = decoded {
+            // The event holds the row's texts as read, and its numbers read as doubles exactly like `seconds`.
+            guard !row.hasNull(atIndex: 14), !row.hasNull(atIndex: 15) else { return .malformed("hash is NULL") }
+            guard e.prevHash == prevHash else { return .prevHashMismatch }
+            return Chain.hash(e) == e.hash ? nil : .hashMismatch
+        }
+        guard let seq = row[0] as Int64? else { return .malformed("seq is NULL") }
+        let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source", "audio",
+                     "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
+        for i in [1, 2, 3, 4, 5, 8, 14, 15] where row.hasNull(atIndex: i) { return .malformed("\(names[i]) is NULL") }
+        guard (row[14] as String) == prevHash else { return .prevHashMismatch }
         let canonical = Chain.canonical(
-            seq: row[0], at: texts[1]!, kind: texts[2]!, airing: texts[3]!, station: texts[4]!, plan: texts[5]!,
-            message: texts[6], slotStart: texts[7], source: texts[8]!, audio: texts[9], audioSHA256: texts[10],
-            plannedSeconds: planned.value, playedSeconds: played.value, detail: texts[13])
-        return Chain.hash(prevHash: prevHash, canonical: canonical) == texts[15] ? nil : .hashMismatch
+            seq: seq, at: row[1], kind: row[2], airing: row[3], station: row[4], plan: row[5],
+            message: row[6], slotStart: row[7], source: row[8], audio: row[9], audioSHA256: row[10],
+            plannedSeconds: planned.value, playedSeconds: played.value, detail: row[13])
+        return Chain.hash(prevHash: prevHash, canonical: canonical) == (row[15] as String) ? nil : .hashMismatch
     }
-}
-
-extension DatabaseValue.Storage {
-    fileprivate var isText: Bool { if case .string = self { true } else { false } }
 }
 
 /// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's civil_from_days).

@@ -32,19 +32,50 @@ public enum Chain {
                                  message: String?, slotStart: String?, source: String, audio: String?,
                                  audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
                                  detail: String?) -> [UInt8] {
+        // Written straight into one byte buffer (no intermediate strings): verify runs this for every row.
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(320)
+        func digits(_ n: UInt64) -> Int { var c = 1, v = n; while v >= 10 { v /= 10; c += 1 }; return c }
+        func decimal(_ n: UInt64) {
+            let c = digits(n)
+            let base = out.count
+            out.append(contentsOf: repeatElement(UInt8(48), count: c))
+            var v = n
+            for i in stride(from: base + c - 1, through: base, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+        }
         func field(_ text: String?) {
-            guard let text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
-            let bytes = Array(text.utf8)
-            out.append(contentsOf: String(bytes.count).utf8)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: bytes)
+            guard var text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
+            text.withUTF8 { bytes in
+                decimal(UInt64(bytes.count))
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: bytes)
+            }
             out.append(UInt8(ascii: ";"))
         }
-        field(String(seq)); field(at); field(kind); field(airing); field(station); field(plan)
+        func seconds(_ value: Double?) {
+            guard let value else { field(nil); return }
+            guard value.isFinite, abs(value) < 9e15 / 1000 else { field("invalid"); return }
+            let millis = Int64((value * 1000).rounded())
+            let m = millis.magnitude
+            let whole = m / 1000
+            decimal(UInt64((millis < 0 ? 1 : 0) + digits(whole) + 4))
+            out.append(UInt8(ascii: ":"))
+            if millis < 0 { out.append(UInt8(ascii: "-")) }
+            decimal(whole)
+            out.append(UInt8(ascii: "."))
+            let frac = m % 1000
+            out.append(UInt8(48 + frac / 100)); out.append(UInt8(48 + frac / 10 % 10)); out.append(UInt8(48 + frac % 10))
+            out.append(UInt8(ascii: ";"))
+        }
+        let s = seq.magnitude
+        decimal(UInt64(digits(s) + (seq < 0 ? 1 : 0)))
+        out.append(UInt8(ascii: ":"))
+        if seq < 0 { out.append(UInt8(ascii: "-")) }
+        decimal(s)
+        out.append(UInt8(ascii: ";"))
+        field(at); field(kind); field(airing); field(station); field(plan)
         field(message); field(slotStart); field(source); field(audio); field(audioSHA256)
-        field(plannedSeconds.map(formatSeconds)); field(playedSeconds.map(formatSeconds)); field(detail)
+        seconds(plannedSeconds); seconds(playedSeconds); field(detail)
         return out
     }
 
@@ -58,8 +89,9 @@ public enum Chain {
     /// SHA-256 of `prev_hash ‖ canonical`, lowercase hex.
     public static func hash(prevHash: String, canonical: [UInt8]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(prevHash.utf8))
-        hasher.update(data: canonical)
+        var prev = prevHash
+        prev.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return hex(hasher.finalize())
     }
 

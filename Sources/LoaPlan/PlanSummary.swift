@@ -28,7 +28,7 @@ public struct PlanSummary: Sendable {
 }
 
 extension Plan {
-    /// Owed load per station and week, and early warnings. Owed airings of each (message, station, period) are
+    /// Owed load per station and week, and early warnings. Owed airings of each `obligations(for:at:)` entry are
     /// spread evenly over the days in it on which the station can air the message.
     public func summary() -> PlanSummary {
         let weekKeys = period.days.map(Self.weekKey)
@@ -116,7 +116,7 @@ extension Plan {
             let w0 = m.window.from.dayNumber, w1 = m.window.to.dayNumber
             if w0 > w1 || !(w0...w1).contains(where: { usable($0) > 0 }) { never.append(mi); continue }
             var isShort = false
-            for o in estimatedObligations(for: m, at: station) where o.required > 0 {
+            for o in obligations(for: m, at: station) where o.required > 0 {
                 let o0 = o.from.dayNumber, o1 = o.to.dayNumber
                 var eligible = 0, capacity = 0
                 for dn in o0...o1 { let u = usable(dn); if u > 0 { eligible += 1; capacity += min(u, m.maxPerDay) } }
@@ -151,61 +151,6 @@ extension Plan {
             peakOwedSeconds: peak.map { owedByWeek[$0] } ?? 0,
             peakRoomSeconds: peak.map { roomByWeek[$0] } ?? 0)
         return (load, never, short)
-    }
-
-    /// Stand-in for contract B's `obligations(for:at:)` until the scheduler's version lands on main; follows
-    /// SPEC §1 "Quota" (e(X) counts days the station has a slot the message may use).
-    func estimatedObligations(for m: Message, at station: Station) -> [(from: CivilDate, to: CivilDate, required: Int)] {
-        let closed = Set(station.closed.map(\.dayNumber))
-        let mask = station.slots.filter(m.mayUse).reduce(WeekdaySet()) { $0.union($1.days) }
-        let e: (DateRange) -> Int = { r in
-            r.isEmpty ? 0 : (r.from.dayNumber...r.to.dayNumber).reduce(0) { n, dn in
-                n + (!closed.contains(dn) && mask.contains(Weekday(rawValue: weekdayIndex(dn))!) ? 1 : 0)
-            }
-        }
-        let w = m.window
-        let count = m.quota.count
-        switch m.quota.per {
-        case .window:
-            return e(w) > 0 ? [(w.from, w.to, count)] : []
-        case .day:
-            return w.days.filter { e(DateRange(from: $0, to: $0)) > 0 }.map { ($0, $0, count) }
-        case .week, .month, .quarter:
-            var out: [(CivilDate, CivilDate, Int)] = []
-            var start = periodStart(of: w.from, m.quota.per)
-            while start <= w.to {
-                let end = periodEnd(from: start, m.quota.per)
-                let p = DateRange(from: start, to: end)
-                if let pw = p.intersection(w) {
-                    let ep = e(p)
-                    if ep > 0 {
-                        let required = (count * e(pw) + ep - 1) / ep
-                        out.append((pw.from, pw.to, required))
-                    }
-                }
-                start = end.adding(days: 1)
-            }
-            return out
-        }
-    }
-
-    private func periodStart(of d: CivilDate, _ per: QuotaPeriod) -> CivilDate {
-        switch per {
-        case .week: return d.adding(days: -d.weekday.rawValue)
-        case .month: return CivilDate(year: d.year, month: d.month, day: 1)!
-        default: return CivilDate(year: d.year, month: (d.quarter - 1) * 3 + 1, day: 1)!
-        }
-    }
-
-    private func periodEnd(from start: CivilDate, _ per: QuotaPeriod) -> CivilDate {
-        switch per {
-        case .week: return start.adding(days: 6)
-        case .month: return CivilDate(year: start.year, month: start.month,
-                                      day: CivilDate.daysIn(month: start.month, year: start.year))!
-        default:
-            let lastMonth = start.month + 2
-            return CivilDate(year: start.year, month: lastMonth, day: CivilDate.daysIn(month: lastMonth, year: start.year))!
-        }
     }
 }
 

@@ -103,7 +103,8 @@ public enum ControlSocket {
     static func writeAll(_ fd: Int32, _ data: Data) throws {
         var offset = 0
         while offset < data.count {
-            let n = data.withUnsafeBytes { write(fd, $0.baseAddress! + offset, data.count - offset) }
+            // MSG_NOSIGNAL: a peer that hung up must give an error here, not kill the process with SIGPIPE.
+            let n = data.withUnsafeBytes { send(fd, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL)) }
             if n <= 0 { throw ControlError("write: \(String(cString: strerror(errno)))") }
             offset += n
         }

@@ -78,8 +78,14 @@ extension PlayoutEngine {
         let stopping = shared.withLock { s in defer { s.onAir = nil }; return s.onAir?.stopping }
         let state = airing.state.current
         if clock.isSimulated { clock.advance(to: airing.simStart.addingTimeInterval(state.playedBefore)) }
+        // Slots that began while this stream held the device wait for it and then fit what they can; the stream's
+        // own slot does not count (the hand-over lead starts before it).
         let busyEnd = clock.now()
-        for slot in timeline.slotsStarting(after: busyStart, through: busyEnd) { retime.insert(Timeline.slotKey(slot)) }
+        let ownSlots = Set(items.compactMap { $0.template.slotStart.map { "\($0)" } })
+        for slot in timeline.slotsStarting(after: max(busyStart, startAt), through: busyEnd)
+            where emergency || !ownSlots.contains(stamp(slot.start)) {
+            retime.insert(Timeline.slotKey(slot))
+        }
 
         if let failure = state.deviceFailure, !state.anyStarted || state.results.values.contains(where: {
             if case .failed(let f) = $0.outcome { return f.kind == .device }; return false
@@ -117,8 +123,10 @@ extension PlayoutEngine {
                 return (s.started[index], s.playedBefore)
             }
             let item = airing.items[index]
+            // An item cut while still prefilling ends no earlier than it was to start.
             let endAt = clock.isSimulated
-                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds) : clock.now()
+                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
+                : max(clock.now(), startedAt ?? .distantPast)
             var e = item.template
             e.at = stamp(endAt); e.playedSeconds = result.playedSeconds
             switch result.outcome {

@@ -37,7 +37,9 @@ extension StationScheduler {
                 items.append(ScheduledItem(kind: .intro, audio: intro.path, offset: 0, duration: d))
                 at = d
             }
-            let ordered = o.items.map { lms[Int($0)].index }.sorted { context.rank[$0] < context.rank[$1] }
+            // Local message order is not slot order (shorter go first there), so sort by the plan-wide rank.
+            let rank = context.rank
+            let ordered = o.items.map { lms[Int($0)].index }.sorted { rank[$0] < rank[$1] }
             for i in ordered {
                 let m = plan.messages[i]
                 items.append(ScheduledItem(kind: .message, message: m.id, priority: m.priority,
@@ -111,8 +113,8 @@ extension StationScheduler {
                     + "lượt khung cho \(r) lần phải phát; nới thời hạn hoặc giảm số lần"
             } else {
                 code = "too_few_slots"
-                en = "only \(capacity) slots the message may use in \(span) for \(r) owed airings; add slots, allow "
-                    + "more slot names or lower the count"
+                en = "the slots the message may use in \(span) allow only \(capacity) airings for \(r) owed; add slots, "
+                    + "allow more slot names or lower the count"
                 vi = "trong \(span) chỉ có \(capacity) lượt khung tin được dùng cho \(r) lần phải phát; thêm khung, "
                     + "cho phép thêm tên khung hoặc giảm số lần"
             }

@@ -8,6 +8,8 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("report", { try BenchLogReport.benchReport() }),
     ("tts", benchSpeech),
     ("audio", benchAudio),
+    ("daemon", { try await BenchDaemon.run() }),
+    ("schedule", { try BenchSchedule.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -69,6 +69,9 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(try ContentHash.sha256(of: out.url) == out.sha256)
         let level = rmsDBFS(try samples(of: out.url).samples[...])
         #expect(level > -35, "speech should be clearly audible, got \(level) dBFS")
+        let loudness = try LoudnessAnalyzer.measure(out.url)
+        #expect(loudness.integratedLUFS > -35 && loudness.integratedLUFS < -5, "\(loudness)")
+        #expect(loudness.truePeakDBTP > -20 && loudness.truePeakDBTP <= 0.5, "\(loudness)")
     }
 
     @Test func repeatReadsTwiceWithExactSilenceBetween() throws {
@@ -85,10 +88,25 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         let b = try samples(of: twice.url).samples
         let n = a.count
         #expect(b[n..<(n + pause)].allSatisfy { $0 == 0 })
-        // Each reading is the same audio (the 16-bit round trip through float may move a sample by one step).
-        let step: Float = 1.0 / 32_768 * 1.01
-        #expect(zip(a, b[0..<n]).allSatisfy { abs($0 - $1) <= step })
-        #expect(zip(a, b[(n + pause)...]).allSatisfy { abs($0 - $1) <= step })
+        // Each reading is exactly the engine's audio.
+        #expect(Array(b[0..<n]) == a)
+        #expect(Array(b[(n + pause)...]) == a)
+    }
+
+    @Test func readingIsBitIdenticalToTheEngineOutput() throws {
+        let renderer = try freshRenderer()
+        let text = "Đề nghị bà con đưa trẻ đi tiêm chủng đúng lịch."
+        let out = try renderer.render(SpeechRequest(text: text, voice: "vi-vn-x-central", speed: 160))
+        let direct = renderer.directory.appendingPathComponent("direct.wav")
+        let input = renderer.directory.appendingPathComponent("direct.txt")
+        try Data(text.utf8).write(to: input)
+        let espeak = Process()
+        espeak.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
+        espeak.arguments = ["-b", "1", "-v", "vi-vn-x-central", "-s", "160", "-w", direct.path, "-f", input.path]
+        try espeak.run()
+        espeak.waitUntilExit()
+        #expect(espeak.terminationStatus == 0)
+        #expect(try samples(of: out.url).samples == (try samples(of: direct).samples))
     }
 
     @Test func slowerSpeedTakesLonger() throws {
@@ -111,6 +129,10 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(second == RenderedSpeech(url: first.url, sha256: first.sha256, info: first.info, rendered: false))
         #expect(try modificationDate(first.url) == stamp)
 
+        // Flat: nothing but the rendering and its key, so one group-writable folder can be shared.
+        let names = try FileManager.default.contentsOfDirectory(atPath: renderer.directory.path).sorted()
+        #expect(names == ["\(try renderer.cacheKey(for: request)).key", "\(first.sha256).wav"].sorted())
+
         // A new process (new renderer) on the same cache folder renders nothing either.
         let again = EspeakRenderer(directory: renderer.directory)
         let third = try again.render(request)
@@ -130,6 +152,17 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(changed.rendered && again.renderCount == 1)
         let keys = (try again.cacheKey(for: other), try again.cacheKey(for: request))
         #expect(keys.0 != keys.1)
+    }
+
+    @Test func speechFolderTakesTheSharedCacheFolderPermissions() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("loa-shared-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        #expect(chmod(parent.path, 0o2775) == 0)
+        let renderer = EspeakRenderer(directory: parent.appendingPathComponent("speech"))
+        _ = try renderer.render(SpeechRequest(text: "xin chào"))
+        var st = stat()
+        #expect(stat(renderer.directory.path, &st) == 0)
+        #expect(st.st_mode & 0o7777 == 0o2775)
     }
 
     @Test func tamperedCacheFileIsRenderedAfresh() throws {

@@ -2,6 +2,7 @@ import Foundation
 import LoaAudio
 import LoaCommands
 import LoaPlan
+import LoaSchedule
 import Testing
 
 /// A plan folder with one audio and two text messages, and a speech cache of its own.
@@ -89,6 +90,16 @@ private struct TextPlan {
         let hostile = try #require(plan.message("hostile")?.media?.duration)
         #expect(hostile > 1)
         #expect(!FileManager.default.fileExists(atPath: fx.marker.path))
+
+        // The scheduler places the text messages with their rendered length and file, inside the slot.
+        let week = DateRange(from: try #require(CivilDate("2026-06-01")), to: try #require(CivilDate("2026-06-07")))
+        let schedule = Scheduler.schedule(plan, range: week)
+        let aired = schedule.occurrences.flatMap(\.items).filter { $0.message == "notice" }
+        #expect(aired.count == 2)
+        #expect(aired.allSatisfy { $0.audio == notice.path && $0.duration == notice.duration })
+        #expect(schedule.occurrences.flatMap(\.items).filter { $0.message == "hostile" }.count == 1)
+        #expect(schedule.occurrences.allSatisfy { $0.usedSeconds <= Double($0.lengthSeconds) })
+        #expect(schedule.shortfalls.isEmpty, "\(schedule.shortfalls)")
 
         // A second load, as by another command, finds both renderings in the cache.
         let again = EspeakRenderer(directory: fx.cache)

@@ -153,6 +153,10 @@ import Testing
         #expect(morning.map(\.short) == ["missed intro", "missed message:msg-a", "started message:msg-b",
                                          "finished message:msg-b", "started outro", "finished outro"])
         #expect(morning[0].detail?.contains("audio device unavailable") == true)
+        // Each retry waits for the item's own time: the slot keeps its schedule.
+        #expect(morning.map(\.at) == [0.0, 8, 68, 158, 158, 163].map {
+            Timestamp.rfc3339(slots[0].start.addingTimeInterval($0), timeZone: f.tz)
+        })
         #expect(log.all.filter { $0.kind == .finished }.count == 6)
     }
 

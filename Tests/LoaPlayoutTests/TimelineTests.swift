@@ -71,7 +71,7 @@ import Testing
 
     @Test func timestampsAreRFC3339WithMillisecondsAndOffset() {
         let d = f.date("2026-06-01", "23:59", plus: 59.9996)
-        #expect(Timestamp.rfc3339(d, timeZone: f.tz) == "2026-06-02T00:00:00.000+07:00")
+        #expect(Timestamp.rfc3339(d, timeZone: f.tz) == "2026-06-01T23:59:59.999+07:00")
         #expect(Timestamp.rfc3339(f.date("2026-06-01", "06:00", plus: 0.012), timeZone: f.tz)
                 == "2026-06-01T06:00:00.012+07:00")
         let parsed = Timestamp.parse("2026-06-01T06:00:00.012+07:00")
