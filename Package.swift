@@ -54,7 +54,7 @@ let package = Package(
 
         .testTarget(name: "LoaPlanTests", dependencies: ["LoaPlan", "LoaCommands"], swiftSettings: swift6),
         .testTarget(name: "LoaScheduleTests",
-                    dependencies: ["LoaSchedule", "LoaPlan",
+                    dependencies: ["LoaSchedule", "LoaPlan", "LoaCommands",
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     swiftSettings: swift6),
         .testTarget(name: "LoaAudioTests", dependencies: ["LoaAudio"], swiftSettings: swift6),

@@ -44,7 +44,10 @@ public final class MediaInfoCache: Sendable {
     /// A cache that can't be read starts empty: it only ever saves work, never decides anything.
     public init(directory: URL = MediaInfoCache.defaultDirectory()) {
         file = directory.appendingPathComponent("media-v1.json")
-        let loaded = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode(Store.self, from: $0) }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let loaded = (try? Data(contentsOf: file)).flatMap { try? decoder.decode(Store.self, from: $0) }
         store = Mutex((loaded ?? Store(), false))
     }
 
@@ -85,13 +88,19 @@ public final class MediaInfoCache: Sendable {
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
-            try JSONEncoder().encode(snapshot).write(to: file, options: .atomic)
+            let encoder = JSONEncoder()
+            encoder.nonConformingFloatEncodingStrategy = Self.nonFinite
+            try encoder.encode(snapshot).write(to: file, options: .atomic)
             store.withLock { $0.dirty = false }
             return true
         } catch {
             return false
         }
     }
+
+    /// Silence measures −∞ LUFS / −∞ dBTP, which plain JSON cannot hold.
+    private static let nonFinite = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 
     private static func statKey(_ url: URL) -> String? {
         var st = stat()

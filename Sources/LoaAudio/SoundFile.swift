@@ -41,7 +41,8 @@ public final class SoundFile {
             let message = String(cString: sf_strerror(nil))
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             let kind: AudioError.Kind = size == 0 ? .emptyAudio
-                : code == Int32(SF_ERR_UNRECOGNISED_FORMAT) ? .notAudio : .corruptAudio
+                : code == Int32(SF_ERR_UNRECOGNISED_FORMAT) || SoundFile.looksLikeText(path) ? .notAudio
+                : .corruptAudio
             throw AudioError(kind, subject: path, library: .sndfile, code: code, libraryMessage: message)
         }
         self.handle = handle
@@ -54,9 +55,39 @@ public final class SoundFile {
             throw AudioError(.unsupportedFormat, subject: path, library: .sndfile,
                              libraryMessage: "rate \(info.samplerate), channels \(info.channels)")
         }
+        if let note = SoundFile.truncation(handle) {
+            sf_close(handle)
+            throw AudioError(.corruptAudio, subject: path, library: .sndfile, libraryMessage: note)
+        }
+    }
+
+    /// libsndfile quietly shortens a WAV whose data chunk claims more bytes than the file holds (its log says
+    /// "data : N (should be M)"); that is a truncated file, and half a message must not air as if whole.
+    /// Streamed WAVs that leave the length unknown (0 or near 4 GiB) are not truncated.
+    private static func truncation(_ handle: OpaquePointer) -> String? {
+        var log = [CChar](repeating: 0, count: 8192)
+        _ = sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+        let text = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("data") && line.contains("(should be") {
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int64($0) }
+            guard numbers.count >= 2 else { continue }
+            let (declared, actual) = (numbers[0], numbers[1])
+            if declared > actual && declared > 0 && declared < 0x7F00_0000 {
+                return "truncated: header declares \(declared) bytes of audio, file holds \(actual)"
+            }
+        }
+        return nil
     }
 
     deinit { sf_close(handle) }
+
+    /// A text file renamed to .mp3 makes libsndfile's MPEG probe fail with an odd message; text is "not audio".
+    static func looksLikeText(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4096), !head.isEmpty else { return false }
+        return !head.contains(0) && String(data: head, encoding: .utf8) != nil
+    }
 
     /// Reads up to `frameCount` interleaved float frames into `buffer` (resized as needed); returns frames read,
     /// 0 at the end. A decode error mid-file throws `.corruptAudio`.
@@ -64,7 +95,8 @@ public final class SoundFile {
         let needed = frameCount * channels
         if buffer.count < needed { buffer = [Float](repeating: 0, count: needed) }
         let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frameCount)) }
-        if got < 0 || (got == 0 && sf_error(handle) != Int32(SF_ERR_NO_ERROR)) {
+        // The error can come with a short read and is cleared by the next call, so look after every read.
+        if got < 0 || sf_error(handle) != Int32(SF_ERR_NO_ERROR) {
             let code = sf_error(handle)
             throw AudioError(.corruptAudio, subject: path, library: .sndfile, code: code,
                              libraryMessage: String(cString: sf_strerror(handle)))

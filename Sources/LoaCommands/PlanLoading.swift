@@ -24,9 +24,8 @@ public struct CachedAudioProbe: MediaProbe {
     }
 }
 
-/// The text-to-speech renderer used when loading plans; nil until text-to-speech exists (issue 7 returns its
-/// renderer here), so text messages are reported as unavailable rather than silently skipped.
-public func defaultSpeechRenderer() -> (any SpeechRenderer)? { nil }
+/// The text-to-speech renderer used when loading plans: espeak-ng into the speech cache (`LOA_CACHE_DIR`/speech).
+public func defaultSpeechRenderer() -> (any SpeechRenderer)? { EspeakSpeechHook() }
 
 /// Loads a plan, checks it and resolves its media through the cached probe; all diagnostics together.
 public func loadCheckedPlan(path: String, probe: (any MediaProbe)? = nil,

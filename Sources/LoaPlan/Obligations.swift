@@ -81,7 +81,24 @@ public enum QuotaArithmetic {
     public static func obligations(message: String, station: String, quota: Quota, window: DateRange,
                                    within range: DateRange? = nil,
                                    eligible: (Int) -> Bool) -> [Obligation] {
-        var result: [Obligation] = []
+        detailedObligations(message: message, station: station, quota: quota, window: window, within: range,
+                            eligible: eligible).map(\.obligation)
+    }
+
+    /// An obligation with what explains it: the whole period and its eligible-day counts.
+    public struct Detail: Sendable, Hashable {
+        public var obligation: Obligation
+        public var period: DateRange
+        /// e(P) and e(P∩W).
+        public var eligibleInPeriod: Int
+        public var eligibleInWindow: Int
+    }
+
+    /// As `obligations`, keeping e(P), e(P∩W) and P (the scheduler explains shortfalls with them).
+    public static func detailedObligations(message: String, station: String, quota: Quota, window: DateRange,
+                                           within range: DateRange? = nil,
+                                           eligible: (Int) -> Bool) -> [Detail] {
+        var result: [Detail] = []
         func count(_ r: DateRange) -> Int {
             var c = 0
             if !r.isEmpty { for n in r.from.dayNumber...r.to.dayNumber where eligible(n) { c += 1 } }
@@ -89,21 +106,16 @@ public enum QuotaArithmetic {
         }
         for span in periods(quota.per, meeting: window) {
             if let range, span.clipped.intersection(range) == nil { continue }
-            let required: Int
-            switch quota.per {
-            case .day:
-                required = eligible(span.clipped.from.dayNumber) ? max(0, quota.count) : 0
-            case .window:
-                required = count(span.clipped) > 0 ? max(0, quota.count) : 0
-            default:
-                let ePW = count(span.clipped)
-                // P∩W = P in the common case: count once.
-                let eP = span.clipped == span.period ? ePW : count(span.period)
-                required = owed(count: quota.count, eligibleInPeriod: eP, eligibleInClipped: ePW)
-            }
+            let ePW = count(span.clipped)
+            // P∩W = P in the common case (and always for per: day and per: window): count once.
+            let eP = span.clipped == span.period ? ePW : count(span.period)
+            let required = quota.per == .day || quota.per == .window
+                ? (ePW > 0 ? max(0, quota.count) : 0)
+                : owed(count: quota.count, eligibleInPeriod: eP, eligibleInClipped: ePW)
             guard required > 0 else { continue }
-            result.append(Obligation(message: message, station: station, period: span.label,
-                                     from: span.clipped.from, to: span.clipped.to, required: required))
+            let ob = Obligation(message: message, station: station, period: span.label,
+                                from: span.clipped.from, to: span.clipped.to, required: required)
+            result.append(Detail(obligation: ob, period: span.period, eligibleInPeriod: eP, eligibleInWindow: ePW))
         }
         return result
     }

@@ -57,6 +57,14 @@ extension PlanBuilder {
         var messages: [Message] = [], seen: [String: SourceLocation] = [:]
         let stationIDs = Set(stations.map(\.id))
         let groups = Set(stations.flatMap(\.groups))
+        // Slot names reachable through each kind of target, so `slots:` is checked without scanning stations.
+        var namesAll = Set<String>(), namesByGroup: [String: Set<String>] = [:], namesByStation: [String: Set<String>] = [:]
+        for s in stations {
+            let names = Set(s.slots.map(\.name))
+            namesAll.formUnion(names)
+            namesByStation[s.id, default: []].formUnion(names)
+            for g in s.groups { namesByGroup[g, default: []].formUnion(names) }
+        }
         for node in sections.messages {
             guard let entries = r.mapping(node, "a message", "một tin") else { continue }
             let k = r.keyed(entries, in: node, allowed: Self.messageKeys, required: ["id", "airings"],
@@ -109,9 +117,15 @@ extension PlanBuilder {
             var slotNames: [String]?
             if let e = k["slots"], !e.value.isNull, let items = r.list(e.value, "'slots'", "'slots'") {
                 slotNames = items.compactMap { r.string($0, "a slot name", "tên khung giờ") }
-                let targeted = stations.filter { s in targets.contains { $0.matches(s) } }
-                let known = Set(targeted.flatMap { $0.slots.map(\.name) })
-                for (item, name) in zip(items, slotNames ?? []) where !known.contains(name) && !targeted.isEmpty {
+                var known = Set<String>()
+                for t in targets {
+                    switch t {
+                    case .all: known.formUnion(namesAll)
+                    case .group(let g): known.formUnion(namesByGroup[g] ?? [])
+                    case .station(let id): known.formUnion(namesByStation[id] ?? [])
+                    }
+                }
+                for (item, name) in zip(items, slotNames ?? []) where !known.contains(name) && !targets.isEmpty {
                     let hint = nearest(name, in: known.sorted()).map { ("; có phải là '\($0)'?", "; did you mean '\($0)'?") }
                         ?? ("", "")
                     sink.error("không đài nào được nhắm có khung giờ tên '\(name)'\(hint.0)",
@@ -165,8 +179,8 @@ extension PlanBuilder {
                 if Self.voices.contains(v) { bulletin.voice = v } else {
                     let hint = nearest(v, in: Self.voices).map { ("; có phải là '\($0)'?", "; did you mean '\($0)'?") }
                         ?? ("", "")
-                    sink.error("giọng đọc không có '\(v)'\(hint.0): dùng vi, vi-vn-x-central hoặc vi-vn-x-south",
-                               "unknown voice '\(v)'\(hint.1): use vi, vi-vn-x-central or vi-vn-x-south",
+                    sink.error("giọng đọc không có '\(v)' (tin '\(id)')\(hint.0): dùng vi, vi-vn-x-central hoặc vi-vn-x-south",
+                               "unknown voice '\(v)' (message '\(id)')\(hint.1): use vi, vi-vn-x-central or vi-vn-x-south",
                                at: e.value.location)
                     ok = false
                 }
@@ -248,8 +262,8 @@ extension PlanBuilder {
             if per == nil {
                 let names = QuotaPeriod.allCases.map(\.rawValue)
                 let hint = nearest(p, in: names).map { ("; có phải là '\($0)'?", "; did you mean '\($0)'?") } ?? ("", "")
-                sink.error("'per' không hợp lệ '\(p)'\(hint.0): dùng \(names.joined(separator: ", "))",
-                           "unknown 'per' '\(p)'\(hint.1): use \(names.joined(separator: ", "))", at: e.value.location)
+                sink.error("'per' không hợp lệ '\(p)' (dùng \(names.joined(separator: ", ")))\(hint.0)",
+                           "unknown 'per' '\(p)' (use \(names.joined(separator: ", ")))\(hint.1)", at: e.value.location)
             }
         }
         guard let count, let per else { return nil }

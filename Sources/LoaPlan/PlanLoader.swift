@@ -90,7 +90,8 @@ struct SectionCollector {
         let name = PlanLoader.displayName(file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // The basic resolver skips Yams' regex typing of every scalar: values are read from their raw text.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             sink.append(Self.diagnostic(for: error, file: name))
             sections.unreadable = true

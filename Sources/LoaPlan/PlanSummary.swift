@@ -28,7 +28,7 @@ public struct PlanSummary: Sendable {
 }
 
 extension Plan {
-    /// Owed load per station and week, and early warnings. Owed airings of each (message, station, period) are
+    /// Owed load per station and week, and early warnings. Owed airings of each `obligations(for:at:)` entry are
     /// spread evenly over the days in it on which the station can air the message.
     public func summary() -> PlanSummary {
         let weekKeys = period.days.map(Self.weekKey)
@@ -93,29 +93,40 @@ extension Plan {
 
     private func stationLoad(_ station: Station, messages targeting: [Int], weekIndex: [String: Int],
                              weekKeys: [String], weekCount: Int) -> (load: StationLoad, never: [Int], short: [Int]) {
+        // Day numbers and weekday tables instead of dates keep this cheap for thousands of stations.
+        let p0 = period.from.dayNumber, p1 = period.to.dayNumber
+        let weekOf = weekKeys.map { weekIndex[$0]! }
+        let closed = Set(station.closed.map(\.dayNumber))
+        var roomByWeekday = [Double](repeating: 0, count: 7)
+        for s in station.slots { for w in s.days.days { roomByWeekday[w.rawValue] += room(in: s, at: station) } }
         var roomByWeek = [Double](repeating: 0, count: weekCount)
         var owedByWeek = [Double](repeating: 0, count: weekCount)
         var airingsTotal = 0.0
-        let days = period.days
-        for (i, d) in days.enumerated() {
-            roomByWeek[weekIndex[weekKeys[i]]!] += station.slots(on: d).reduce(0) { $0 + room(in: $1, at: station) }
+        if p0 <= p1 {
+            for dn in p0...p1 where !closed.contains(dn) { roomByWeek[weekOf[dn - p0]] += roomByWeekday[weekdayIndex(dn)] }
         }
         var never: [Int] = [], short: [Int] = []
         for mi in targeting {
             let m = messages[mi]
-            let fits: (SlotSpec) -> Bool = { m.mayUse($0) && m.duration <= self.room(in: $0, at: station) + 0.001 }
-            let usable: (CivilDate) -> Int = { d in station.slots(on: d).filter(fits).count }
-            if !m.window.days.contains(where: { usable($0) > 0 }) { never.append(mi); continue }
+            var fitting = [Int](repeating: 0, count: 7)
+            for s in station.slots where m.mayUse(s) && m.duration <= room(in: s, at: station) + 0.001 {
+                for w in s.days.days { fitting[w.rawValue] += 1 }
+            }
+            let usable: (Int) -> Int = { dn in closed.contains(dn) ? 0 : fitting[weekdayIndex(dn)] }
+            let w0 = m.window.from.dayNumber, w1 = m.window.to.dayNumber
+            if w0 > w1 || !(w0...w1).contains(where: { usable($0) > 0 }) { never.append(mi); continue }
             var isShort = false
-            for o in estimatedObligations(for: m, at: station) where o.required > 0 {
-                let range = DateRange(from: o.from, to: o.to)
-                let eligible = range.days.filter { usable($0) > 0 }
-                let capacity = eligible.reduce(0) { $0 + min(usable($1), m.maxPerDay) }
+            for o in obligations(for: m, at: station) where o.required > 0 {
+                let o0 = o.from.dayNumber, o1 = o.to.dayNumber
+                var eligible = 0, capacity = 0
+                for dn in o0...o1 { let u = usable(dn); if u > 0 { eligible += 1; capacity += min(u, m.maxPerDay) } }
                 if o.required > capacity { isShort = true }
-                guard !eligible.isEmpty else { continue }
-                let share = Double(o.required) / Double(eligible.count)
-                for d in eligible where period.contains(d) {
-                    owedByWeek[weekIndex[Self.weekKey(d)]!] += share * m.duration
+                guard eligible > 0 else { continue }
+                let share = Double(o.required) / Double(eligible)
+                let lo = max(o0, p0), hi = min(o1, p1)
+                guard lo <= hi else { continue }
+                for dn in lo...hi where usable(dn) > 0 {
+                    owedByWeek[weekOf[dn - p0]] += share * m.duration
                     airingsTotal += share
                 }
             }
@@ -132,7 +143,7 @@ extension Plan {
         let load = StationLoad(
             station: station.id, name: station.name,
             slotsPerWeek: station.slots.reduce(0) { $0 + $1.days.days.count },
-            roomPerWeek: station.slots.reduce(0) { $0 + Double($1.days.days.count) * room(in: $1, at: station) },
+            roomPerWeek: roomByWeekday.reduce(0, +),
             messages: targeting.count,
             owedAiringsPerWeek: airingsTotal / weeks,
             owedSecondsPerWeek: owedByWeek.reduce(0, +) / weeks,
@@ -141,56 +152,10 @@ extension Plan {
             peakRoomSeconds: peak.map { roomByWeek[$0] } ?? 0)
         return (load, never, short)
     }
-
-    /// Stand-in for contract B's `obligations(for:at:)` until the scheduler's version lands on main; follows
-    /// SPEC §1 "Quota" (e(X) counts days the station has a slot the message may use).
-    func estimatedObligations(for m: Message, at station: Station) -> [(from: CivilDate, to: CivilDate, required: Int)] {
-        let e: (DateRange) -> Int = { r in r.days.filter { d in station.slots(on: d).contains(where: m.mayUse) }.count }
-        let w = m.window
-        let count = m.quota.count
-        switch m.quota.per {
-        case .window:
-            return e(w) > 0 ? [(w.from, w.to, count)] : []
-        case .day:
-            return w.days.filter { e(DateRange(from: $0, to: $0)) > 0 }.map { ($0, $0, count) }
-        case .week, .month, .quarter:
-            var out: [(CivilDate, CivilDate, Int)] = []
-            var start = periodStart(of: w.from, m.quota.per)
-            while start <= w.to {
-                let end = periodEnd(from: start, m.quota.per)
-                let p = DateRange(from: start, to: end)
-                if let pw = p.intersection(w) {
-                    let ep = e(p)
-                    if ep > 0 {
-                        let required = (count * e(pw) + ep - 1) / ep
-                        out.append((pw.from, pw.to, required))
-                    }
-                }
-                start = end.adding(days: 1)
-            }
-            return out
-        }
-    }
-
-    private func periodStart(of d: CivilDate, _ per: QuotaPeriod) -> CivilDate {
-        switch per {
-        case .week: return d.adding(days: -d.weekday.rawValue)
-        case .month: return CivilDate(year: d.year, month: d.month, day: 1)!
-        default: return CivilDate(year: d.year, month: (d.quarter - 1) * 3 + 1, day: 1)!
-        }
-    }
-
-    private func periodEnd(from start: CivilDate, _ per: QuotaPeriod) -> CivilDate {
-        switch per {
-        case .week: return start.adding(days: 6)
-        case .month: return CivilDate(year: start.year, month: start.month,
-                                      day: CivilDate.daysIn(month: start.month, year: start.year))!
-        default:
-            let lastMonth = start.month + 2
-            return CivilDate(year: start.year, month: lastMonth, day: CivilDate.daysIn(month: lastMonth, year: start.year))!
-        }
-    }
 }
+
+/// Monday = 0 for a day number (1970-01-01 was a Thursday).
+func weekdayIndex(_ dayNumber: Int) -> Int { ((dayNumber % 7) + 7 + 3) % 7 }
 
 /// `12.5 min`.
 func minutes(_ seconds: Double) -> String { String(format: "%.1f min", seconds / 60) }

@@ -55,10 +55,16 @@ public struct Shortfall: Sendable, Hashable {
     public var required: Int
     public var scheduled: Int
     public var reason: String
+    /// A stable word for the cause: `no_usable_slot`, `max_per_day`, `window_shorter_than_period`, `too_few_slots`,
+    /// `slots_full_higher_priority`, `slots_full`.
+    public var code: String
+    /// `reason` in Vietnamese.
+    public var reasonVi: String
 
     public init(message: String, station: String, period: String, from: CivilDate, to: CivilDate, required: Int,
-                scheduled: Int, reason: String) {
+                scheduled: Int, reason: String, code: String = "", reasonVi: String = "") {
         self.message = message; self.station = station; self.period = period; self.from = from; self.to = to
-        self.required = required; self.scheduled = scheduled; self.reason = reason
+        self.required = required; self.scheduled = scheduled; self.reason = reason; self.code = code
+        self.reasonVi = reasonVi
     }
 }

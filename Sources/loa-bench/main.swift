@@ -3,7 +3,13 @@ import Foundation
 /// `loa-bench [NAME…]` runs the named figures (all by default) and prints one line per figure.
 /// Each area adds its entry here and its code in its own Bench*.swift file.
 let benches: [(name: String, run: () async throws -> Void)] = [
-    ("log", { try BenchLogReport.benchLog() }), ("report", { try BenchLogReport.benchReport() }),
+    ("plan", benchPlan),
+    ("log", { try BenchLogReport.benchLog() }),
+    ("report", { try BenchLogReport.benchReport() }),
+    ("tts", benchSpeech),
+    ("audio", benchAudio),
+    ("daemon", { try await BenchDaemon.run() }),
+    ("schedule", { try BenchSchedule.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

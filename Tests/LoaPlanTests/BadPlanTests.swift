@@ -192,4 +192,16 @@ func message(_ extra: String = "", id: String = "m1") -> String {
         let errors = f.errors(f.load())
         #expect(errors.count == 3, "got: \(errors)")
     }
+
+    @Test func unknownEnumValuesAndLimits() {
+        check(base + message().replacingOccurrences(of: "per: week", with: "per: weak"),
+              "plan.yaml:16:30: error: unknown 'per' 'weak' (use day, week, month, quarter, window); did you mean 'week'?")
+        check(base + message("    priority: urgent"),
+              "plan.yaml:17:15: error: unknown priority 'urgent': use normal, priority or emergency")
+        check(base + message("    max_per_day: 0"), "plan.yaml:17:18: error: 'max_per_day' must be 1 or more (it is 0)")
+        check(base + "messages:\n  - {id: t, text: hi, voice: vi-south, airings: {count: 1, per: day}}\n",
+              "plan.yaml:14:30: error: unknown voice 'vi-south' (message 't'): use vi, vi-vn-x-central or vi-vn-x-south")
+        check(base + message("    id: Bad_ID").replacingOccurrences(of: "  - id: m1\n", with: "  -\n"),
+              "plan.yaml:17:9: error: message id 'Bad_ID' may only contain lowercase a-z, digits and '-'")
+    }
 }

@@ -30,7 +30,14 @@ enum Fx {
     }
     static func plan(_ stations: [Station], _ messages: [Message], from: String = "2026-04-01",
                      to: String = "2026-12-31") -> Plan {
-        Plan(id: "test-plan", title: "Test", timezone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!,
+        // Message windows are clipped into the plan period, as a valid plan's are.
+        let period = range(from, to)
+        let messages = messages.map { m in
+            var m = m
+            m.window = m.window.intersection(period) ?? DateRange(from: period.from, to: period.from.adding(days: -1))
+            return m
+        }
+        return Plan(id: "test-plan", title: "Test", timezone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!,
              period: range(from, to), stations: stations, messages: messages,
              file: URL(fileURLWithPath: "/tmp/loa-test/plan.yaml"))
     }

@@ -1,0 +1,126 @@
+import Foundation
+
+/// One file decoded in chunks and converted to the device format: channels mapped, resampled with libsoxr, one gain
+/// applied, rounded to s16. Never holds more than a chunk of the file.
+final class ItemStream {
+    static let chunkFrames = 4096
+
+    let url: URL
+    let format: DeviceFormat
+    let sourceRate: Int
+    let sourceChannels: Int
+    /// Frames this stream will produce at most (the item's cap), nil when uncapped.
+    let maxFrames: Int?
+    private(set) var framesOut = 0
+    private(set) var capped = false
+
+    private let file: SoundFile
+    private let resampler: Resampler?
+    private let scale: Float
+    /// Channels while resampling: mono→stereo is duplicated after resampling, stereo→mono downmixed before.
+    private let workChannels: Int
+    private var decoded: [Float] = []
+    private var mixed: [Float] = []
+    private var out: UnsafeMutablePointer<Int16>
+    private var outCapacity: Int
+    private var finished = false
+
+    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?) throws(AudioError) {
+        self.url = url
+        self.format = format
+        let file = try SoundFile(readingFrom: url)
+        try ItemStream.checkSupported(file)
+        // WAV and FLAC headers state the length; 0 there means no audio at all.
+        if file.headerFrames == 0 && (file.format == "wav" || file.format == "flac") {
+            throw AudioError(.emptyAudio, subject: url.path)
+        }
+        self.file = file
+        sourceRate = file.sampleRate
+        sourceChannels = file.channels
+        workChannels = min(file.channels, format.channels)
+        resampler = file.sampleRate == format.sampleRate ? nil
+            : try Resampler(from: file.sampleRate, to: format.sampleRate, channels: workChannels, subject: url.path)
+        scale = Float(pow(10, gainDB / 20))
+        outCapacity = ItemStream.chunkFrames * 4 * format.channels
+        out = .allocate(capacity: outCapacity)
+        maxFrames = maxSeconds.map { max(0, Int(($0 * Double(format.sampleRate)).rounded(.down))) }
+    }
+
+    deinit { out.deallocate() }
+
+    static func checkSupported(_ file: SoundFile) throws(AudioError) {
+        if !DeviceFormat.supportedRates.contains(file.sampleRate) {
+            throw AudioError(.unsupportedFormat, subject: file.path, library: .sndfile,
+                             libraryMessage: "sample rate \(file.sampleRate) Hz (supported \(DeviceFormat.supportedRates))")
+        }
+        if !DeviceFormat.supportedChannels.contains(file.channels) {
+            throw AudioError(.unsupportedFormat, subject: file.path, library: .sndfile,
+                             libraryMessage: "\(file.channels) channels (supported: mono, stereo)")
+        }
+    }
+
+    /// The next chunk of device frames (interleaved s16), or nil at the end. Valid until the next call.
+    func next() throws(AudioError) -> UnsafeBufferPointer<Int16>? {
+        while !finished {
+            if let maxFrames, framesOut >= maxFrames { capped = true; finished = true; break }
+            let got = try file.read(into: &decoded, frameCount: ItemStream.chunkFrames)
+            let produced: Int
+            if got == 0 {
+                finished = true
+                guard let resampler else { break }
+                let tail = try resampler.flush()
+                produced = emit(tail, frames: tail.count / workChannels)
+            } else {
+                let work = downmixIfNeeded(frames: got)
+                if let resampler {
+                    let res = try work.withUnsafeBufferPointer { (p) throws(AudioError) in
+                        try resampler.process(p.baseAddress!, frames: got)
+                    }
+                    produced = emit(res, frames: res.count / workChannels)
+                } else {
+                    produced = work.withUnsafeBufferPointer { emit($0, frames: got) }
+                }
+            }
+            if produced > 0 {
+                return UnsafeBufferPointer(start: out, count: produced * format.channels)
+            }
+        }
+        return nil
+    }
+
+    /// Stereo to mono for a mono device: the mean of both channels. Otherwise the decoded samples as they are.
+    private func downmixIfNeeded(frames: Int) -> [Float] {
+        guard sourceChannels == 2 && format.channels == 1 else { return decoded }
+        if mixed.count < frames { mixed = [Float](repeating: 0, count: frames) }
+        for i in 0 ..< frames { mixed[i] = (decoded[2 * i] + decoded[2 * i + 1]) * 0.5 }
+        return mixed
+    }
+
+    /// Gain, s16 rounding with clipping, mono duplication, and the item's cap. Returns device frames written to `out`.
+    private func emit(_ samples: UnsafeBufferPointer<Float>, frames: Int) -> Int {
+        var n = frames
+        if let maxFrames { n = min(n, maxFrames - framesOut) }
+        let devCh = format.channels
+        if outCapacity < n * devCh {
+            out.deallocate()
+            outCapacity = n * devCh
+            out = .allocate(capacity: outCapacity)
+        }
+        let o = out
+        let scale = self.scale * 32768
+        @inline(__always) func s16(_ x: Float) -> Int16 {
+            let v = (x * scale).rounded()
+            return v >= 32767 ? 32767 : v <= -32768 ? -32768 : Int16(v)
+        }
+        if workChannels == devCh {
+            for i in 0 ..< n * devCh { o[i] = s16(samples[i]) }
+        } else {
+            for i in 0 ..< n {
+                let v = s16(samples[i])
+                for c in 0 ..< devCh { o[i * devCh + c] = v }
+            }
+        }
+        framesOut += n
+        return n
+    }
+}

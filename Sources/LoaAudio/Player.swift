@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+
+/// One thing to air in a sequence.
+public struct PlayItem: Sendable, Hashable {
+    public var url: URL
+    /// Gain in dB; nil = automatic: reach the player's target loudness without true peak above its limit.
+    public var gainDB: Double?
+    /// Hard cap in seconds (e.g. the slot's end); the item is cut there and ends `.stopped`.
+    public var maxSeconds: Double?
+
+    public init(url: URL, gainDB: Double? = nil, maxSeconds: Double? = nil) {
+        self.url = url; self.gainDB = gainDB; self.maxSeconds = maxSeconds
+    }
+}
+
+public enum PlayOutcome: Sendable, Hashable {
+    /// Played to its end.
+    case finished
+    /// Cut by `stop()` or by its `maxSeconds` cap. Also an item announced with `.willStart` that a stop kept off
+    /// the air (then `playedSeconds` is 0).
+    case stopped
+    /// Could not be played (bad file, device gone for good); `playedSeconds` says how much aired before.
+    case failed(AudioError)
+    /// Never announced: a stop came first.
+    case skipped
+}
+
+public struct ItemResult: Sendable, Hashable {
+    public typealias Outcome = PlayOutcome
+    public var outcome: PlayOutcome
+    public var playedSeconds: Double
+    /// When the item's first sample was heard (delay arithmetic on the device's status); nil if it never aired.
+    public var firstSampleAt: MonotonicInstant?
+
+    public init(outcome: PlayOutcome, playedSeconds: Double = 0, firstSampleAt: MonotonicInstant? = nil) {
+        self.outcome = outcome; self.playedSeconds = playedSeconds; self.firstSampleAt = firstSampleAt
+    }
+}
+
+public enum PlayEvent: Sendable {
+    /// The item's first sample is about to be handed to the device (not yet heard); `airsAt` is when it will be.
+    case willStart(index: Int, airsAt: MonotonicInstant)
+    case ended(index: Int, ItemResult)
+    case deviceLost(AudioError)
+    case deviceBack
+}
+
+/// Plays sequences of files as one continuous stream on an ALSA PCM or into a WAV file.
+/// `play` blocks its caller's thread; `stop` may be called from any thread.
+public final class Player: Sendable {
+    public let format: DeviceFormat
+    public let loudness: LoudnessTarget
+    /// Where loudness measurements are cached; nil measures every time.
+    public let cache: MediaInfoCache?
+    /// Retry delays after the device vanishes; the last one repeats until `reconnectGiveUpSeconds` have passed.
+    public let reconnectDelays: [Double]
+    public let reconnectGiveUpSeconds: Double
+
+    let subject: String
+    private let openSink: @Sendable () throws(AudioError) -> any AudioSink
+    private let sink: Mutex<SinkHolder>
+    let stopRequested = Atomic<Bool>(false)
+
+    final class SinkHolder: @unchecked Sendable {
+        var sink: (any AudioSink)?
+        deinit { sink?.close() }
+    }
+
+    /// An ALSA PCM by name ("default", "hw:0,0", "null", "file:'/tmp/x.wav',wav", …), opened on first `play`.
+    public convenience init(device: String, format: DeviceFormat = .default, loudness: LoudnessTarget = .default,
+                            cache: MediaInfoCache? = MediaInfoCache()) {
+        self.init(subject: device, format: format, loudness: loudness, cache: cache) { () throws(AudioError) in
+            try AlsaSink(device: device, format: format)
+        }
+    }
+
+    /// Records what would air into a 16-bit WAV (created on first `play`, kept open and appended to by later plays).
+    public convenience init(recordingTo url: URL, format: DeviceFormat = .default,
+                            loudness: LoudnessTarget = .default, cache: MediaInfoCache? = MediaInfoCache()) {
+        self.init(subject: url.path, format: format, loudness: loudness, cache: cache) { () throws(AudioError) in
+            try WavFileSink(url: url, format: format)
+        }
+    }
+
+    init(subject: String, format: DeviceFormat, loudness: LoudnessTarget, cache: MediaInfoCache?,
+         reconnectDelays: [Double] = [0.1, 0.25, 0.5, 1, 2, 5], reconnectGiveUpSeconds: Double = 60,
+         open: @escaping @Sendable () throws(AudioError) -> any AudioSink) {
+        self.subject = subject
+        self.format = format
+        self.loudness = loudness
+        self.cache = cache
+        self.reconnectDelays = reconnectDelays
+        self.reconnectGiveUpSeconds = reconnectGiveUpSeconds
+        openSink = open
+        sink = Mutex(SinkHolder())
+    }
+
+    /// Cuts the current play within a period (≤ 20 ms by default): the buffer is dropped, not drained.
+    public func stop() { stopRequested.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Closes the device (or finishes the recording). A later `play` opens it again.
+    public func close() {
+        sink.withLock { $0.sink?.close(); $0.sink = nil }
+    }
+
+    /// Plays `items` back to back with no samples between them, the first sample at `startingAt` (nil = as soon as
+    /// the buffer is filled). Blocks until the last sample was heard or `stop()`; one play at a time per player.
+    @discardableResult
+    public func play(_ items: [PlayItem], startingAt deadline: MonotonicInstant? = nil,
+                     observer: @escaping @Sendable (PlayEvent) -> Void = { _ in }) -> [ItemResult] {
+        stopRequested.store(false, ordering: .sequentiallyConsistent)
+        return sink.withLock { holder in
+            var session = PlaySession(player: self, holder: holder, items: items, deadline: deadline,
+                                      observer: observer)
+            return session.run()
+        }
+    }
+
+    func openDevice() throws(AudioError) -> any AudioSink { try openSink() }
+
+    /// The gain an item gets: its own, or the automatic one from its (cached) loudness.
+    func gain(for item: PlayItem) throws(AudioError) -> Double {
+        if let gain = item.gainDB { return gain }
+        let measured: Loudness
+        let channels: Int
+        if let cache {
+            let analysis = try cache.analysis(of: item.url)
+            measured = analysis.loudness
+            channels = analysis.info.channels
+        } else {
+            measured = try LoudnessAnalyzer.measure(item.url)
+            channels = try SoundFile(readingFrom: item.url).channels
+        }
+        return loudness.gainDB(for: measured, sourceChannels: channels, deviceChannels: format.channels)
+    }
+}

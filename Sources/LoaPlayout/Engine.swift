@@ -1,0 +1,229 @@
+import Foundation
+import LoaL10n
+import LoaLog
+import LoaPlan
+import LoaSchedule
+
+/// An emergency bulletin handed to the running daemon (`loa emergency`).
+public struct EmergencyRequest: Sendable, Hashable, Codable {
+    public var audio: URL
+    public var title: String?
+    public init(audio: URL, title: String? = nil) { self.audio = audio; self.title = title }
+}
+
+/// The daemon's answer to an emergency request: sent once the emergency's `started` event is durable (or it failed).
+public struct EmergencyReply: Sendable, Hashable, Codable {
+    public var ok: Bool
+    public var airing: String?
+    public var error: String?
+    /// Milliseconds from the request to the scheduled item being cut, when something was on air.
+    public var cutMilliseconds: Double?
+    public init(ok: Bool, airing: String? = nil, error: String? = nil, cutMilliseconds: Double? = nil) {
+        self.ok = ok; self.airing = airing; self.error = error; self.cutMilliseconds = cutMilliseconds
+    }
+}
+
+public struct EngineOptions: Sendable {
+    public var station: String
+    /// Hand a run to the audio engine this long before its start: time to open the device, measure loudness on a
+    /// cold cache and prefill, so the first sample leaves on the exact instant.
+    public var lead: TimeInterval = 2
+    /// An item starting this late still joins; later than this it is `missed`.
+    public var tolerance: TimeInterval = 2
+    /// Waits between attempts while the audio device is gone.
+    public var backoff: [TimeInterval] = [1, 2, 4, 8, 15, 30]
+    /// Simulated runs stop here.
+    public var until: Date?
+    /// Items before this instant are not accounted for (default: the station's last logged event, at most back to
+    /// the start of yesterday; the start of today on an empty log).
+    public var lower: Date?
+    /// Where progress lines go (journald under systemd).
+    public var report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public init(station: String) { self.station = station }
+}
+
+/// Counters the benchmarks and tests read.
+public struct EngineStats: Sendable {
+    public var cutLatencies: [Double] = []
+    public var events = 0
+    public var logErrors: [String] = []
+}
+
+/// The station daemon's engine: waits for each slot, plays it through the sink, logs every airing.
+/// `run()` blocks its thread; `stop`, `reload` and `emergency` may be called from any thread.
+public final class PlayoutEngine: @unchecked Sendable {
+    enum Command: Sendable {
+        case stop
+        case reload(Plan, [SlotOccurrence])
+        case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void)
+    }
+    enum StopReason: Sendable { case operatorStop, emergency(requestedAt: UInt64) }
+    struct Shared {
+        var commands: [Command] = []
+        /// nil: nothing on air; else whether an emergency is on air, and why it is being cut.
+        var onAir: (emergency: Bool, stopping: StopReason?)?
+        var stats = EngineStats()
+        /// The cut that made room for the emergency about to air.
+        var lastCut: Double?
+    }
+
+    let options: EngineOptions
+    let clock: any PlayoutClock
+    let sink: any PlayoutSink
+    let recorder: any AiringRecorder
+    let shared = Locked(Shared())
+    let wake = Signal()
+    let calendar: Calendar
+
+    // Engine-thread state (the observer touches `handled` under its own lock).
+    var plan: Plan
+    var timeline: Timeline
+    let handled = Locked<Set<String>>([])
+    var retime = Set<String>()
+    var lower = Date.distantPast
+    var startupPass = true
+    var recentStep: TimeInterval = 0
+    var deviceDown: SinkFailure?
+    var deviceRetryAt: Date?
+    var backoffIndex = 0
+    var hashes: [String: (size: Int, modified: Date, hash: String)] = [:]
+
+    public init(plan: Plan, schedule: [SlotOccurrence], options: EngineOptions, clock: any PlayoutClock,
+                sink: any PlayoutSink, recorder: any AiringRecorder) {
+        self.plan = plan; self.options = options; self.clock = clock; self.sink = sink; self.recorder = recorder
+        self.timeline = Timeline(slots: schedule.filter { $0.station == options.station }, timeZone: plan.timezone)
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = plan.timezone
+        self.calendar = cal
+    }
+
+    public var stats: EngineStats { shared.withLock { $0.stats } }
+
+    // MARK: commands from other threads
+
+    /// SIGTERM: cut what plays (logged `interrupted`, "stopped by operator") and return from `run()`.
+    public func stop() {
+        post(.stop) { s in if s.onAir != nil { s.onAir?.stopping = .operatorStop; return true }; return false }
+    }
+
+    /// SIGHUP: the new plan takes over after the item on air (nothing is cut).
+    public func reload(plan: Plan, schedule: [SlotOccurrence]) { post(.reload(plan, schedule)) { _ in false } }
+
+    /// Cuts a scheduled item on air within the sink's stop latency and airs `request`; `reply` is called once the
+    /// emergency's `started` is logged, or with the error.
+    public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
+        let at = monotonicNanoseconds()
+        post(.emergency(request, reply)) { s in
+            // Never cut one emergency for another: the second waits its turn.
+            guard let onAir = s.onAir, !onAir.emergency, onAir.stopping == nil else { return false }
+            s.onAir?.stopping = .emergency(requestedAt: at)
+            return true
+        }
+    }
+
+    private func post(_ command: Command, cut: (inout Shared) -> Bool) {
+        let mustCut = shared.withLock { s in s.commands.append(command); return cut(&s) }
+        if mustCut { sink.stop() }
+        wake.raise()
+    }
+
+    // MARK: the loop
+
+    public func run() throws {
+        let now0 = clock.now()
+        let past = try recorder.events(station: options.station)
+        let lastLogged = past.last.flatMap { Timestamp.parse($0.at) }
+        let lastAt = lastLogged.map { min($0, now0) }
+        let today = calendar.startOfDay(for: now0)
+        lower = options.lower ?? lastAt.map { max($0, today.addingTimeInterval(-86_400)) } ?? today
+        // Never before the last event: a simulated rerun restarts its clock at --from.
+        let closed = try recorder.closeOpenAirings(
+            at: stamp(max(now0, lastLogged ?? now0)),
+            detail: tr("đóng khi khởi động lại: trình phát đã dừng giữa chừng (sự cố hoặc mất điện)",
+                       "closed at restart: the daemon stopped while airing (crash or power loss)"))
+        if !closed.isEmpty { options.report("loa: closed \(closed.count) airing(s) left open by a crash") }
+        handled.withLock { h in for e in past { h.insert(e.airing) } }
+        _ = clock.takeStep()
+
+        while true {
+            if try takeCommands() { return }
+            let now = clock.now()
+            if let until = options.until, now >= until { return }
+            let step = clock.takeStep()
+            if step != 0 {
+                recentStep = step
+                options.report("loa: wall clock stepped by \(Int(step.rounded())) s")
+            }
+            let upper = min(endOfTomorrow(now), options.until ?? .distantFuture)
+            let decision = timeline.next(now: now, handled: handled.current, retime: retime, lower: lower, upper: upper,
+                                         lead: options.lead, tolerance: options.tolerance)
+            switch decision {
+            case .miss(let entries, let cause):
+                for e in entries { try logMissed(e, reason: missReason(cause), at: now) }
+            case .play(let run):
+                if let retry = deviceRetryAt, retry > now {
+                    pause(until: retry)
+                    continue
+                }
+                try play(run)
+                startupPass = false; recentStep = 0
+            case .wait(let until):
+                pause(until: options.until.map { min($0, until) } ?? until)
+            }
+        }
+    }
+
+    private func pause(until: Date) {
+        startupPass = false; recentStep = 0
+        clock.wait(until: until, signal: wake)
+    }
+
+    /// Applies queued commands; true when the engine must stop.
+    private func takeCommands() throws -> Bool {
+        let commands = shared.withLock { s in defer { s.commands = [] }; return s.commands }
+        wake.lower()
+        for command in commands {
+            switch command {
+            case .stop:
+                options.report("loa: stopping")
+                // Emergencies still queued are answered, not dropped in silence.
+                for case .emergency(_, let reply) in commands {
+                    reply(EmergencyReply(ok: false, error: tr("trình phát đang dừng", "the daemon is stopping")))
+                }
+                return true
+            case .reload(let plan, let schedule):
+                self.plan = plan
+                timeline = Timeline(slots: schedule.filter { $0.station == options.station }, timeZone: plan.timezone)
+                options.report("loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)")
+            case .emergency(let request, let reply):
+                try airEmergency(request, reply: reply)
+            }
+        }
+        return false
+    }
+
+    func endOfTomorrow(_ now: Date) -> Date {
+        let today = calendar.startOfDay(for: now)
+        return calendar.date(byAdding: .day, value: 2, to: today) ?? today.addingTimeInterval(2 * 86_400)
+    }
+
+    func stamp(_ date: Date) -> String { Timestamp.rfc3339(date, timeZone: plan.timezone) }
+
+    private func missReason(_ cause: Timeline.MissCause) -> String {
+        if cause == .noRoom {
+            return tr("không còn đủ thời gian trong khung giờ (sau bản tin khẩn cấp hoặc chậm trễ)",
+                      "no time left in the slot (after an emergency or a delay)")
+        }
+        if let d = deviceDown {
+            return tr("thiết bị âm thanh không sẵn sàng: \(d.message)", "audio device unavailable: \(d.message)")
+        }
+        if recentStep > 0 {
+            let s = Int(recentStep.rounded())
+            return tr("đồng hồ hệ thống bị chỉnh tiến \(s) giây", "the system clock was stepped forward by \(s) s")
+        }
+        if startupPass {
+            return tr("trình phát không chạy vào thời điểm đó", "the daemon was not running at that time")
+        }
+        return tr("đã qua giờ phát mà chưa phát được", "its start time passed before it could air")
+    }
+}

@@ -1,0 +1,288 @@
+import Foundation
+import LoaL10n
+import LoaLog
+import LoaPlan
+import LoaSchedule
+
+/// Airing a run or an emergency, and the events that record it.
+extension PlayoutEngine {
+    /// What one sink call airs, for the observer (which runs on the audio engine's thread).
+    final class Airing: @unchecked Sendable {
+        struct Item {
+            var template: AiringEvent
+            var planned: Double
+            var cap: Double?
+            var capCause: Timeline.CapCause?
+        }
+        let items: [Item]
+        /// Simulated time of the stream's first sample; events are timed from it when there is no real clock.
+        let simStart: Date
+        let state = Locked(State())
+        struct State {
+            var started: [Int: Date] = [:]
+            var playedBefore: Double = 0
+            var results: [Int: SinkResult] = [:]
+            var deviceFailure: SinkFailure?
+            var anyStarted = false
+        }
+        init(items: [Item], simStart: Date) { self.items = items; self.simStart = simStart }
+    }
+
+    func play(_ run: Timeline.Run) throws {
+        let slot = timeline.slots[run.slotIndex]
+        var items: [Airing.Item] = []
+        var sinkItems: [SinkItem] = []
+        for entry in run.entries {
+            let item = slot.items[entry.itemIndex]
+            let url = resolve(item.audio)
+            var template = AiringEvent(
+                at: "", kind: .started, airing: entry.airing, station: options.station, plan: plan.id,
+                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: item.audio,
+                plannedSeconds: item.duration)
+            do {
+                template.audioSHA256 = try contentHash(url)
+            } catch {
+                // Missing or unreadable at air time: the airing is attempted and fails alone; the rest plays.
+                try logFailedAttempt(template, reason: describe(error, url: url))
+                continue
+            }
+            items.append(Airing.Item(template: template, planned: item.duration, cap: entry.cap,
+                                     capCause: entry.capCause))
+            sinkItems.append(SinkItem(url: url, gainDB: nil, maxSeconds: entry.cap))
+        }
+        guard !items.isEmpty else { return }
+        let startAt = run.entries.first { e in items.contains { $0.template.airing == e.airing } }?.plannedStart
+            ?? run.startAt
+        let outcome = try air(items, sinkItems, startAt: startAt, emergency: false)
+        if run.preemptedBy != nil || outcome.cutForEmergency { retime.insert(Timeline.slotKey(slot)) }
+    }
+
+    struct AirOutcome { var cutForEmergency: Bool }
+
+    /// Plays `items` as one stream, logging each airing as it starts and ends.
+    func air(_ items: [Airing.Item], _ sinkItems: [SinkItem], startAt: Date, emergency: Bool,
+             onStarted: (@Sendable (AiringEvent) -> Void)? = nil) throws -> AirOutcome {
+        let begun = shared.withLock { s -> Bool in
+            // A command that arrived since the loop looked is served first; nothing starts under it.
+            guard s.commands.isEmpty || emergency else { return false }
+            s.onAir = (emergency, nil)
+            return true
+        }
+        guard begun else { return AirOutcome(cutForEmergency: false) }
+        let busyStart = clock.now()
+        let airing = Airing(items: items, simStart: max(busyStart, startAt))
+        let deadline = clock.monotonicDeadline(for: startAt)
+        _ = sink.play(sinkItems, startingAt: deadline) { [self] event in
+            observe(event, airing, onStarted: onStarted)
+        }
+        let stopping = shared.withLock { s in defer { s.onAir = nil }; return s.onAir?.stopping }
+        let state = airing.state.current
+        if clock.isSimulated { clock.advance(to: airing.simStart.addingTimeInterval(state.playedBefore)) }
+        // Slots that began while this stream held the device wait for it and then fit what they can; the stream's
+        // own slot does not count (the hand-over lead starts before it).
+        let busyEnd = clock.now()
+        let ownSlots = Set(items.compactMap { $0.template.slotStart.map { "\($0)" } })
+        for slot in timeline.slotsStarting(after: max(busyStart, startAt), through: busyEnd)
+            where emergency || !ownSlots.contains(stamp(slot.start)) {
+            retime.insert(Timeline.slotKey(slot))
+        }
+
+        if let failure = state.deviceFailure, !state.anyStarted || state.results.values.contains(where: {
+            if case .failed(let f) = $0.outcome { return f.kind == .device }; return false
+        }) {
+            if deviceDown == nil { options.report("loa: audio device unavailable: \(failure.message)") }
+            deviceDown = failure
+            let wait = options.backoff[min(backoffIndex, options.backoff.count - 1)]
+            backoffIndex += 1
+            deviceRetryAt = clock.now().addingTimeInterval(wait)
+        } else if state.anyStarted {
+            if deviceDown != nil { options.report("loa: audio device back") }
+            deviceDown = nil; deviceRetryAt = nil; backoffIndex = 0
+        }
+        if case .emergency = stopping { return AirOutcome(cutForEmergency: true) }
+        return AirOutcome(cutForEmergency: false)
+    }
+
+    private func observe(_ event: SinkEvent, _ airing: Airing, onStarted: (@Sendable (AiringEvent) -> Void)?) {
+        switch event {
+        case .willStart(let index, let airsAt):
+            guard airing.items.indices.contains(index) else { return }
+            let at = airing.state.withLock { s -> Date in
+                let t = airsAt.flatMap { clock.wallTime(ofMonotonic: $0) }
+                    ?? (clock.isSimulated ? airing.simStart.addingTimeInterval(s.playedBefore) : clock.now())
+                s.started[index] = t; s.anyStarted = true
+                return t
+            }
+            var e = airing.items[index].template
+            e.at = stamp(at); e.kind = .started
+            if let logged = record(e) { onStarted?(logged) }
+        case .ended(let index, let result):
+            guard airing.items.indices.contains(index) else { return }
+            let (startedAt, playedBefore) = airing.state.withLock { s -> (Date?, Double) in
+                defer { s.playedBefore += result.playedSeconds; s.results[index] = result }
+                return (s.started[index], s.playedBefore)
+            }
+            let item = airing.items[index]
+            // An item cut while still prefilling ends no earlier than it was to start.
+            let endAt = clock.isSimulated
+                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
+                : max(clock.now(), startedAt ?? .distantPast)
+            var e = item.template
+            e.at = stamp(endAt); e.playedSeconds = result.playedSeconds
+            switch result.outcome {
+            case .skipped:
+                return
+            case .finished, .stopped:
+                let reason = result.outcome == .stopped ? shared.withLock { $0.onAir?.stopping } : nil
+                let capped = item.cap.map { result.playedSeconds >= $0 - 0.05 } ?? false
+                    && result.playedSeconds + 0.05 < item.planned
+                switch reason {
+                case .emergency(let requestedAt)?:
+                    let ms = Double(monotonicNanoseconds() &- requestedAt) / 1e6
+                    shared.withLock { $0.stats.cutLatencies.append(ms); $0.lastCut = ms }
+                    e.kind = .preempted
+                    e.detail = tr("bị ngắt để phát bản tin khẩn cấp (ngắt sau \(Int(ms.rounded())) ms)",
+                                  "pre-empted by an emergency bulletin (cut in \(Int(ms.rounded())) ms)")
+                case .operatorStop?:
+                    e.kind = .interrupted
+                    e.detail = tr("dừng bởi người vận hành", "stopped by operator")
+                case nil where capped:
+                    // The audio engine cut it at its cap: a pre-empting slot began, or its own slot ended.
+                    if case .preempt(let j)? = item.capCause {
+                        e.kind = .preempted
+                        let at = Timestamp.rfc3339(timeline.slots[j].start, timeZone: plan.timezone)
+                        e.detail = tr("bị ngắt để phát khung giờ khẩn cấp \(at)",
+                                      "pre-empted by the emergency slot at \(at)")
+                    } else {
+                        e.kind = .interrupted
+                        e.detail = tr("cắt khi hết khung giờ", "cut at the end of its slot")
+                    }
+                case nil:
+                    e.kind = result.outcome == .finished ? .finished : .interrupted
+                    if result.outcome == .stopped { e.detail = tr("bị dừng", "stopped") }
+                }
+            case .failed(let failure):
+                let firstDeviceFailure = failure.kind == .device && airing.state.withLock { s in
+                    defer { s.deviceFailure = failure }
+                    return s.deviceFailure == nil
+                }
+                if startedAt == nil {
+                    if failure.kind == .device {
+                        // Only the item due now is lost; later ones wait for the device to come back.
+                        guard firstDeviceFailure else { return }
+                        e.kind = .missed; e.playedSeconds = nil
+                        e.detail = tr("thiết bị âm thanh không sẵn sàng: \(failure.message)",
+                                      "audio device unavailable: \(failure.message)")
+                    } else {
+                        try? logFailedAttempt(item.template, reason: failure.message, at: endAt)
+                        return
+                    }
+                } else {
+                    e.kind = .failed
+                    e.detail = failure.kind == .device
+                        ? tr("mất thiết bị âm thanh: \(failure.message)", "audio device lost: \(failure.message)")
+                        : failure.message
+                }
+            }
+            record(e)
+        case .deviceLost(let failure):
+            airing.state.withLock { $0.deviceFailure = failure }
+            options.report("loa: audio device lost: \(failure.message)")
+        case .deviceBack:
+            options.report("loa: audio device back")
+        }
+    }
+
+    /// Appends durably; the airing counts as handled from here on. A failing log is reported, and airing goes on:
+    /// residents hearing the bulletin matters more than the proof of it.
+    @discardableResult
+    func record(_ event: AiringEvent) -> AiringEvent? {
+        do {
+            let logged = try recorder.append(event)
+            handled.withLock { _ = $0.insert(event.airing) }
+            options.report("loa: \(event.at) \(event.kind.rawValue) \(event.airing)"
+                           + (event.detail.map { " (\($0))" } ?? ""))
+            shared.withLock { $0.stats.events += 1 }
+            return logged
+        } catch {
+            handled.withLock { _ = $0.insert(event.airing) }
+            shared.withLock { $0.stats.logErrors.append("\(error)") }
+            options.report("loa: ERROR: could not write the airing log: \(error)")
+            return nil
+        }
+    }
+
+    func logMissed(_ entry: Timeline.Entry, reason: String, at: Date) throws {
+        let slot = timeline.slots[entry.slotIndex]
+        let item = slot.items[entry.itemIndex]
+        record(AiringEvent(at: stamp(at), kind: .missed, airing: entry.airing, station: options.station, plan: plan.id,
+                           message: item.message, slotStart: stamp(slot.start), source: .schedule,
+                           audio: item.audio, plannedSeconds: item.duration, detail: reason))
+    }
+
+    /// An airing that could not start because of its file: `started` then `failed`, so it reads as attempted.
+    func logFailedAttempt(_ template: AiringEvent, reason: String, at: Date? = nil) throws {
+        let t = stamp(at ?? clock.now())
+        var s = template
+        s.at = t; s.kind = .started
+        record(s)
+        var f = template
+        f.at = t; f.kind = .failed; f.playedSeconds = 0; f.detail = reason
+        record(f)
+    }
+
+    func resolve(_ audio: String) -> URL {
+        audio.hasPrefix("/") ? URL(fileURLWithPath: audio)
+            : plan.baseDirectory.appendingPathComponent(audio).standardizedFileURL
+    }
+
+    /// The content hash, recomputed only when the file's size or modification time changed.
+    func contentHash(_ url: URL) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        let modified = attributes[.modificationDate] as? Date ?? .distantPast
+        if let c = hashes[url.path], c.size == size, c.modified == modified { return c.hash }
+        let hash = try sink.contentHash(of: url)
+        hashes[url.path] = (size, modified, hash)
+        return hash
+    }
+
+    func describe(_ error: any Error, url: URL) -> String {
+        if !FileManager.default.fileExists(atPath: url.path) {
+            return tr("thiếu tệp âm thanh: \(url.path)", "audio file missing: \(url.path)")
+        }
+        return tr("không đọc được tệp âm thanh \(url.path): \(error)", "cannot read audio file \(url.path): \(error)")
+    }
+
+    // MARK: emergencies
+
+    func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) throws {
+        let now = clock.now()
+        let onAirSlot = timeline.slots.last { $0.start <= now && now < $0.end }
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        var template = AiringEvent(
+            at: "", kind: .started, airing: "\(options.station)@\(stamp(now))/emergency:\(suffix)",
+            station: options.station, plan: plan.id, message: nil, slotStart: onAirSlot.map { stamp($0.start) },
+            source: .emergency, audio: request.audio.path, detail: request.title)
+        let cut = shared.withLock { s in defer { s.lastCut = nil }; return s.lastCut }
+        do {
+            template.audioSHA256 = try contentHash(request.audio)
+        } catch {
+            let reason = describe(error, url: request.audio)
+            try logFailedAttempt(template, reason: reason)
+            reply(EmergencyReply(ok: false, airing: template.airing, error: reason))
+            return
+        }
+        let replied = Locked(false)
+        options.report("loa: EMERGENCY \(request.audio.path)")
+        _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
+                    [SinkItem(url: request.audio)], startAt: now, emergency: true) { event in
+            guard !replied.withLock({ r in defer { r = true }; return r }) else { return }
+            reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut))
+        }
+        if !replied.current {
+            reply(EmergencyReply(ok: false, airing: template.airing,
+                                 error: tr("không phát được bản tin khẩn cấp", "the emergency bulletin did not air")))
+        }
+    }
+}

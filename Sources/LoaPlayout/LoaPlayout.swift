@@ -1,1 +1,0 @@
-// LoaPlayout: see the issue that builds it.

@@ -1,0 +1,169 @@
+import Foundation
+import LoaAudio
+import LoaLog
+import LoaPlan
+import LoaPlayout
+import LoaSchedule
+
+/// `loa-bench daemon`: start accuracy and emergency cut on a real-time paced device, durable events per second, and
+/// an idle daemon's CPU and memory. Needs the JACK-paced ALSA device: re-runs itself under
+/// /work/shared/alsa/with-paced-alsa (or $LOA_PACED_ALSA) unless already inside it.
+enum BenchDaemon {
+    static func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        if env["LOA_BENCH_PACED"] == nil {
+            let wrapper = env["LOA_PACED_ALSA"] ?? "/work/shared/alsa/with-paced-alsa"
+            guard FileManager.default.isExecutableFile(atPath: wrapper) else {
+                print("daemon: \(wrapper) missing; set LOA_PACED_ALSA to with-paced-alsa"); return
+            }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["LOA_BENCH_PACED=1", wrapper, CommandLine.arguments[0], "daemon"]
+            try p.run()
+            p.waitUntilExit()
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-daemon-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tone = try makeTone(dir, "tone.wav", seconds: 0.4)
+        let long = try makeTone(dir, "long.wav", seconds: 3)
+        try startAccuracy(dir, tone)
+        try emergencyCut(dir, long, tone)
+        try durableEvents(dir)
+        try idle(dir, seconds: Double(env["LOA_BENCH_IDLE_SECONDS"] ?? "") ?? 60)
+    }
+
+    static func makeTone(_ dir: URL, _ name: String, seconds: Double) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        p.arguments = ["-n", "-r", "48000", "-c", "2", "-b", "16", url.path, "synth", String(seconds), "sine", "440",
+                       "vol", "0.3"]
+        try p.run(); p.waitUntilExit()
+        return url
+    }
+
+    static func plan(_ dir: URL) -> Plan {
+        let period = DateRange(from: CivilDate("2026-01-01")!, to: CivilDate("2027-12-31")!)
+        return Plan(id: "bench", title: "bench", timezone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, period: period,
+                    stations: [Station(id: "bench", name: "bench", slots: [])], messages: [],
+                    file: dir.appendingPathComponent("plan.yaml"))
+    }
+
+    static func slot(_ name: String, at start: Date, audio: String, seconds: Double, length: Int = 60) -> SlotOccurrence {
+        SlotOccurrence(station: "bench", date: CivilDate("2026-06-01")!, slot: name, start: start,
+                       utcOffsetSeconds: 25_200, lengthSeconds: length,
+                       items: [ScheduledItem(kind: .message, message: "m-\(name)", priority: .normal, audio: audio,
+                                             offset: 0, duration: seconds)])
+    }
+
+    /// Records every deadline asked for and every first sample heard.
+    final class Probe: PlayoutSink, @unchecked Sendable {
+        let inner: PlayerSink
+        let starts = Locked<[(deadline: UInt64?, first: UInt64?)]>([])
+        init(_ inner: PlayerSink) { self.inner = inner }
+        func play(_ items: [SinkItem], startingAt: UInt64?, observer: @escaping @Sendable (SinkEvent) -> Void)
+            -> [SinkResult] {
+            let results = inner.play(items, startingAt: startingAt, observer: observer)
+            starts.withLock { $0.append((startingAt, results.first?.firstSampleAt)) }
+            return results
+        }
+        func stop() { inner.stop() }
+        func contentHash(of url: URL) throws -> String { try inner.contentHash(of: url) }
+    }
+
+    static func engine(_ dir: URL, _ slots: [SlotOccurrence], sink: any PlayoutSink, log: String) throws
+        -> (PlayoutEngine, DispatchSemaphore) {
+        var options = EngineOptions(station: "bench")
+        options.lower = Date().addingTimeInterval(-1)
+        options.report = { _ in }
+        let engine = PlayoutEngine(plan: plan(dir), schedule: slots, options: options, clock: SystemClock(), sink: sink,
+                                   recorder: try AiringLog(path: dir.appendingPathComponent(log).path))
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { try? engine.run(); done.signal() }
+        return (engine, done)
+    }
+
+    static func startAccuracy(_ dir: URL, _ tone: URL) throws {
+        let t0 = Date().addingTimeInterval(2)
+        let slots = (0..<20).map { slot("s\($0)", at: t0.addingTimeInterval(Double($0) * 1.5), audio: "tone.wav", seconds: 0.4) }
+        let probe = Probe(PlayerSink(device: "default"))
+        let (engine, done) = try engine(dir, slots, sink: probe, log: "start.sqlite")
+        Thread.sleep(forTimeInterval: 2 + 20 * 1.5 + 1)
+        engine.stop(); done.wait()
+        let errors = probe.starts.current.compactMap { s -> Double? in
+            guard let d = s.deadline, let f = s.first else { return nil }
+            return abs(Double(Int64(f) - Int64(d))) / 1e6
+        }.sorted()
+        print("daemon start accuracy: \(errors.count) slots on the JACK-paced device, |first sample − scheduled| "
+              + "p50 \(fmt(pct(errors, 0.5))) ms, p99 \(fmt(pct(errors, 0.99))) ms, max \(fmt(errors.last ?? .nan)) ms "
+              + "(target p99 ≤ 10 ms)")
+    }
+
+    static func emergencyCut(_ dir: URL, _ long: URL, _ tone: URL) throws {
+        let t0 = Date().addingTimeInterval(1.5)
+        let slots = (0..<20).map { slot("e\($0)", at: t0.addingTimeInterval(Double($0) * 4), audio: "long.wav", seconds: 3) }
+        let (engine, done) = try engine(dir, slots, sink: PlayerSink(device: "default"), log: "cut.sqlite")
+        for i in 0..<20 {
+            // Half a second to 1.5 s into each 3 s item.
+            let at = t0.addingTimeInterval(Double(i) * 4 + 0.5 + Double(i % 5) * 0.25)
+            Thread.sleep(until: at)
+            let replied = DispatchSemaphore(value: 0)
+            engine.emergency(EmergencyRequest(audio: tone)) { _ in replied.signal() }
+            _ = replied.wait(timeout: .now() + 5)
+        }
+        Thread.sleep(forTimeInterval: 1)
+        engine.stop(); done.wait()
+        let cuts = engine.stats.cutLatencies.sorted()
+        print("daemon emergency cut: \(cuts.count) cuts on the JACK-paced device, request → item stopped "
+              + "p50 \(fmt(pct(cuts, 0.5))) ms, p99 \(fmt(pct(cuts, 0.99))) ms (target ≤ 100 ms)")
+    }
+
+    static func durableEvents(_ dir: URL) throws {
+        let log = try AiringLog(path: dir.appendingPathComponent("events.sqlite").path)
+        let n = 500
+        let start = Date()
+        for i in 0..<n {
+            try log.append(AiringEvent(at: Timestamp.rfc3339(Date(), timeZone: .current), kind: i % 2 == 0 ? .started : .finished,
+                                       airing: "bench/\(i / 2)", station: "bench", plan: "bench", message: "m",
+                                       source: .schedule, audio: "a.wav", audioSHA256: String(repeating: "a", count: 64),
+                                       plannedSeconds: 10, playedSeconds: i % 2 == 0 ? nil : 10))
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        print("daemon durable events: \(n) appends (each committed and synced) in \(fmt(elapsed * 1000)) ms = "
+              + "\(Int(Double(n) / elapsed)) events/s")
+    }
+
+    static func idle(_ dir: URL, seconds: Double) throws {
+        let tomorrow = Date().addingTimeInterval(86_400)
+        let (engine, done) = try engine(dir, [slot("later", at: tomorrow, audio: "tone.wav", seconds: 0.4)],
+                                        sink: PlayerSink(device: "default"), log: "idle.sqlite")
+        Thread.sleep(forTimeInterval: 1)
+        let (cpu0, rss0) = (cpuSeconds(), rssKiB())
+        Thread.sleep(forTimeInterval: seconds)
+        let (cpu1, rss1) = (cpuSeconds(), rssKiB())
+        engine.stop(); done.wait()
+        print("daemon idle: over \(Int(seconds)) s (not an hour), CPU \(fmt((cpu1 - cpu0) / seconds * 100)) % of one core, "
+              + "RSS \(rss0 / 1024) → \(rss1 / 1024) MiB")
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func rssKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    static func pct(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+
+    static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+}

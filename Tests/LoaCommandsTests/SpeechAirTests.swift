@@ -1,0 +1,175 @@
+import Foundation
+import LoaAudio
+import LoaLog
+import Testing
+
+/// Text bulletins through the built `loa` binary: a simulated run airs a text message from the speech cache, and
+/// `loa emergency --text` renders and hands the rendered file to a running daemon. The log names the file aired.
+@Suite(.serialized) struct SpeechAirTests {
+    let dir: URL
+    let cache: URL
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loa-tts-air-\(UUID().uuidString)")
+        dir = root.appendingPathComponent("plan")
+        cache = root.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let plan = """
+        plan:
+          id: tts-air
+          title: "Bản tin đọc"
+          timezone: Asia/Ho_Chi_Minh
+          period: {from: 2026-06-01, to: 2026-06-30}
+        stations:
+          - id: xa-doc
+            name: "Xã Đọc"
+            slots:
+              - {name: morning, days: [mon-sun], start: "06:00", length: 15m}
+        messages:
+          - id: notice
+            title: "Thông báo tiêm chủng"
+            text: "Kính thưa bà con, trạm y tế xã tổ chức tiêm chủng vào sáng thứ bảy."
+            voice: vi-vn-x-central
+            repeat: 2
+            pause: 1s
+            airings: {count: 1, per: day}
+
+        """
+        try Data(plan.utf8).write(to: dir.appendingPathComponent("plan.yaml"))
+    }
+
+    func sox(_ args: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        p.arguments = args
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
+
+    static var binary: URL? {
+        if let path = ProcessInfo.processInfo.environment["LOA_BINARY"] { return URL(fileURLWithPath: path) }
+        for base in [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent(),
+                     Bundle.main.bundleURL].compactMap({ $0 }) {
+            let url = base.appendingPathComponent("loa")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    func spawn(_ args: [String]) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        guard let binary = Self.binary else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
+                "the loa binary was not found next to the tests; run `swift build` first or set LOA_BINARY"])
+        }
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "en_US.UTF-8"; env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
+        env["LOA_CACHE_DIR"] = cache.path
+        env["LOA_RUNTIME_DIR"] = dir.path
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let (p, out, err) = try spawn(args)
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func renderedFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("speech").path)
+            .filter { $0.hasSuffix(".wav") }.sorted()
+    }
+
+    @Test func aSimulatedRunAirsTheRenderedTextAndLogsItsFileAndHash() throws {
+        let check = try run(["check", "plan.yaml"])
+        #expect(check.status == 0, "\(check.err)")
+        let rendered = try renderedFiles()
+        #expect(rendered.count == 1)
+
+        let r = try run(["run", "plan.yaml", "--station", "xa-doc", "--clock", "simulated", "--from", "2026-06-01",
+                         "--to", "2026-06-03", "--log", "sim.sqlite", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try renderedFiles() == rendered, "the run must reuse check's rendering")
+
+        let log = try AiringLog(path: dir.appendingPathComponent("sim.sqlite").path)
+        let events = try log.events().filter { $0.message == "notice" }
+        #expect(events.map(\.kind) == [.started, .finished, .started, .finished, .started, .finished])
+        let file = cache.appendingPathComponent("speech").appendingPathComponent(rendered[0])
+        let sha = try ContentHash.sha256(of: file)
+        #expect(rendered[0] == "\(sha).wav")
+        for e in events {
+            #expect(e.audio.map { URL(fileURLWithPath: $0).lastPathComponent } == rendered[0])
+            #expect(e.audioSHA256 == sha)
+        }
+        let played = try #require(events.last?.playedSeconds)
+        #expect(abs(played - (try AudioProbe.info(of: file).duration)) < 0.05)
+        #expect(try log.verify().isOK)
+    }
+
+    @Test func emergencyTextIsRenderedAndHandedToTheRunningDaemon() throws {
+        // A slot from a few seconds from now with one long item, so the emergency cuts into something on air.
+        try sox(["-n", "-r", "8000", "-c", "1", dir.appendingPathComponent("long.wav").path,
+                 "synth", "120", "sine", "330"])
+        let start = Date().addingTimeInterval(3)
+        let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = tz; f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        let startText = f.string(from: start) + "+07:00"
+        let line = "{\"station\":\"xa-doc\",\"date\":\"\(startText.prefix(10))\",\"slot\":\"now\",\"start\":\"\(startText)\","
+            + "\"length_s\":3600,\"used_s\":120,\"items\":[{\"kind\":\"message\",\"message\":\"long\","
+            + "\"priority\":\"normal\",\"audio\":\"long.wav\",\"offset_s\":0,\"duration_s\":120}]}"
+        let schedule = dir.appendingPathComponent("now.jsonl")
+        try Data(line.utf8).write(to: schedule)
+        let sock = dir.appendingPathComponent("xa-doc.sock").path
+        let logPath = dir.appendingPathComponent("live.sqlite").path
+        let (daemon, _, _) = try spawn(["run", "plan.yaml", "--station", "xa-doc", "--device", "null", "--log",
+                                        "live.sqlite", "--schedule", schedule.path, "--socket", sock, "--quiet"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        var onAir = false
+        for _ in 0..<500 where !onAir {
+            usleep(20_000)
+            onAir = (try? AiringLog(path: logPath, readOnly: true).events().contains { $0.kind == .started }) == true
+        }
+        #expect(onAir)
+
+        let marker = dir.appendingPathComponent("pwned")
+        let unknown = try run(["emergency", "--text", "Bão số 3", "--voice", "vi-vn-x-west", "--station", "xa-doc",
+                               "--socket", sock])
+        #expect(unknown.status == 1 && unknown.err.contains("unknown voice \"vi-vn-x-west\""), "\(unknown.err)")
+
+        let text = "Khẩn cấp! Bão số 3 đổ bộ, bà con không ra sông. $(touch \(marker.path)) `touch \(marker.path)`"
+        let r = try run(["emergency", "--text", text, "--voice", "vi-vn-x-south", "--station", "xa-doc",
+                         "--socket", sock])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Emergency bulletin on air at station xa-doc"), "\(r.out)")
+        var finished = false
+        for _ in 0..<500 where !finished {
+            usleep(20_000)
+            finished = (try? AiringLog(path: logPath, readOnly: true).events()
+                .contains { $0.kind == .finished && $0.source == .emergency }) == true
+        }
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+
+        let rendered = try renderedFiles()
+        #expect(rendered.count == 2, "the plan's notice (rendered by the daemon) and the emergency: \(rendered)")
+        let all = try AiringLog(path: logPath).events()
+        #expect(all.filter { $0.message == "long" }.map(\.kind) == [.started, .preempted])
+        let events = all.filter { $0.source == .emergency }
+        #expect(events.map(\.kind) == [.started, .finished])
+        let audio = try #require(events.first?.audio)
+        let sha = try ContentHash.sha256(of: URL(fileURLWithPath: audio))
+        #expect(URL(fileURLWithPath: audio).lastPathComponent == "\(sha).wav" && rendered.contains("\(sha).wav"))
+        #expect(events.allSatisfy { $0.audioSHA256 == sha })
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+}
