@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -41,7 +42,7 @@ struct RawRow {
         let planned = seconds(11), played = seconds(12)
         guard planned.ok else { return .malformed("planned_s") }
         guard played.ok else { return .malformed("played_s") }
-        guard let prev = bytes(14), prev.elementsEqual(prevHash) else { return .prevHashMismatch }
+        guard let prev = bytes(14), same(prev, prevHash) else { return .prevHashMismatch }
         writer.reset()
         writer.seq(seq)
         for i in 1...10 as ClosedRange<Int32> { writer.bytes(bytes(i)) }
@@ -49,8 +50,15 @@ struct RawRow {
         writer.seconds(played.value)
         writer.bytes(bytes(13))
         let computed = Chain.hashBytes(prev: prev, canonical: writer.out)
-        guard let stored = bytes(15), stored.elementsEqual(computed) else { return .hashMismatch }
+        guard let stored = bytes(15), same(stored, computed) else { return .hashMismatch }
         return nil
+    }
+
+    /// memcmp: the generic `elementsEqual` was a tenth of verify's time.
+    private func same(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        a.count == b.count && b.withUnsafeBufferPointer { b in
+            a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+        }
     }
 
     /// The row as an event, or nil when its kind, source or a required column is not what the log writes.
