@@ -50,7 +50,14 @@ struct PlaySession {
         for item in items {
             do throws(AudioError) { gains.append(.success(try player.gain(for: item))) } catch { gains.append(.failure(error)) }
         }
+        player.cache?.save()
         do throws(AudioError) {
+            let f = player.format
+            guard DeviceFormat.supportedChannels.contains(f.channels), DeviceFormat.supportedRates.contains(f.sampleRate)
+            else {
+                throw AudioError(.unsupportedFormat, subject: player.subject,
+                                 libraryMessage: "device format \(f.sampleRate) Hz, \(f.channels) channels")
+            }
             if holder.sink == nil { holder.sink = try player.openDevice() }
             try holder.sink!.prepare()
         } catch {
@@ -109,6 +116,7 @@ struct PlaySession {
             do throws(AudioError) {
                 if !started, sink.bufferFrames == 0 || deadlinePassed { try startAtDeadline() }
                 if stopped { return }
+                let restartPending = restartAt != nil
                 let n = try sink.write(chunk.baseAddress! + offset * channels, frames: frames - offset)
                 offset += n
                 written += n
@@ -116,7 +124,8 @@ struct PlaySession {
                 // Full (some plugins, like null, never say so: count the prefill ourselves): wait for the deadline.
                 if !started && (n == 0 || written - sinkBase >= sink.bufferFrames) {
                     try startAtDeadline()
-                } else if let at = restartAt, n == 0 || written >= at {
+                } else if restartPending, let at = restartAt, n == 0 || written >= at {
+                    // After an underrun: refill half the buffer (or until it is full) before starting again.
                     try restart()
                 }
                 poll()

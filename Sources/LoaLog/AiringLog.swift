@@ -334,10 +334,6 @@ public final class AiringLog: Sendable {
     /// Why a raw row does not belong to the chain after `prevHash`, or nil when it does. Text columns are read
     /// through GRDB's typed fast path; the two numbers by storage class, so a figure rewritten as text is caught.
     private static func rowFault(_ row: Row, prevHash: String, decoded: AiringEvent?) -> ChainFault? {
-        guard let seq = row[0] as Int64? else { return .malformed("seq is NULL") }
-        let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source", "audio",
-                     "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
-        for i in [1, 2, 3, 4, 5, 8, 14, 15] where row.hasNull(atIndex: i) { return .malformed("\(names[i]) is NULL") }
         func seconds(_ i: Int) -> (ok: Bool, value: Double?) {
             let v = row[i] as DatabaseValue
             switch v.storage {
@@ -350,11 +346,17 @@ public final class AiringLog: Sendable {
         let planned = seconds(11), played = seconds(12)
         guard planned.ok else { return .malformed("planned_s") }
         guard played.ok else { return .malformed("played_s") }
-        guard (row[14] as String) == prevHash else { return .prevHashMismatch }
         if let e = decoded {
-            // The event holds the same texts; its numbers were read as doubles exactly like `seconds` reads them.
+            // The event holds the row's texts as read, and its numbers read as doubles exactly like `seconds`.
+            guard !row.hasNull(atIndex: 14), !row.hasNull(atIndex: 15) else { return .malformed("hash is NULL") }
+            guard e.prevHash == prevHash else { return .prevHashMismatch }
             return Chain.hash(e) == e.hash ? nil : .hashMismatch
         }
+        guard let seq = row[0] as Int64? else { return .malformed("seq is NULL") }
+        let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source", "audio",
+                     "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
+        for i in [1, 2, 3, 4, 5, 8, 14, 15] where row.hasNull(atIndex: i) { return .malformed("\(names[i]) is NULL") }
+        guard (row[14] as String) == prevHash else { return .prevHashMismatch }
         let canonical = Chain.canonical(
             seq: seq, at: row[1], kind: row[2], airing: row[3], station: row[4], plan: row[5],
             message: row[6], slotStart: row[7], source: row[8], audio: row[9], audioSHA256: row[10],

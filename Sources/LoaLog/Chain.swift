@@ -32,22 +32,50 @@ public enum Chain {
                                  message: String?, slotStart: String?, source: String, audio: String?,
                                  audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
                                  detail: String?) -> [UInt8] {
+        // Written straight into one byte buffer (no intermediate strings): verify runs this for every row.
         var out: [UInt8] = []
-        out.reserveCapacity(256)
-        func decimal(_ n: Int) {
-            if n >= 10 { decimal(n / 10) }
-            out.append(UInt8(48 + n % 10))
+        out.reserveCapacity(320)
+        func digits(_ n: UInt64) -> Int { var c = 1, v = n; while v >= 10 { v /= 10; c += 1 }; return c }
+        func decimal(_ n: UInt64) {
+            let c = digits(n)
+            let base = out.count
+            out.append(contentsOf: repeatElement(UInt8(48), count: c))
+            var v = n
+            for i in stride(from: base + c - 1, through: base, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
         }
         func field(_ text: String?) {
-            guard let text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
-            decimal(text.utf8.count)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: text.utf8)
+            guard var text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
+            text.withUTF8 { bytes in
+                decimal(UInt64(bytes.count))
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: bytes)
+            }
             out.append(UInt8(ascii: ";"))
         }
-        field(String(seq)); field(at); field(kind); field(airing); field(station); field(plan)
+        func seconds(_ value: Double?) {
+            guard let value else { field(nil); return }
+            guard value.isFinite, abs(value) < 9e15 / 1000 else { field("invalid"); return }
+            let millis = Int64((value * 1000).rounded())
+            let m = millis.magnitude
+            let whole = m / 1000
+            decimal(UInt64((millis < 0 ? 1 : 0) + digits(whole) + 4))
+            out.append(UInt8(ascii: ":"))
+            if millis < 0 { out.append(UInt8(ascii: "-")) }
+            decimal(whole)
+            out.append(UInt8(ascii: "."))
+            let frac = m % 1000
+            out.append(UInt8(48 + frac / 100)); out.append(UInt8(48 + frac / 10 % 10)); out.append(UInt8(48 + frac % 10))
+            out.append(UInt8(ascii: ";"))
+        }
+        let s = seq.magnitude
+        decimal(UInt64(digits(s) + (seq < 0 ? 1 : 0)))
+        out.append(UInt8(ascii: ":"))
+        if seq < 0 { out.append(UInt8(ascii: "-")) }
+        decimal(s)
+        out.append(UInt8(ascii: ";"))
+        field(at); field(kind); field(airing); field(station); field(plan)
         field(message); field(slotStart); field(source); field(audio); field(audioSHA256)
-        field(plannedSeconds.map(formatSeconds)); field(playedSeconds.map(formatSeconds)); field(detail)
+        seconds(plannedSeconds); seconds(playedSeconds); field(detail)
         return out
     }
 

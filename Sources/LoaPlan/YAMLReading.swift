@@ -27,7 +27,10 @@ struct YNode {
 
     var isNull: Bool {
         guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(s.string)
+        switch s.string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     /// The scalar's text exactly as written (YAML's own typing is ignored: `1.10` stays "1.10").

@@ -42,7 +42,10 @@ public struct ReportBuilder {
     /// Day numbers of full airings per pair, any date (a period that began before the span needs them).
     private var fullDays: [Key: [Int32]] = [:]
     private var open: [String: Open] = [:]
-    private var done: Set<String> = []
+    /// Airings already counted, by a 128-bit digest of their id: a nation's year is ten million ids, and the
+    /// digest keeps that set at a quarter of the memory of the strings. Two independently salted 64-bit hashes
+    /// (random seed per process) make a collision among 10^7 ids about 10^-25 likely.
+    private var done: Set<AiringDigest> = []
     private var heat: [Int32: [Int]] = [:]
     private let firstMonday: Int
     private let weekCount: Int
@@ -82,7 +85,8 @@ public struct ReportBuilder {
         current?.events += 1
         guard e.plan == plan.id else { current?.otherPlans += 1; return }
         guard let message = e.message else { return }
-        if done.contains(e.airing) { current?.duplicates += 1; return }
+        let digest = AiringDigest(e.airing)
+        if done.contains(digest) { current?.duplicates += 1; return }
         switch e.kind {
         case .started:
             if open[e.airing] != nil { current?.duplicates += 1; return }
@@ -91,7 +95,7 @@ public struct ReportBuilder {
         case .finished, .interrupted, .preempted, .failed, .missed:
             let started = open.removeValue(forKey: e.airing)
             guard let day = started?.day ?? day(of: e) else { undated += 1; return }
-            done.insert(e.airing)
+            done.insert(digest)
             let k = started?.key ?? key(message, e.station)
             let seconds = e.playedSeconds ?? (e.kind == .finished ? (e.plannedSeconds ?? started?.planned) : nil)
             record(k, day: day, kind: e.kind, seconds: seconds ?? 0)
@@ -103,7 +107,7 @@ public struct ReportBuilder {
     public mutating func report() -> Report {
         finishLog()
         for (airing, o) in open.sorted(by: { $0.key < $1.key }) {
-            done.insert(airing)
+            done.insert(AiringDigest(airing))
             record(o.key, day: o.day, kind: nil, seconds: 0)
         }
         open = [:]
@@ -288,5 +292,16 @@ public struct ReportBuilder {
                       pairs: pairs, messages: messageRows, topics: topics, stations: stationList, totals: totals,
                       weeks: weeks, heat: heatRows,
                       stationNames: Dictionary(plan.stations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+    }
+}
+
+struct AiringDigest: Hashable {
+    let a: UInt64
+    let b: UInt64
+    init(_ id: String) {
+        var h1 = Hasher(), h2 = Hasher()
+        h1.combine(0x4C6F_6131 as UInt32); h1.combine(id)
+        h2.combine(0x6C6F_6132 as UInt32); h2.combine(id)
+        a = UInt64(bitPattern: Int64(h1.finalize())); b = UInt64(bitPattern: Int64(h2.finalize()))
     }
 }

@@ -11,69 +11,159 @@ private let systemWrite = Darwin.write
 private let systemClose = Darwin.close
 #endif
 
-/// The text forms of SPEC §2, built by hand so the bytes are fixed (key order, number format) and fast.
+/// The text forms of SPEC §2, built byte by byte so the output is fixed (key order, number format) and fast.
 public enum JSONL {
     /// Seconds rounded to milliseconds, shortest form: 95.0 → `95`, 8.2 → `8.2`, 0.0005 → `0.001`.
     public static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "0" }
-        let v = (x * 1000).rounded() / 1000
-        if v == 0 { return "0" }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-        return "\(v)"
+        var b: [UInt8] = []
+        b.putNumber(x)
+        return String(decoding: b, as: UTF8.self)
     }
 
     public static func quoted(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var b: [UInt8] = []
+        b.putQuoted(s)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// `2026-06-01T06:00:00+07:00`: the instant shown in the zone the offset names.
     public static func timestamp(_ date: Date, utcOffsetSeconds offset: Int) -> String {
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
-        let day = Int((Double(local) / 86_400).rounded(.down))
-        let secs = local - day * 86_400
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let sign = offset < 0 ? "-" : "+"
-        let off = abs(offset)
-        return "\(CivilDate(dayNumber: day))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))"
-            + "\(sign)\(two(off / 3600)):\(two(off / 60 % 60))"
+        var b: [UInt8] = []
+        b.putTimestamp(date, offset: offset)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// One line of `schedule.jsonl` (without the newline).
     public static func line(_ o: SlotOccurrence) -> String {
-        var s = "{\"station\":\(quoted(o.station)),\"date\":\"\(o.date)\",\"slot\":\(quoted(o.slot)),"
-        s += "\"start\":\"\(timestamp(o.start, utcOffsetSeconds: o.utcOffsetSeconds))\","
-        s += "\"length_s\":\(o.lengthSeconds),\"used_s\":\(number(o.usedSeconds)),\"items\":["
-        for (i, item) in o.items.enumerated() {
-            if i > 0 { s += "," }
-            s += "{\"kind\":\"\(item.kind.rawValue)\""
-            if let m = item.message { s += ",\"message\":\(quoted(m))" }
-            if let p = item.priority { s += ",\"priority\":\"\(p.name)\"" }
-            s += ",\"audio\":\(quoted(item.audio)),\"offset_s\":\(number(item.offset))"
-            s += ",\"duration_s\":\(number(item.duration))}"
-        }
-        return s + "]}"
+        var b: [UInt8] = []
+        b.putLine(o)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// One line of `shortfalls.jsonl` (without the newline). `code` and `reason_vi` extend SPEC §2.
     public static func line(_ f: Shortfall) -> String {
-        "{\"message\":\(quoted(f.message)),\"station\":\(quoted(f.station)),\"period\":\(quoted(f.period)),"
-            + "\"from\":\"\(f.from)\",\"to\":\"\(f.to)\",\"required\":\(f.required),\"scheduled\":\(f.scheduled),"
-            + "\"reason\":\(quoted(f.reason)),\"code\":\(quoted(f.code)),\"reason_vi\":\(quoted(f.reasonVi))}"
+        var b: [UInt8] = []
+        b.putLine(f)
+        return String(decoding: b, as: UTF8.self)
+    }
+}
+
+extension [UInt8] {
+    mutating func put(_ s: StaticString) {
+        s.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    mutating func putInt(_ n: Int) {
+        if n < 0 { append(UInt8(ascii: "-")) }
+        var v = n.magnitude
+        if v == 0 { append(UInt8(ascii: "0")); return }
+        var p: UInt = 1
+        while p <= v / 10 { p *= 10 }
+        while p > 0 { append(UInt8(ascii: "0") + UInt8(v / p)); v %= p; p /= 10 }
+    }
+
+    mutating func putPadded(_ n: Int, width: Int) {
+        var p = 10
+        for _ in 1..<width { if n < p { append(UInt8(ascii: "0")) }; p *= 10 }
+        putInt(n)
+    }
+
+    /// Milliseconds, no trailing zeros, no `.0`.
+    mutating func putNumber(_ x: Double) {
+        guard x.isFinite, abs(x) < 9e12 else { append(UInt8(ascii: "0")); return }
+        let ms = Int((x * 1000).rounded())
+        if ms < 0 { append(UInt8(ascii: "-")) }
+        let m = abs(ms)
+        putInt(m / 1000)
+        var frac = m % 1000
+        guard frac != 0 else { return }
+        append(UInt8(ascii: "."))
+        var width = 3
+        while frac % 10 == 0 { frac /= 10; width -= 1 }
+        putPadded(frac, width: width)
+    }
+
+    mutating func putQuoted(_ s: String) {
+        append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): put("\\\"")
+            case UInt8(ascii: "\\"): put("\\\\")
+            case 0x0A: put("\\n")
+            case 0x0D: put("\\r")
+            case 0x09: put("\\t")
+            case 0..<0x20:
+                put("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                append(hex[Int(byte >> 4)]); append(hex[Int(byte & 15)])
+            default: append(byte)
+            }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    mutating func putDate(_ d: CivilDate) {
+        putPadded(d.year, width: 4); append(UInt8(ascii: "-"))
+        putPadded(d.month, width: 2); append(UInt8(ascii: "-"))
+        putPadded(d.day, width: 2)
+    }
+
+    mutating func putTimestamp(_ date: Date, offset: Int) {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let day = Int((Double(local) / 86_400).rounded(.down))
+        let secs = local - day * 86_400
+        putDate(CivilDate(dayNumber: day))
+        append(UInt8(ascii: "T"))
+        putPadded(secs / 3600, width: 2); append(UInt8(ascii: ":"))
+        putPadded(secs / 60 % 60, width: 2); append(UInt8(ascii: ":"))
+        putPadded(secs % 60, width: 2)
+        append(UInt8(ascii: offset < 0 ? "-" : "+"))
+        putPadded(abs(offset) / 3600, width: 2); append(UInt8(ascii: ":"))
+        putPadded(abs(offset) / 60 % 60, width: 2)
+    }
+
+    mutating func putLine(_ o: SlotOccurrence) {
+        put("{\"station\":"); putQuoted(o.station)
+        put(",\"date\":\""); putDate(o.date)
+        put("\",\"slot\":"); putQuoted(o.slot)
+        put(",\"start\":\""); putTimestamp(o.start, offset: o.utcOffsetSeconds)
+        put("\",\"length_s\":"); putInt(o.lengthSeconds)
+        put(",\"used_s\":"); putNumber(o.usedSeconds)
+        put(",\"items\":[")
+        for (i, item) in o.items.enumerated() {
+            if i > 0 { append(UInt8(ascii: ",")) }
+            switch item.kind {
+            case .intro: put("{\"kind\":\"intro\"")
+            case .message: put("{\"kind\":\"message\"")
+            case .outro: put("{\"kind\":\"outro\"")
+            }
+            if let m = item.message { put(",\"message\":"); putQuoted(m) }
+            switch item.priority {
+            case .normal?: put(",\"priority\":\"normal\"")
+            case .priority?: put(",\"priority\":\"priority\"")
+            case .emergency?: put(",\"priority\":\"emergency\"")
+            case nil: break
+            }
+            put(",\"audio\":"); putQuoted(item.audio)
+            put(",\"offset_s\":"); putNumber(item.offset)
+            put(",\"duration_s\":"); putNumber(item.duration)
+            append(UInt8(ascii: "}"))
+        }
+        put("]}")
+    }
+
+    mutating func putLine(_ f: Shortfall) {
+        put("{\"message\":"); putQuoted(f.message)
+        put(",\"station\":"); putQuoted(f.station)
+        put(",\"period\":"); putQuoted(f.period)
+        put(",\"from\":\""); putDate(f.from)
+        put("\",\"to\":\""); putDate(f.to)
+        put("\",\"required\":"); putInt(f.required)
+        put(",\"scheduled\":"); putInt(f.scheduled)
+        put(",\"reason\":"); putQuoted(f.reason)
+        put(",\"code\":"); putQuoted(f.code)
+        put(",\"reason_vi\":"); putQuoted(f.reasonVi)
+        append(UInt8(ascii: "}"))
     }
 }
 
@@ -134,10 +224,11 @@ public enum ScheduleWriter {
             let first = start
             DispatchQueue.concurrentPerform(iterations: end - first) { k in
                 let st = stations[first + k]
-                var lines = ""
-                for o in st.occurrences { lines += JSONL.line(o); lines += "\n" }
-                var shortLines = ""
-                for f in st.shortfalls { shortLines += JSONL.line(f); shortLines += "\n" }
+                var lines: [UInt8] = []
+                lines.reserveCapacity(st.occurrences.count * 600)
+                for o in st.occurrences { lines.putLine(o); lines.append(0x0A) }
+                var shortLines: [UInt8] = []
+                for f in st.shortfalls { shortLines.putLine(f); shortLines.append(0x0A) }
                 var failure: ScheduleWriteError?
                 if playlists { failure = writePlaylists(st, plan: plan, dir: dir) }
                 texts.set(k, (lines, shortLines, failure))
@@ -177,10 +268,10 @@ public enum ScheduleWriter {
 /// Batch results from worker threads; each index is written once.
 final class TextBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var items: [(String, String, ScheduleWriteError?)]
-    init(count: Int) { items = Array(repeating: ("", "", nil), count: count) }
-    func set(_ i: Int, _ v: (String, String, ScheduleWriteError?)) { lock.lock(); items[i] = v; lock.unlock() }
-    var values: [(String, String, ScheduleWriteError?)] { lock.lock(); defer { lock.unlock() }; return items }
+    private var items: [([UInt8], [UInt8], ScheduleWriteError?)]
+    init(count: Int) { items = Array(repeating: ([], [], nil), count: count) }
+    func set(_ i: Int, _ v: ([UInt8], [UInt8], ScheduleWriteError?)) { lock.lock(); items[i] = v; lock.unlock() }
+    var values: [([UInt8], [UInt8], ScheduleWriteError?)] { lock.lock(); defer { lock.unlock() }; return items }
 }
 
 /// A file written through a plain descriptor (FileHandle's throwing API differs across platforms).
@@ -192,9 +283,8 @@ final class OutFile {
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if fd < 0 { throw ScheduleWriteError(path: path, underlying: String(cString: strerror(errno))) }
     }
-    func write(_ text: String) throws {
-        var text = text
-        try text.withUTF8 { buf in
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { buf in
             var done = 0
             while done < buf.count {
                 let n = systemWrite(fd, buf.baseAddress! + done, buf.count - done)

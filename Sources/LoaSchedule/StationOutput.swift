@@ -37,7 +37,9 @@ extension StationScheduler {
                 items.append(ScheduledItem(kind: .intro, audio: intro.path, offset: 0, duration: d))
                 at = d
             }
-            let ordered = o.items.map { lms[Int($0)].index }.sorted { context.rank[$0] < context.rank[$1] }
+            // Local message order is not slot order (shorter go first there), so sort by the plan-wide rank.
+            let rank = context.rank
+            let ordered = o.items.map { lms[Int($0)].index }.sorted { rank[$0] < rank[$1] }
             for i in ordered {
                 let m = plan.messages[i]
                 items.append(ScheduledItem(kind: .message, message: m.id, priority: m.priority,

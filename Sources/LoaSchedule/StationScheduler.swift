@@ -49,8 +49,12 @@ struct StationScheduler {
     private var specUse: [Int32] = []
     private var obOfDay: [Int32] = []
     private(set) var obs: [Ob] = []
-    /// Bounds the repair search so a hopelessly over-booked plan still finishes quickly (deterministically).
-    private var budget = 4_000_000
+    /// Bounds the repair search so a hopelessly over-booked plan still finishes quickly (deterministically):
+    /// work steps allowed per slot occurrence of the station.
+    static let effortPerSlot = 150
+    private var budget = 0
+    private var visitStamp: [Int32] = []
+    private var generation: Int32 = 0
 
     init(context: PlanContext, station: Station, output: DateRange) {
         self.context = context
@@ -86,8 +90,9 @@ struct StationScheduler {
         dayStart.reserveCapacity(nDays + 1)
         for d in 0..<nDays {
             dayStart.append(Int32(occs.count))
+        budget = Self.effortPerSlot * occs.count + 10_000
             let n = base + d
-            if closed.contains(n) { continue }
+            if !closed.isEmpty, closed.contains(n) { continue }
             let wd = Weekday(rawValue: ((n % 7) + 10) % 7)!
             for (k, spec) in specs.enumerated() where spec.days.contains(wd) {
                 occs.append(Occ(day: Int32(d), spec: Int32(k), cap: Double(spec.lengthSeconds) - intro - outro))
@@ -97,12 +102,13 @@ struct StationScheduler {
 
         // Local messages in placing order, which keeps each tier contiguous.
         // Within a tier shorter messages go first: when slots are over-booked that meets the most owed airings.
-        let order = targeted.sorted { a, b in
-            let x = plan.messages[a], y = plan.messages[b]
-            if x.priority != y.priority { return x.priority > y.priority }
-            if x.duration != y.duration { return x.duration < y.duration }
-            return context.rank[a] < context.rank[b]
-        }
+        let rank = context.rank
+        let keys = targeted.map { (i: $0, p: plan.messages[$0].priority.rawValue, d: plan.messages[$0].duration) }
+        let order = keys.sorted { a, b in
+            if a.p != b.p { return a.p > b.p }
+            if a.d != b.d { return a.d < b.d }
+            return rank[a.i] < rank[b.i]
+        }.map(\.i)
         for i in order {
             let m = plan.messages[i]
             let golden = 0.618_033_988_749_895 * Double(i + 1)
@@ -119,7 +125,7 @@ struct StationScheduler {
             let weekdays = station.usableWeekdays(for: m)
             let details = QuotaArithmetic.detailedObligations(
                 message: m.id, station: station.id, quota: m.quota, window: m.window) { n in
-                    weekdays.contains(Weekday(rawValue: ((n % 7) + 10) % 7)!) && !closed.contains(n)
+                    weekdays.contains(Weekday(rawValue: ((n % 7) + 10) % 7)!) && (closed.isEmpty || !closed.contains(n))
                 }
             for detail in details {
                 let from = Int32(detail.obligation.from.dayNumber - base)
@@ -216,17 +222,13 @@ struct StationScheduler {
     // MARK: repair
 
     /// Makes room for a short obligation along augmenting chains: the message goes into a slot it may use, evicting
-    /// an airing that moves to another slot of its own period, which may evict another, and so on (breadth first,
-    /// each slot visited once, each message moved at most once per chain). Every airing placed stays placed.
+    /// an airing that moves to another slot of its own period (within a month of where it was), which may evict
+    /// another, and so on (breadth first from every usable slot of the period at once, each slot visited once, each
+    /// message moved at most once per chain). Every airing placed stays placed. Stops at the first failed search.
     private mutating func repair(_ o: Int) {
         let l = Int(obs[o].lm)
-        var d = Int(obs[o].from)
-        while d <= Int(obs[o].to), obs[o].scheduled < obs[o].required, budget > 0 {
-            if Int(dayCount[l * nDays + d]) < lms[l].maxPerDay, augment(l, day: d) {
-                obs[o].scheduled += 1
-            } else {
-                d += 1
-            }
+        while obs[o].scheduled < obs[o].required, budget > 0, augment(l, ob: o) {
+            obs[o].scheduled += 1
         }
     }
 
@@ -236,42 +238,50 @@ struct StationScheduler {
         let parent: Int32
     }
 
-    private mutating func augment(_ l: Int, day: Int) -> Bool {
+    private mutating func augment(_ l: Int, ob o: Int) -> Bool {
+        generation += 1
+        if visitStamp.count != occs.count { visitStamp = Array(repeating: 0, count: occs.count) }
         var nodes: [Node] = []
-        var visited = Set<Int>()
-        for occ in Int(dayStart[day])..<Int(dayStart[day + 1]) where isUsable(l, occ) {
-            guard occs[occ].cap >= lms[l].duration, !occs[occ].items.contains(Int32(l)) else { continue }
-            nodes.append(Node(occ: Int32(occ), incoming: Int32(l), parent: -1))
-            visited.insert(occ)
+        for d in Int(obs[o].from)...Int(obs[o].to) where Int(dayCount[l * nDays + d]) < lms[l].maxPerDay {
+            for occ in Int(dayStart[d])..<Int(dayStart[d + 1]) where isUsable(l, occ) {
+                guard occs[occ].cap >= lms[l].duration, !occs[occ].items.contains(Int32(l)) else { continue }
+                nodes.append(Node(occ: Int32(occ), incoming: Int32(l), parent: -1))
+                visitStamp[occ] = generation
+            }
         }
         var head = 0
-        while head < nodes.count, budget > 0, nodes.count < 4_000 {
+        while head < nodes.count, budget > 0 {
             let node = nodes[head]
             let occ = Int(node.occ), x = Int(node.incoming)
-            let o = occs[occ]
-            if o.used + lms[x].duration <= o.cap {
+            let used = occs[occ].used, cap = occs[occ].cap
+            budget -= 1
+            if used + lms[x].duration <= cap {
                 apply(nodes, end: head)
                 return true
             }
-            // Messages already moving along this chain stay where they are.
-            var chain: [Int32] = []
+            var depth = 0
             var p = head
-            while p >= 0 { chain.append(nodes[p].incoming); p = Int(nodes[p].parent) }
-            if chain.count > 6 { head += 1; continue }
-            let day = Int(o.day)
-            for y in o.items where !chain.contains(y) {
-                let yi = Int(y)
+            while p >= 0 { depth += 1; p = Int(nodes[p].parent) }
+            if depth > 5 || nodes.count > 2_000 { head += 1; continue }
+            let day = Int(occs[occ].day)
+            for k in occs[occ].items.indices {
+                let y = occs[occ].items[k], yi = Int(y)
+                // Messages already moving along this chain stay where they are.
+                var moving = false
+                p = head
+                while p >= 0 { if nodes[p].incoming == y { moving = true; break }; p = Int(nodes[p].parent) }
+                if moving { continue }
                 budget -= 1
-                guard o.used - lms[yi].duration + lms[x].duration <= o.cap else { continue }
+                guard used - lms[yi].duration + lms[x].duration <= cap else { continue }
                 let ob = Int(obOfDay[yi * nDays + day])
                 guard ob >= 0 else { continue }
-                for d in Int(obs[ob].from)...Int(obs[ob].to) {
+                for d in max(Int(obs[ob].from), day - 31)...min(Int(obs[ob].to), day + 31) {
                     guard d == day || Int(dayCount[yi * nDays + d]) < lms[yi].maxPerDay else { continue }
-                    for cand in Int(dayStart[d])..<Int(dayStart[d + 1]) where !visited.contains(cand) {
+                    for cand in Int(dayStart[d])..<Int(dayStart[d + 1]) where visitStamp[cand] != generation {
                         budget -= 1
                         guard isUsable(yi, cand), occs[cand].cap >= lms[yi].duration,
                               !occs[cand].items.contains(y) else { continue }
-                        visited.insert(cand)
+                        visitStamp[cand] = generation
                         nodes.append(Node(occ: Int32(cand), incoming: y, parent: Int32(head)))
                     }
                 }

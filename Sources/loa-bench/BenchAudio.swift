@@ -38,9 +38,10 @@ struct AudioBench {
             var frames = 0
             let (cpuC, wallC) = try measure { frames = try AudioPipeline.convert(url) }
             let audio = Double(frames) / 48_000
-            print(String(format: "audio: %-10@ %.0f s: loudness (decode+R128+true peak) %.2f s, decode+resample→48k+s16 "
-                         + "%.2f s; together %.0f× real time (CPU %.2f s, one core)",
-                         name as NSString, audio, wallL, wallC, audio / (wallL + wallC), cpuL + cpuC))
+            print(String(format: "audio: %-10@ %.0f s: loudness (decode + R128 integrated + true peak) CPU %.2f s, "
+                         + "decode + resample→48k + gain + s16 CPU %.2f s: %.0f× real time on one core "
+                         + "(wall %.2f s on this shared machine)",
+                         name as NSString, audio, cpuL, cpuC, audio / (cpuL + cpuC), wallL + wallC))
         }
 
         // Playing to the null device: whole processes, so CPU and peak RSS are theirs alone.

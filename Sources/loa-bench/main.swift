@@ -9,6 +9,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("tts", benchSpeech),
     ("audio", benchAudio),
     ("daemon", { try await BenchDaemon.run() }),
+    ("schedule", { try BenchSchedule.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

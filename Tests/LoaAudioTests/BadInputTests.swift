@@ -99,3 +99,15 @@ import Testing
         #expect(e.localized.en.hasPrefix("hw:97,0: cannot open audio device"))
     }
 }
+
+@Suite struct DeviceFormatTests {
+    @Test func unsupportedDeviceFormatIsRefusedNamingTheDevice() throws {
+        let a = try Audio()
+        let good = try a.sox("good.wav", ["synth", "0.2", "sine", "660"])
+        for format in [DeviceFormat(channels: 6), DeviceFormat(sampleRate: 4_000)] {
+            let r = Player(device: "null", format: format, cache: nil).play([PlayItem(url: good, gainDB: 0)])
+            guard case .failed(let e) = r[0].outcome else { Issue.record("\(r)"); continue }
+            #expect(e.kind == .unsupportedFormat && e.subject == "null")
+        }
+    }
+}

@@ -68,3 +68,20 @@ import Testing
         #expect(try MediaInfoCache(directory: a.url("cache")).facts(of: silent).loudness == first.loudness)
     }
 }
+
+@Suite struct TruePeakTests {
+    /// A sine at a quarter of the rate, 45° off: every sample sits at 0.707 of the crest, so the sample peak reads
+    /// −3 dB below the true peak, which the 4× oversampling must recover.
+    @Test func findsThePeakBetweenSamples() throws {
+        let a = try Audio()
+        let url = a.url("fs4.wav")
+        let writer = try SoundFileWriter(writingTo: url, encoding: .wav16, sampleRate: 48_000, channels: 1)
+        let samples = (0 ..< 48_000).map { n in Float(0.5 * sin(Double.pi / 2 * Double(n) + Double.pi / 4)) }
+        try samples.withUnsafeBufferPointer { (p) throws(AudioError) in try writer.write(p) }
+        writer.close()
+        let l = try LoudnessAnalyzer.measure(url)
+        let samplePeak = 20 * log10(Double(samples.map(abs).max()!))
+        #expect(abs(samplePeak - -9.03) < 0.01)
+        #expect(abs(l.truePeakDBTP - -6.02) < 0.3, "\(l)")
+    }
+}

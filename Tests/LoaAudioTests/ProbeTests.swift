@@ -2,37 +2,19 @@ import Foundation
 import Testing
 @testable import LoaAudio
 
-/// Makes test audio with sox in a fresh temp folder.
-struct SoxFixtures {
-    let dir: URL
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-probe-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-    func make(_ name: String, rate: Int, channels: Int, seconds: Double) throws -> URL {
-        let url = dir.appendingPathComponent(name)
-        let sox = Process()
-        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-        sox.arguments = ["-n", "-r", "\(rate)", "-c", "\(channels)", url.path, "synth", "\(seconds)", "sine", "440"]
-        try sox.run(); sox.waitUntilExit()
-        #expect(sox.terminationStatus == 0)
-        return url
-    }
-}
-
 @Suite struct ProbeTests {
     @Test func readsRateChannelsAndExactLength() throws {
-        let fx = try SoxFixtures()
-        let wav = try AudioProbe.info(of: try fx.make("a.wav", rate: 22_050, channels: 1, seconds: 1.5))
+        let fx = try Audio()
+        let wav = try AudioProbe.info(of: try fx.sox("a.wav", rate: 22_050, channels: 1, ["synth", "1.5", "sine", "440"]))
         #expect(wav == AudioInfo(frames: 33_075, sampleRate: 22_050, channels: 1, format: "wav"))
-        let flac = try AudioProbe.info(of: try fx.make("b.flac", rate: 48_000, channels: 2, seconds: 2))
+        let flac = try AudioProbe.info(of: try fx.sox("b.flac", rate: 48_000, channels: 2, ["synth", "2", "sine", "440"]))
         #expect(flac.frames == 96_000 && flac.channels == 2 && flac.format == "flac")
-        let ogg = try AudioProbe.info(of: try fx.make("c.ogg", rate: 44_100, channels: 1, seconds: 1))
+        let ogg = try AudioProbe.info(of: try fx.sox("c.ogg", rate: 44_100, channels: 1, ["synth", "1", "sine", "440"]))
         #expect(ogg.format == "ogg" && abs(ogg.duration - 1) < 0.01)
     }
 
     @Test func badFilesGiveTypedErrorsNamingTheFile() throws {
-        let fx = try SoxFixtures()
+        let fx = try Audio()
         let missing = fx.dir.appendingPathComponent("nope.wav")
         #expect(throws: AudioError(.fileMissing, subject: missing.path)) { try AudioProbe.info(of: missing) }
 
@@ -49,9 +31,9 @@ struct SoxFixtures {
     }
 
     @Test func cacheHitsByStatAndByContentAndSurvivesReload() throws {
-        let fx = try SoxFixtures()
+        let fx = try Audio()
         let cacheDir = fx.dir.appendingPathComponent("cache")
-        let a = try fx.make("a.wav", rate: 16_000, channels: 1, seconds: 1)
+        let a = try fx.sox("a.wav", rate: 16_000, channels: 1, ["synth", "1", "sine", "440"])
         let cache = MediaInfoCache(directory: cacheDir)
         let first = try cache.facts(of: a)
         #expect(first.info.frames == 16_000)
@@ -65,7 +47,7 @@ struct SoxFixtures {
         #expect(try reloaded.facts(of: copy) == first)
 
         // Changed content is measured afresh, never served stale.
-        _ = try fx.make("a.wav", rate: 16_000, channels: 1, seconds: 2)
+        try fx.sox("a.wav", rate: 16_000, channels: 1, ["synth", "2", "sine", "440"])
         #expect(try reloaded.facts(of: a).info.frames == 32_000)
     }
 }

@@ -142,4 +142,14 @@ import Testing
         #expect(d.map { $0.formatted(.vi).replacingOccurrences(of: f.dir.path + "/", with: "") }
                 == ["plan.yaml:16:22: error: 'count' phải từ 1 trở lên (đang là 0)"])
     }
+
+    @Test func reportDateOutsideThePeriodWarns() {
+        let f = Fixture()
+        f.write("plan.yaml", header.replacingOccurrences(of: "  title: Test\n", with: "  title: Test\n  reports: [2026-07-15]\n")
+                + "stations:\n  - {id: a, slots: []}\n")
+        let result = f.load()
+        #expect(result.errors.isEmpty)
+        #expect(f.lines(result.diagnostics, .warning)
+                == ["plan.yaml:4:13: warning: report date 2026-07-15 is outside the plan period 2026-06-01…2026-06-30"])
+    }
 }
