@@ -272,6 +272,11 @@ import Testing
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(events[2].slotStart == Timestamp.rfc3339(exact, timeZone: tz), "\(stderr)")
         #expect(stderr.contains("plan daemon-test reloaded"))
+        // The bulletin travelled as bytes and airs from the daemon's own copy next to its log, same content.
+        let copy = try #require(events[2].audio)
+        #expect(copy.hasPrefix(dir.appendingPathComponent("emergency").path))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy))
+                == Data(contentsOf: dir.appendingPathComponent("audio/storm-alert.wav")))
         #expect(try log.verify().isOK)
         #expect(!FileManager.default.fileExists(atPath: sock))
     }
