@@ -1,4 +1,5 @@
 import Foundation
+import LoaAudio
 import LoaL10n
 #if canImport(Glibc)
 import Glibc
@@ -207,16 +208,26 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
-    /// Keeps a received bulletin in the spool folder; nil when it cannot.
+    /// Keeps a received bulletin in the spool folder as `SHA256.ext` (the name is its content hash, as in the
+    /// speech cache); nil when it cannot.
     private static func store(_ body: Data, like name: String, in spool: URL) -> URL? {
         let ext = URL(fileURLWithPath: name).pathExtension
-        let file = "emergency-\(Int(Date().timeIntervalSince1970))-\(UUID().uuidString.prefix(8)).\(ext.isEmpty ? "wav" : ext)"
-        let url = spool.appendingPathComponent(file)
+        let incoming = spool.appendingPathComponent(".incoming-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
-            try body.write(to: url, options: .atomic)
+            try body.write(to: incoming, options: .atomic)
+            let sha = try ContentHash.sha256(of: incoming)
+            let url = spool.appendingPathComponent("\(sha).\(ext.isEmpty ? "wav" : ext)")
+            if FileManager.default.fileExists(atPath: url.path) {
+                try FileManager.default.removeItem(at: incoming)
+            } else {
+                try FileManager.default.moveItem(at: incoming, to: url)
+            }
             return url
-        } catch { return nil }
+        } catch {
+            try? FileManager.default.removeItem(at: incoming)
+            return nil
+        }
     }
 
     private static func serve(_ client: Int32, spool: URL?,

@@ -277,6 +277,8 @@ import Testing
         #expect(copy.hasPrefix(dir.appendingPathComponent("emergency").path))
         #expect(try Data(contentsOf: URL(fileURLWithPath: copy))
                 == Data(contentsOf: dir.appendingPathComponent("audio/storm-alert.wav")))
+        #expect(URL(fileURLWithPath: copy).lastPathComponent == "\(events[2].audioSHA256 ?? "").wav")
+        #expect(events[2].detail == "audio/storm-alert.wav")
         #expect(try log.verify().isOK)
         #expect(!FileManager.default.fileExists(atPath: sock))
     }
