@@ -19,14 +19,39 @@ static inline float loa_true_peak_max(const float *x, long outputs) {
           0.9721679687500f, 0.1373291015625f, -0.0594482421875f, 0.0332031250000f, -0.0196533203125f,
           0.0109863281250f, 0.0017089843750f },
     };
+    /* Eight outputs at a time in GCC vector types: Swift's LLVM pipeline does not vectorise imported C loops. */
+    typedef float v8 __attribute__((vector_size(32)));
+    typedef int i8 __attribute__((vector_size(32)));
+    v8 best = {0, 0, 0, 0, 0, 0, 0, 0};
+    long n = 0;
+    for (; n + 8 <= outputs; n += 8) {
+        for (int p = 0; p < 4; p++) {
+            v8 acc = {0, 0, 0, 0, 0, 0, 0, 0};
+            for (int k = 0; k < 12; k++) {
+                v8 w;
+                __builtin_memcpy(&w, x + n + 11 - k, sizeof w);
+                acc += h[p][k] * w;
+            }
+            i8 a, b;
+            __builtin_memcpy(&a, &acc, sizeof a);
+            __builtin_memcpy(&b, &best, sizeof b);
+            a &= 0x7fffffff;                   /* |acc| */
+            v8 mag;
+            __builtin_memcpy(&mag, &a, sizeof mag);
+            i8 more = mag > best;
+            b = (more & a) | (~more & b);
+            __builtin_memcpy(&best, &b, sizeof best);
+        }
+    }
     float peak = 0.0f;
-    for (long n = 0; n < outputs; n++) {
-        const float *w = x + n + 11; /* newest sample of this window; w[-k] is k samples older */
+    for (int i = 0; i < 8; i++) peak = best[i] > peak ? best[i] : peak;
+    for (; n < outputs; n++) {
+        const float *w = x + n + 11;
         for (int p = 0; p < 4; p++) {
             float y = 0.0f;
             for (int k = 0; k < 12; k++) y += h[p][k] * w[-k];
             float m = y < 0 ? -y : y;
-            if (m > peak) peak = m;
+            peak = m > peak ? m : peak;
         }
     }
     return peak;

@@ -109,7 +109,7 @@ final class ItemStream {
         let o = out
         let scale = self.scale * 32768
         @inline(__always) func s16(_ x: Float) -> Int16 {
-            let v = (x * scale).rounded()
+            let v = (x * scale).rounded(.toNearestOrEven)  // rint, which vectorises; inputs from s16 are exact
             return v >= 32767 ? 32767 : v <= -32768 ? -32768 : Int16(v)
         }
         if workChannels == devCh {

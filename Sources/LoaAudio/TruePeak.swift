@@ -6,9 +6,11 @@ final class TruePeakMeter {
     private static let history = 11
 
     let channels: Int
-    /// Per channel: the last 11 samples, then the current chunk.
+    /// Per channel: the last 11 samples of the previous chunk.
     private var work: [[Float]]
     private var peak: Float = 0
+    /// One channel's history and chunk, contiguous, as the C filter wants it.
+    private var buffer: [Float] = []
 
     init(channels: Int) {
         self.channels = channels
@@ -20,20 +22,24 @@ final class TruePeakMeter {
 
     func add(_ samples: UnsafePointer<Float>, frames: Int) {
         let history = Self.history
+        if buffer.count < history + frames { buffer += [Float](repeating: 0, count: history + frames - buffer.count) }
         for ch in 0 ..< channels {
-            var buf = work[ch]
-            work[ch] = []
-            buf.reserveCapacity(history + frames)
-            var samplePeak: Float = 0
-            for i in 0 ..< frames {
-                let v = samples[i * channels + ch]
-                buf.append(v)
-                samplePeak = max(samplePeak, abs(v))
+            let p = peak
+            let (tp, sp) = buffer.withUnsafeMutableBufferPointer { b -> (Float, Float) in
+                let base = b.baseAddress!
+                work[ch].withUnsafeBufferPointer { h in base.update(from: h.baseAddress!, count: history) }
+                var samplePeak: Float = 0
+                var src = samples + ch
+                for i in 0 ..< frames {
+                    let v = src.pointee
+                    base[history + i] = v
+                    samplePeak = max(samplePeak, abs(v))
+                    src += channels
+                }
+                work[ch].withUnsafeMutableBufferPointer { h in h.baseAddress!.update(from: base + frames, count: history) }
+                return (loa_true_peak_max(base, frames), samplePeak)
             }
-            let tp = buf.withUnsafeBufferPointer { loa_true_peak_max($0.baseAddress!, frames) }
-            peak = max(peak, tp, samplePeak)
-            buf.removeFirst(frames)
-            work[ch] = buf
+            peak = max(p, tp, sp)
         }
     }
 }

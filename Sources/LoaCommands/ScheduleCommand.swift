@@ -25,8 +25,8 @@ public struct ScheduleCommand: ParsableCommand {
     public func validate() throws {
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, CivilDate(value) == nil {
-                throw ValidationError(tr("\(name) \(value): ngày phải có dạng YYYY-MM-DD",
-                                         "\(name) \(value): a date must look like YYYY-MM-DD"))
+                throw ValidationError(tr("\(name) \(value): không phải ngày hợp lệ dạng YYYY-MM-DD",
+                                         "\(name) \(value): not a valid date YYYY-MM-DD"))
             }
         }
         if let f = from.flatMap(CivilDate.init), let t = to.flatMap(CivilDate.init), f > t {
@@ -91,6 +91,10 @@ public struct ScheduleCommand: ParsableCommand {
         }
         lines.append(tr("Đã xếp / phải phát: ", "Scheduled / owed: ")
                      + (parts.isEmpty ? tr("không có gì phải phát", "nothing owed") : parts.joined(separator: ", ")))
+        if result.range != plan.period {
+            lines.append(tr("  (tính trọn các kỳ tuần/tháng/quý có ngày trong khoảng đã chọn)",
+                            "  (whole week/month/quarter periods that meet the chosen days)"))
+        }
         let short = result.shortfalls
         if short.isEmpty {
             lines.append(tr("Đủ: mọi lượt phải phát đều đã được xếp.", "Complete: every owed airing is scheduled."))

@@ -85,6 +85,15 @@ extension [UInt8] {
 
     mutating func putQuoted(_ s: String) {
         append(UInt8(ascii: "\""))
+        // Ids and paths rarely need escaping: copy them whole.
+        let plain = s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            guard !buf.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return false
+            }
+            append(contentsOf: buf)
+            return true
+        }
+        if plain == true { append(UInt8(ascii: "\"")); return }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): put("\\\"")

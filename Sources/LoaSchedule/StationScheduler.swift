@@ -86,13 +86,17 @@ struct StationScheduler {
         base = first
         nDays = max(0, last - first + 1)
         let closed = Set(station.closed.map(\.dayNumber))
+        // Closed days as a bit per day of the span (the quota arithmetic asks about every day of every period).
+        var closedInSpan = [Bool](repeating: false, count: max(0, last - first + 1))
+        for n in closed where n >= first && n <= last { closedInSpan[n - first] = true }
+        let spanFirst = first, spanLast = last
 
         dayStart.reserveCapacity(nDays + 1)
         for d in 0..<nDays {
             dayStart.append(Int32(occs.count))
-        budget = Self.effortPerSlot * occs.count + 10_000
+        budget = Self.effortPerSlot * occs.count + 2_000
             let n = base + d
-            if !closed.isEmpty, closed.contains(n) { continue }
+            if closedInSpan[d] { continue }
             let wd = Weekday(rawValue: ((n % 7) + 10) % 7)!
             for (k, spec) in specs.enumerated() where spec.days.contains(wd) {
                 occs.append(Occ(day: Int32(d), spec: Int32(k), cap: Double(spec.lengthSeconds) - intro - outro))
@@ -125,7 +129,9 @@ struct StationScheduler {
             let weekdays = station.usableWeekdays(for: m)
             let details = QuotaArithmetic.detailedObligations(
                 message: m.id, station: station.id, quota: m.quota, window: m.window) { n in
-                    weekdays.contains(Weekday(rawValue: ((n % 7) + 10) % 7)!) && (closed.isEmpty || !closed.contains(n))
+                    guard weekdays.contains(Weekday(rawValue: ((n % 7) + 10) % 7)!) else { return false }
+                    if n >= spanFirst && n <= spanLast { return !closedInSpan[n - spanFirst] }
+                    return !closed.contains(n)
                 }
             for detail in details {
                 let from = Int32(detail.obligation.from.dayNumber - base)

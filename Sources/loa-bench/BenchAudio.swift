@@ -217,7 +217,7 @@ struct AudioBench {
             }
             let done = wait4(pid, &status, WNOHANG, &usage)
             if done == pid || (done < 0 && errno != EINTR) { break }
-            usleep(5_000)
+            usleep(20_000)
         }
         let wall = MonotonicInstant.now().seconds(since: w0)
         if status != 0 { print("audio: \(path) \(args.joined(separator: " ")) exited with status \(status)") }

@@ -6,14 +6,20 @@ import LoaSchedule
 /// Nation (3,321 stations × one quarter × 2 slots a day × 200 messages), and an over-booked Hanoi against the
 /// flow-relaxation bound. Plans are generated in code with synthetic durations.
 enum BenchSchedule {
+    /// `LOA_BENCH_SCHEDULE=nation` (or `hanoi`, `overbooked`) runs one figure only, e.g. under `perf`.
     static func run() throws {
+        let only = ProcessInfo.processInfo.environment["LOA_BENCH_SCHEDULE"]
         let hanoi = plan(stations: 126, messages: 60, from: "2026-04-01", to: "2026-12-31", provinces: 12,
                          seed: 2026)
-        try measure("hanoi", hanoi, playlists: true)
+        if only == nil || only == "hanoi" { try measure("hanoi", hanoi, playlists: true) }
+        guard only == nil || only == "nation" else {
+            if only == "overbooked" { overbooked(hanoi) }
+            return
+        }
         let nation = plan(stations: 3_321, messages: 200, from: "2026-07-01", to: "2026-09-30", provinces: 63,
                           seed: 84)
         try measure("nation", nation, playlists: false)
-        overbooked(hanoi)
+        if only == nil { overbooked(hanoi) }
     }
 
     static func measure(_ name: String, _ plan: Plan, playlists: Bool) throws {
@@ -52,10 +58,17 @@ enum BenchSchedule {
 
     /// The Hanoi plan with slots cut to 4 minutes: far more owed than fits.
     static func overbooked(_ hanoi: Plan) {
+        overbooked(hanoi, uniform: false)
+        overbooked(hanoi, uniform: true)
+    }
+
+    /// `uniform`: every message lasts 100 s and slots 3 minutes (one message a slot), where the bound is exact.
+    static func overbooked(_ hanoi: Plan, uniform: Bool) {
         var plan = hanoi
         for i in plan.stations.indices {
-            for k in plan.stations[i].slots.indices { plan.stations[i].slots[k].lengthSeconds = 240 }
+            for k in plan.stations[i].slots.indices { plan.stations[i].slots[k].lengthSeconds = uniform ? 180 : 240 }
         }
+        if uniform { for i in plan.messages.indices { plan.messages[i].media?.duration = 100 } }
         let t0 = now()
         let result = Scheduler.schedule(plan)
         let t1 = now()
@@ -64,7 +77,7 @@ enum BenchSchedule {
         let t = result.tally
         let cumulative = [t[2].scheduled, t[2].scheduled + t[1].scheduled, t[0].scheduled + t[1].scheduled + t[2].scheduled]
         let owed = t.reduce(0) { $0 + $1.owed }
-        print("schedule overbooked-hanoi (4-minute slots): owed \(owed); scheduled emergency \(cumulative[0]) / bound "
+        print("schedule overbooked-hanoi (\(uniform ? "3-minute slots, all messages 100 s" : "4-minute slots")): owed \(owed); scheduled emergency \(cumulative[0]) / bound "
               + "\(bound.cumulative[0]), +priority \(cumulative[1]) / \(bound.cumulative[1]), all \(cumulative[2]) / "
               + "\(bound.cumulative[2]) = \(f(100 * Double(cumulative[2]) / Double(bound.cumulative[2]), 2))% of the "
               + "bound (schedule \(f(t1 - t0, 3)) s, bound \(f(t2 - t1, 3)) s)")

@@ -35,7 +35,7 @@ func run(_ tool: String, _ args: [String], timeout: Double = 90) throws -> (stat
 
 let chromium = "/usr/bin/chromium"
 let chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                     "--disable-dev-shm-usage", "--user-data-dir=\(NSTemporaryDirectory())loa-chromium-profile"]
+                     "--disable-dev-shm-usage", "--user-data-dir=\(NSTemporaryDirectory())loa-chromium-\(UUID().uuidString)"]
 
 @Suite struct FormatTests {
     @Test func csvHasBOMSectionsAndQuoting() throws {
