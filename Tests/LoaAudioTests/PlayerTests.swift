@@ -157,7 +157,7 @@ import Testing
             if case .willStart = e { DispatchQueue.global().async { usleep(50_000); player.stop() } }
         }
         player.close()
-        #expect(MonotonicInstant.now().seconds(since: started) < 1)
+        #expect(MonotonicInstant.now().seconds(since: started) < 3)  // well before the 5 s deadline, even when loaded
         #expect(results[0].outcome == .stopped && results[0].playedSeconds == 0 && results[0].firstSampleAt == nil)
         _ = capture
     }
