@@ -37,6 +37,7 @@ let package = Package(
                 swiftSettings: swift6),
         .target(name: "LoaLog",
                 dependencies: ["LoaL10n", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift6),
         .target(name: "LoaPlayout", dependencies: ["LoaSchedule", "LoaAudio", "LoaLog", "LoaPlan", "LoaL10n"],

@@ -48,7 +48,8 @@ public struct EmergencyCommand: ParsableCommand {
         }
         let reply: EmergencyReply
         do {
-            reply = try ControlSocket.sendEmergency(EmergencyRequest(audio: file, title: title ?? text),
+            // The daemon airs its own copy, so the log's detail keeps the name the operator gave.
+            reply = try ControlSocket.sendEmergency(EmergencyRequest(audio: file, title: title ?? text ?? audio),
                                                     station: station, explicit: socket)
         } catch { throw failure("\(error)") }
         guard reply.ok else {

@@ -75,7 +75,11 @@ public struct RunCommand: ParsableCommand {
         if !simulated || socket != nil {
             let path = ControlSocket.listenPath(station: station, explicit: socket)
             do {
-                server = try ControlServer(path: path) { request, reply in engine.emergency(request, reply: reply) }
+                // Bulletins arrive as bytes and are kept next to the log, readable by the daemon's own user.
+                let spool = URL(fileURLWithPath: logPath).deletingLastPathComponent().appendingPathComponent("emergency")
+                server = try ControlServer(path: path, spool: spool) { request, reply in
+                    engine.emergency(request, reply: reply)
+                }
             } catch { throw failure("\(error)") }
             options.report("loa: station \(station) on \(sink.device), log \(logPath), emergencies on \(path)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LoaL10n
 
 /// Which events `AiringLog.events(_:)` returns. Every set field must match.
@@ -168,27 +169,36 @@ public final class AiringLog: Sendable {
     private func scan(_ body: ((AiringEvent) throws -> Void)?) throws -> ChainCheck {
         try guarded {
             try queue.read { db in
-                let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events ORDER BY seq")
+                let statement = try db.makeStatement(sql: "SELECT \(Self.columns) FROM events ORDER BY seq")
+                let stmt = statement.sqliteStatement
+                defer { sqlite3_reset(stmt) }
+                let row = RawRow(stmt: stmt)
+                var writer = CanonicalWriter()
                 var expected: Int64 = 1
-                var prevHash = Chain.genesis
+                var prevHash = Array(Chain.genesis.utf8)
                 var checked = 0
                 var result: ChainCheck?
-                while let row = try cursor.next() {
-                    let decoded = try? Self.event(row, path: path)
+                while true {
+                    let rc = sqlite3_step(stmt)
+                    if rc == SQLITE_DONE { break }
+                    guard rc == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: rc),
+                                            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
                     if result == nil {
-                        if let seq = row[0] as Int64?, seq != expected {
+                        if let seq = row.seq, seq != expected {
                             result = .broken(seq: expected, fault: .missingRows(expected: expected, found: seq),
                                              checkedBefore: checked)
-                        } else if let fault = Self.rowFault(row, prevHash: prevHash, decoded: decoded) {
+                        } else if let fault = row.fault(prevHash: prevHash, writer: &writer) {
                             result = .broken(seq: expected, fault: fault, checkedBefore: checked)
                         } else {
-                            prevHash = row[15] as String? ?? ""
+                            prevHash = Array(row.bytes(15)!)
                             expected += 1
                             checked += 1
                         }
                         if result != nil, body == nil { break }
                     }
-                    if let body, let decoded { try body(decoded) }
+                    if let body, let e = row.event() { try body(e) }
                 }
                 return result ?? .ok(count: checked)
             }
@@ -329,39 +339,6 @@ public final class AiringLog: Sendable {
                            message: row[6], slotStart: row[7], source: source, audio: row[9], audioSHA256: row[10],
                            plannedSeconds: row[11], playedSeconds: row[12], detail: row[13],
                            prevHash: row[14] ?? "", hash: row[15] ?? "")
-    }
-
-    /// Why a raw row does not belong to the chain after `prevHash`, or nil when it does. Text columns are read
-    /// through GRDB's typed fast path; the two numbers by storage class, so a figure rewritten as text is caught.
-    private static func rowFault(_ row: Row, prevHash: String, decoded: AiringEvent?) -> ChainFault? {
-        func seconds(_ i: Int) -> (ok: Bool, value: Double?) {
-            let v = row[i] as DatabaseValue
-            switch v.storage {
-            case .null: return (true, nil)
-            case .double(let d): return (Chain.roundSeconds(d) == d, d)
-            case .int64(let n): return (true, Double(n))
-            default: return (false, nil)
-            }
-        }
-        let planned = seconds(11), played = seconds(12)
-        guard planned.ok else { return .malformed("planned_s") }
-        guard played.ok else { return .malformed("played_s") }
-        if let e = decoded {
-            // The event holds the row's texts as read, and its numbers read as doubles exactly like `seconds`.
-            guard !row.hasNull(atIndex: 14), !row.hasNull(atIndex: 15) else { return .malformed("hash is NULL") }
-            guard e.prevHash == prevHash else { return .prevHashMismatch }
-            return Chain.hash(e) == e.hash ? nil : .hashMismatch
-        }
-        guard let seq = row[0] as Int64? else { return .malformed("seq is NULL") }
-        let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source", "audio",
-                     "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
-        for i in [1, 2, 3, 4, 5, 8, 14, 15] where row.hasNull(atIndex: i) { return .malformed("\(names[i]) is NULL") }
-        guard (row[14] as String) == prevHash else { return .prevHashMismatch }
-        let canonical = Chain.canonical(
-            seq: seq, at: row[1], kind: row[2], airing: row[3], station: row[4], plan: row[5],
-            message: row[6], slotStart: row[7], source: row[8], audio: row[9], audioSHA256: row[10],
-            plannedSeconds: planned.value, playedSeconds: played.value, detail: row[13])
-        return Chain.hash(prevHash: prevHash, canonical: canonical) == (row[15] as String) ? nil : .hashMismatch
     }
 }
 

@@ -32,51 +32,13 @@ public enum Chain {
                                  message: String?, slotStart: String?, source: String, audio: String?,
                                  audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
                                  detail: String?) -> [UInt8] {
-        // Written straight into one byte buffer (no intermediate strings): verify runs this for every row.
-        var out: [UInt8] = []
-        out.reserveCapacity(320)
-        func digits(_ n: UInt64) -> Int { var c = 1, v = n; while v >= 10 { v /= 10; c += 1 }; return c }
-        func decimal(_ n: UInt64) {
-            let c = digits(n)
-            let base = out.count
-            out.append(contentsOf: repeatElement(UInt8(48), count: c))
-            var v = n
-            for i in stride(from: base + c - 1, through: base, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+        var w = CanonicalWriter()
+        w.seq(seq)
+        for text in [at, kind, airing, station, plan, message, slotStart, source, audio, audioSHA256] as [String?] {
+            w.text(text)
         }
-        func field(_ text: String?) {
-            guard var text else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
-            text.withUTF8 { bytes in
-                decimal(UInt64(bytes.count))
-                out.append(UInt8(ascii: ":"))
-                out.append(contentsOf: bytes)
-            }
-            out.append(UInt8(ascii: ";"))
-        }
-        func seconds(_ value: Double?) {
-            guard let value else { field(nil); return }
-            guard value.isFinite, abs(value) < 9e15 / 1000 else { field("invalid"); return }
-            let millis = Int64((value * 1000).rounded())
-            let m = millis.magnitude
-            let whole = m / 1000
-            decimal(UInt64((millis < 0 ? 1 : 0) + digits(whole) + 4))
-            out.append(UInt8(ascii: ":"))
-            if millis < 0 { out.append(UInt8(ascii: "-")) }
-            decimal(whole)
-            out.append(UInt8(ascii: "."))
-            let frac = m % 1000
-            out.append(UInt8(48 + frac / 100)); out.append(UInt8(48 + frac / 10 % 10)); out.append(UInt8(48 + frac % 10))
-            out.append(UInt8(ascii: ";"))
-        }
-        let s = seq.magnitude
-        decimal(UInt64(digits(s) + (seq < 0 ? 1 : 0)))
-        out.append(UInt8(ascii: ":"))
-        if seq < 0 { out.append(UInt8(ascii: "-")) }
-        decimal(s)
-        out.append(UInt8(ascii: ";"))
-        field(at); field(kind); field(airing); field(station); field(plan)
-        field(message); field(slotStart); field(source); field(audio); field(audioSHA256)
-        seconds(plannedSeconds); seconds(playedSeconds); field(detail)
-        return out
+        w.seconds(plannedSeconds); w.seconds(playedSeconds); w.text(detail)
+        return w.out
     }
 
     public static func canonical(_ e: AiringEvent) -> [UInt8] {
@@ -113,12 +75,81 @@ public enum Chain {
         return sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
+    /// SHA-256 of `prev ‖ canonical` as 64 lowercase hex bytes.
+    static func hashBytes(prev: UnsafeBufferPointer<UInt8>, canonical: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(prev))
+        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for b in hasher.finalize() { bytes.append(digits[Int(b >> 4)]); bytes.append(digits[Int(b & 15)]) }
+        return bytes
+    }
+
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)
         for b in digest { bytes.append(digits[Int(b >> 4)]); bytes.append(digits[Int(b & 15)]) }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Writes the canonical form straight into one byte buffer (no intermediate strings): verify runs it for every row.
+struct CanonicalWriter {
+    var out: [UInt8] = []
+
+    init() { out.reserveCapacity(320) }
+
+    mutating func reset() { out.removeAll(keepingCapacity: true) }
+
+    static func digits(_ n: UInt64) -> Int { var c = 1, v = n; while v >= 10 { v /= 10; c += 1 }; return c }
+
+    private mutating func decimal(_ n: UInt64) {
+        let c = Self.digits(n)
+        let base = out.count
+        out.append(contentsOf: repeatElement(UInt8(48), count: c))
+        var v = n
+        for i in stride(from: base + c - 1, through: base, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+    }
+
+    mutating func seq(_ seq: Int64) {
+        let s = seq.magnitude
+        decimal(UInt64(Self.digits(s) + (seq < 0 ? 1 : 0)))
+        out.append(UInt8(ascii: ":"))
+        if seq < 0 { out.append(UInt8(ascii: "-")) }
+        decimal(s)
+        out.append(UInt8(ascii: ";"))
+    }
+
+    mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
+        decimal(UInt64(bytes.count))
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: bytes)
+        out.append(UInt8(ascii: ";"))
+    }
+
+    mutating func text(_ text: String?) {
+        guard var text else { bytes(nil); return }
+        text.withUTF8 { bytes($0) }
+    }
+
+    mutating func seconds(_ value: Double?) {
+        guard let value else { bytes(nil); return }
+        guard value.isFinite, abs(value) < 9e15 / 1000 else { text("invalid"); return }
+        let millis = Int64((value * 1000).rounded())
+        let m = millis.magnitude
+        let whole = m / 1000
+        decimal(UInt64((millis < 0 ? 1 : 0) + Self.digits(whole) + 4))
+        out.append(UInt8(ascii: ":"))
+        if millis < 0 { out.append(UInt8(ascii: "-")) }
+        decimal(whole)
+        out.append(UInt8(ascii: "."))
+        let frac = m % 1000
+        out.append(UInt8(48 + frac / 100)); out.append(UInt8(48 + frac / 10 % 10)); out.append(UInt8(48 + frac % 10))
+        out.append(UInt8(ascii: ";"))
     }
 }
 

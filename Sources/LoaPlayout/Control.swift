@@ -1,4 +1,5 @@
 import Foundation
+import LoaAudio
 import LoaL10n
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +39,9 @@ public enum ControlSocket {
         return directories().map { $0 + "/\(station).sock" }
     }
 
-    struct Wire: Codable { var audio: String; var title: String? }
+    /// One JSON line; with `bytes`, that many bytes of the file follow it. Sending the bytes, not just the path,
+    /// lets a daemon under its own user (systemd, ProtectHome) air a file from the operator's home folder.
+    struct Wire: Codable { var audio: String; var title: String?; var bytes: Int? }
 
     /// Sends an emergency to the daemon of `station` and waits for its answer (the `started` event is durable).
     public static func sendEmergency(_ request: EmergencyRequest, station: String, explicit: String? = nil,
@@ -49,11 +52,15 @@ public enum ControlSocket {
             do {
                 let fd = try connect(path)
                 defer { close(fd) }
+                guard let body = try? Data(contentsOf: request.audio) else {
+                    throw ControlError(tr("không đọc được \(request.audio.path)", "cannot read \(request.audio.path)"))
+                }
                 var timeoutValue = timeval(tv_sec: Int(timeout), tv_usec: 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
-                var line = try JSONEncoder().encode(Wire(audio: request.audio.path, title: request.title))
+                var line = try JSONEncoder().encode(Wire(audio: request.audio.path, title: request.title,
+                                                         bytes: body.count))
                 line.append(0x0A)
-                try writeAll(fd, line)
+                try writeAll(fd, line + body)
                 guard let answer = readLine(fd, limit: 1 << 16) else {
                     throw ControlError(tr("trình phát không trả lời qua \(path)", "no answer from the daemon on \(path)"))
                 }
@@ -110,6 +117,18 @@ public enum ControlSocket {
         }
     }
 
+    /// Reads exactly `count` bytes; nil on timeout, error or early end.
+    static func readExactly(_ fd: Int32, _ count: Int) -> Data? {
+        var data = Data(count: count)
+        var offset = 0
+        while offset < count {
+            let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, min(count - offset, 1 << 20)) }
+            if n <= 0 { return nil }
+            offset += n
+        }
+        return data
+    }
+
     /// Reads up to the first newline (or end); nil on timeout, error or an over-long line.
     static func readLine(_ fd: Int32, limit: Int) -> Data? {
         var data = Data()
@@ -136,11 +155,13 @@ public final class ControlServer: @unchecked Sendable {
     private let fd: Int32
     private let handler: @Sendable (EmergencyRequest, @escaping @Sendable (EmergencyReply) -> Void) -> Void
     private let closed = Locked(false)
+    /// Where bulletins sent as bytes are kept (the log names the copy); nil airs the client's path as given.
+    private let spool: URL?
 
-    public init(path: String,
+    public init(path: String, spool: URL? = nil,
                 handler: @escaping @Sendable (EmergencyRequest, @escaping @Sendable (EmergencyReply) -> Void) -> Void)
         throws {
-        self.path = path; self.handler = handler
+        self.path = path; self.handler = handler; self.spool = spool
         if FileManager.default.fileExists(atPath: path) {
             // A socket that answers belongs to a live daemon; one that does not is left over from a crash.
             if let probe = try? ControlSocket.connect(path) {
@@ -182,22 +203,55 @@ public final class ControlServer: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            let handler = self.handler
-            Thread.detachNewThread { ControlServer.serve(client, handler: handler) }
+            let handler = self.handler, spool = self.spool
+            Thread.detachNewThread { ControlServer.serve(client, spool: spool, handler: handler) }
         }
     }
 
-    private static func serve(_ client: Int32,
+    /// Keeps a received bulletin in the spool folder as `SHA256.ext` (the name is its content hash, as in the
+    /// speech cache); nil when it cannot.
+    private static func store(_ body: Data, like name: String, in spool: URL) -> URL? {
+        let ext = URL(fileURLWithPath: name).pathExtension
+        let incoming = spool.appendingPathComponent(".incoming-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+            try body.write(to: incoming, options: .atomic)
+            let sha = try ContentHash.sha256(of: incoming)
+            let url = spool.appendingPathComponent("\(sha).\(ext.isEmpty ? "wav" : ext)")
+            if FileManager.default.fileExists(atPath: url.path) {
+                try FileManager.default.removeItem(at: incoming)
+            } else {
+                try FileManager.default.moveItem(at: incoming, to: url)
+            }
+            return url
+        } catch {
+            try? FileManager.default.removeItem(at: incoming)
+            return nil
+        }
+    }
+
+    private static func serve(_ client: Int32, spool: URL?,
                               handler: @Sendable (EmergencyRequest, @escaping @Sendable (EmergencyReply) -> Void) -> Void) {
         defer { Glibc.close(client) }
         var timeoutValue = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
         let reply: EmergencyReply
+        var audio: URL?
+        var wire: ControlSocket.Wire?
         if let line = ControlSocket.readLine(client, limit: 1 << 16),
-           let wire = try? JSONDecoder().decode(ControlSocket.Wire.self, from: line), wire.audio.hasPrefix("/") {
+           let w = try? JSONDecoder().decode(ControlSocket.Wire.self, from: line), w.audio.hasPrefix("/") {
+            wire = w
+            audio = URL(fileURLWithPath: w.audio)
+            if let n = w.bytes {
+                // A bulletin is seconds to minutes of audio; 512 MiB is far beyond any real one.
+                let body = (1...(512 << 20)).contains(n) ? ControlSocket.readExactly(client, n) : nil
+                if let spool { audio = body.flatMap { store($0, like: w.audio, in: spool) } }
+            }
+        }
+        if let wire, let audio {
             let answer = Locked<EmergencyReply?>(nil)
             let done = DispatchSemaphore(value: 0)
-            handler(EmergencyRequest(audio: URL(fileURLWithPath: wire.audio), title: wire.title)) { r in
+            handler(EmergencyRequest(audio: audio, title: wire.title)) { r in
                 answer.withLock { $0 = r }
                 done.signal()
             }

@@ -116,6 +116,9 @@ extension PlayoutEngine {
             var e = airing.items[index].template
             e.at = stamp(at); e.kind = .started
             if let logged = record(e) { onStarted?(logged) }
+            // A cut asked for between marking the run on air and the player's session starting would be lost (a new
+            // session clears the stop flag): ask again now, before the first sample.
+            if index == 0, shared.withLock({ $0.onAir?.stopping != nil }) { sink.stop() }
         case .ended(let index, let result):
             guard airing.items.indices.contains(index) else { return }
             let (startedAt, playedBefore) = airing.state.withLock { s -> (Date?, Double) in

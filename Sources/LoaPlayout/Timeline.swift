@@ -16,7 +16,8 @@ public struct Timeline: Sendable {
 
     /// A slot occurrence's identity: station, slot name and scheduled start.
     public static func slotKey(_ slot: SlotOccurrence) -> String {
-        "\(slot.station)@\(Timestamp.rfc3339(slot.start, timeZone: TimeZone(secondsFromGMT: slot.utcOffsetSeconds) ?? TimeZone(identifier: "UTC")!))/\(slot.slot)"
+        let zone = TimeZone(secondsFromGMT: slot.utcOffsetSeconds) ?? TimeZone(identifier: "UTC")!
+        return "\(slot.station)@\(Timestamp.rfc3339(slot.start, timeZone: zone))/\(slot.slot)"
     }
 
     /// The airing id of a scheduled item. Deterministic, so a restart, a stepped clock or a reloaded plan finds the

@@ -18,7 +18,9 @@ enum BenchDaemon {
             }
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["LOA_BENCH_PACED=1", wrapper, CommandLine.arguments[0], "daemon"]
+            // A server name of our own: other benches on the machine may run their JACK server at the same time.
+            p.arguments = ["LOA_BENCH_PACED=1", "JACK_DEFAULT_SERVER=loa-daemon-bench-\(getpid())", wrapper,
+                           CommandLine.arguments[0], "daemon"]
             try p.run()
             p.waitUntilExit()
             return

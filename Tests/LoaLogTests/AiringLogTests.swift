@@ -68,6 +68,17 @@ func tamper(_ path: String, _ sql: String) throws {
         #expect(Chain.formatSeconds(3600.25) == "3600.250")
     }
 
+    @Test func canonicalNumbersAreTheDocumentedDecimals() {
+        for v in [0, 0.0004, 0.0005, 1, 8.2, 95.0004, 94.9995, -1.5, -0.25, 3600.25, 123_456_789.125, 1e12] as [Double] {
+            var e = AiringEvent(seq: 9_876_543_210, at: "", kind: .finished, airing: "", station: "", plan: "")
+            e.playedSeconds = v
+            let text = String(decoding: Chain.canonical(e), as: UTF8.self)
+            let formatted = Chain.formatSeconds(v)
+            #expect(text.hasSuffix(";-;\(formatted.utf8.count):\(formatted);-;"), "\(v) → \(text)")
+            #expect(text.hasPrefix("10:9876543210;0:;8:finished;"))
+        }
+    }
+
     @Test func filterBySationMessageDayKind() throws {
         let log = try AiringLog(path: try tempLogPath())
         try log.append(sampleEvent(.started, airing: "a1"))

@@ -162,9 +162,15 @@ import Testing
         let args = simArgs("kill.sqlite", from: days.first!, to: days.last!, schedule: schedule)
         var generator = SystemRandomNumberGenerator()
         var kills = 0
+        let logPath = dir.appendingPathComponent("kill.sqlite").path
+        func count() -> Int { (try? AiringLog(path: logPath, readOnly: true).count()) ?? 0 }
         for _ in 0..<6 {
+            // Kill while it is airing: after 1–7 new events, plus up to 30 ms, so some kills land mid-item.
+            let target = count() + Int.random(in: 1...7, using: &generator)
             let (p, _, _) = try spawn(args)
-            usleep(UInt32.random(in: 150_000...700_000, using: &generator))
+            let deadline = Date().addingTimeInterval(15)
+            while p.isRunning && count() < target && Date() < deadline { usleep(2_000) }
+            usleep(UInt32.random(in: 0...30_000, using: &generator))
             if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
             p.waitUntilExit()
         }
@@ -189,7 +195,7 @@ import Testing
         #expect(try log.openAirings().isEmpty)
         // A kill that landed mid-airing left it open; the next start closed it, saying why.
         #expect(events.filter { $0.kind == .interrupted }.allSatisfy { $0.detail?.contains("crash") == true })
-        #expect(kills > 0)
+        #expect(kills > 0 && events.contains { $0.kind == .interrupted })
     }
 
     @Test func anEmergencyHandedToTheRunningDaemonCutsWithin100msAndTheSlotResumes() throws {
@@ -266,6 +272,13 @@ import Testing
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(events[2].slotStart == Timestamp.rfc3339(exact, timeZone: tz), "\(stderr)")
         #expect(stderr.contains("plan daemon-test reloaded"))
+        // The bulletin travelled as bytes and airs from the daemon's own copy next to its log, same content.
+        let copy = try #require(events[2].audio)
+        #expect(copy.hasPrefix(dir.appendingPathComponent("emergency").path))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy))
+                == Data(contentsOf: dir.appendingPathComponent("audio/storm-alert.wav")))
+        #expect(URL(fileURLWithPath: copy).lastPathComponent == "\(events[2].audioSHA256 ?? "").wav")
+        #expect(events[2].detail == "audio/storm-alert.wav")
         #expect(try log.verify().isOK)
         #expect(!FileManager.default.fileExists(atPath: sock))
     }

@@ -100,3 +100,35 @@ struct GRDBTamper {
         }
     }
 }
+
+let loaBinary = repoRoot.appendingPathComponent(".build/debug/loa").path
+
+@Suite struct SimulatedRunTests {
+    /// A week of ba-dinh rehearsed by the daemon (`loa run --clock simulated`), then reported: every message the
+    /// schedule owes that week aired in full, the counts match the log's own `finished` rows, and the same log given
+    /// twice counts once.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: loaBinary)))
+    func reportOfASimulatedWeek() throws {
+        let dir = try tempDir()
+        let path = dir.appendingPathComponent("ba-dinh.sqlite").path
+        let run = try LoaReportTests.run(loaBinary, ["run", samplePlanPath, "--station", "ba-dinh", "--clock", "simulated",
+                                                     "--from", "2026-06-08", "--to", "2026-06-14", "--log", path, "-q"])
+        #expect(run.status == 0)
+        let log = try AiringLog(path: path, readOnly: true)
+        #expect(try log.verify().isOK)
+        let finished = try log.events(.init(kinds: [.finished])).filter { $0.message != nil }.count
+        #expect(finished > 0)
+
+        let plan = try loadValidPlan(path: samplePlanPath)
+        let week = DateRange(from: day("2026-06-08"), to: day("2026-06-14"))
+        let r = try ReportBuilder.build(plan: plan, span: week, logPaths: [path, path])
+        let mine = r.pairs.filter { $0.station == "ba-dinh" }
+        #expect(mine.reduce(0) { $0 + $1.tally.full } == finished)
+        #expect(mine.filter { $0.tally.owed > 0 }.allSatisfy { $0.met == true && $0.tally.full >= $0.tally.owed })
+        #expect(mine.contains { $0.tally.owed > 0 })
+        // The second copy: every message event is a duplicate (intro/outro events are not counted at all).
+        let messageEvents = try log.events().filter { $0.message != nil }.count
+        #expect(r.logs.count == 2 && r.logs[1].duplicates == messageEvents && r.logs[0].duplicates == 0)
+        #expect(r.totals.tally.unclosed == 0 && r.logs.allSatisfy { $0.chain.isOK })
+    }
+}
