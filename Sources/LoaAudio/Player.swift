@@ -109,8 +109,9 @@ public final class Player: Sendable {
     @discardableResult
     public func play(_ items: [PlayItem], startingAt deadline: MonotonicInstant? = nil,
                      observer: @escaping @Sendable (PlayEvent) -> Void = { _ in }) -> [ItemResult] {
-        stopRequested.store(false, ordering: .sequentiallyConsistent)
-        return sink.withLock { holder in
+        sink.withLock { holder in
+            // Cleared under the lock, so a play waiting for the device cannot swallow a stop meant for the one on air.
+            stopRequested.store(false, ordering: .sequentiallyConsistent)
             var session = PlaySession(player: self, holder: holder, items: items, deadline: deadline,
                                       observer: observer)
             return session.run()

@@ -134,6 +134,15 @@ struct AudioBench {
                 if let first = r[0].firstSampleAt { drift.append((s.seconds(since: first) - r[0].playedSeconds) * 1000) }
             }
         }
+        // Underrun: the observer blocks the playing thread 1.5 s (the buffer holds 1 s) as the second item starts.
+        let u0 = MonotonicInstant.now()
+        let under = player.play([PlayItem(url: short, gainDB: 0), PlayItem(url: short, gainDB: 0)]) { e in
+            if case .willStart(1, _) = e { usleep(1_500_000) }
+        }
+        let took = MonotonicInstant.now().seconds(since: u0)
+        print(String(format: "audio: paced: forced underrun: outcomes %@, played %.3f s, took %.2f s wall",
+                     under.map { "\($0.outcome)" }.joined(separator: "/"),
+                     under.reduce(0) { $0 + $1.playedSeconds }, took))
         player.close()
         print(String(format: "audio: paced: stop() to play() returning: %@ ms; heard-by-wall-clock minus reported played: %@ ms",
                      stopMs.map { String(format: "%.1f", $0) }.joined(separator: ", "),
