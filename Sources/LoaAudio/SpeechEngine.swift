@@ -49,10 +49,19 @@ struct SpeechEngine: Sendable {
         process.standardError = errHandle
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw SpeechError(.engineMissing, subject: executable.path, detail: "\(error)")
+        // ETXTBSY: the program was being written (an upgrade, or another process forking while it was open);
+        // it goes away within moments, so it is retried rather than reported as a missing engine.
+        var attempt = 0
+        while true {
+            do {
+                try process.run()
+                break
+            } catch let error as NSError where SpeechEngine.isTextFileBusy(error) && attempt < 20 {
+                attempt += 1
+                usleep(50_000)
+            } catch {
+                throw SpeechError(.engineMissing, subject: executable.path, detail: "\(error)")
+            }
         }
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
@@ -65,6 +74,12 @@ struct SpeechEngine: Sendable {
         let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
         return Output(status: process.terminationStatus, stdout: read(outURL),
                       stderr: read(errURL).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Foundation reports a busy program as a Cocoa error wrapping the POSIX one.
+    static func isTextFileBusy(_ error: NSError) -> Bool {
+        if error.domain == NSPOSIXErrorDomain { return error.code == Int(ETXTBSY) }
+        return (error.userInfo[NSUnderlyingErrorKey] as? NSError).map(isTextFileBusy) ?? false
     }
 
     /// Voice names the engine accepts for `-v`: the language column and the voice file names, lowercased.

@@ -296,3 +296,20 @@ func espeakDataWithOnlyNorthernVoice() throws -> URL {
         #expect(renderer.renderCount == 0)
     }
 }
+
+@Suite struct SpeechEngineLaunchTests {
+    /// A program still open for writing (an upgrade in progress, or a sibling fork) fails exec with ETXTBSY; the
+    /// engine waits it out instead of calling espeak-ng missing.
+    @Test func aBusyProgramIsRetriedNotReportedMissing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let program = dir.appendingPathComponent("espeak-ng")
+        #expect(FileManager.default.createFile(atPath: program.path, contents: Data("#!/bin/sh\necho 'eSpeak NG text-to-speech: 9.9'\n".utf8),
+                                               attributes: [.posixPermissions: 0o755]))
+        let writer = open(program.path, O_WRONLY)
+        #expect(writer >= 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { close(writer) }
+        let output = try SpeechEngine(executable: program, dataPath: nil).run(["--version"], in: dir, timeout: 10)
+        #expect(output.status == 0 && output.stdout.contains("9.9"))
+    }
+}
