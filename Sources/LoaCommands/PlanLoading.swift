@@ -32,11 +32,12 @@ public func loadCheckedPlan(path: String, probe: (any MediaProbe)? = nil,
                             renderer: (any SpeechRenderer)? = defaultSpeechRenderer()) -> PlanLoadResult {
     let url = URL(fileURLWithPath: path)
     let loaded = PlanLoader.load(file: url)
-    guard let plan = loaded.plan else { return loaded }
     let cached = probe == nil ? CachedAudioProbe() : nil
-    let resolved = plan.resolvingMedia(probe: probe ?? cached!, renderer: renderer)
-    cached?.cache.save()
-    return PlanLoadResult(plan: resolved.plan, diagnostics: loaded.diagnostics + resolved.diagnostics)
+    defer { cached?.cache.save() }
+    let activeProbe = probe ?? cached!
+    let resolved = loaded.plan.map { $0.resolvingMedia(probe: activeProbe, renderer: renderer) }
+    let dropped = loaded.checkingDroppedMedia(planFile: url, probe: activeProbe)
+    return PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
 }
 
 /// Prints diagnostics to stderr, one `file:line:column: error: …` line each.

@@ -127,6 +127,19 @@ func realPath(_ path: String) -> String? {
     return String(cString: resolved)
 }
 
+extension PlanLoadResult {
+    /// Checks the audio of messages left out of the plan for other errors (outside the folder, missing, not audio…),
+    /// skipping paths the plan's own media check already covered. `planFile` anchors the relative paths.
+    public func checkingDroppedMedia(planFile: URL, probe: any MediaProbe) -> [Diagnostic] {
+        let covered = Set((plan?.messages.compactMap(\.media) ?? []).map(\.path)
+                          + (plan?.stations.flatMap { [$0.intro, $0.outro].compactMap { $0 } } ?? []).map(\.path))
+        let sink = DiagnosticSink()
+        var resolver = MediaPathResolver(base: planFile.deletingLastPathComponent(), probe: probe, sink: sink)
+        for ref in mediaOfDroppedEntries where !covered.contains(ref.path) { _ = resolver.duration(of: ref) }
+        return sink.items
+    }
+}
+
 /// Checks and measures plan-relative audio paths, once per distinct path.
 struct MediaPathResolver {
     let base: URL

@@ -141,7 +141,10 @@ extension PlanBuilder {
                 } else { maxPerDay = v }
             }
 
-            guard ok, let content, let window, let quota else { continue }
+            guard ok, let content, let window, let quota else {
+                if let media { sink.mediaOfDroppedEntries.append(media) }
+                continue
+            }
             var message = Message(id: id, title: title, topic: topic, content: content, priority: priority,
                                   window: window, quota: quota, targets: targets, slotNames: slotNames,
                                   maxPerDay: maxPerDay, media: media, location: node.location)

@@ -7,7 +7,11 @@ import Yams
 public struct PlanLoadResult: Sendable {
     public var plan: Plan?
     public var diagnostics: [Diagnostic]
-    public init(plan: Plan?, diagnostics: [Diagnostic]) { self.plan = plan; self.diagnostics = diagnostics }
+    /// Audio of messages left out of `plan` because of other errors; `checkingDroppedMedia` still checks it.
+    public var mediaOfDroppedEntries: [MediaRef]
+    public init(plan: Plan?, diagnostics: [Diagnostic], mediaOfDroppedEntries: [MediaRef] = []) {
+        self.plan = plan; self.diagnostics = diagnostics; self.mediaOfDroppedEntries = mediaOfDroppedEntries
+    }
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -23,7 +27,7 @@ public enum PlanLoader {
         var collector = SectionCollector(sink: sink)
         collector.read(file: file.standardizedFileURL, includedFrom: nil, chain: [])
         let plan = PlanBuilder(sink: sink, sections: collector.sections, file: file.standardizedFileURL).build()
-        return PlanLoadResult(plan: plan, diagnostics: sink.items)
+        return PlanLoadResult(plan: plan, diagnostics: sink.items, mediaOfDroppedEntries: sink.mediaOfDroppedEntries)
     }
 
     /// Loads YAML given as text (for tests and generated plans); `file` names it in diagnostics and anchors
@@ -33,7 +37,7 @@ public enum PlanLoader {
         var collector = SectionCollector(sink: sink)
         collector.read(text: yaml, file: file.standardizedFileURL, chain: [])
         let plan = PlanBuilder(sink: sink, sections: collector.sections, file: file.standardizedFileURL).build()
-        return PlanLoadResult(plan: plan, diagnostics: sink.items)
+        return PlanLoadResult(plan: plan, diagnostics: sink.items, mediaOfDroppedEntries: sink.mediaOfDroppedEntries)
     }
 
     /// How a file is named in diagnostics: relative to the working directory when inside it.

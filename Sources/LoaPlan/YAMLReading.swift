@@ -5,6 +5,8 @@ import Yams
 /// Collects every problem of a run so the operator sees them all at once instead of fixing one per run.
 final class DiagnosticSink {
     private(set) var items: [Diagnostic] = []
+    /// Audio named by entries left out of the plan for other errors: still checked, so one run reports everything.
+    var mediaOfDroppedEntries: [MediaRef] = []
     var hasErrors: Bool { items.contains { $0.severity == .error } }
 
     func error(_ vi: String, _ en: String, at location: SourceLocation?) {
