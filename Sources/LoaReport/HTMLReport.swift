@@ -128,7 +128,7 @@ public enum HTMLReport {
     /// A table coloured by airings per station and ISO week (white = none, dark blue = the busiest cell).
     private static func heatMap(_ r: Report, _ l: Labels) -> String {
         let peak = max(1, r.heat.map { $0.counts.max() ?? 0 }.max() ?? 0)
-        var s = "<table class=\"heat\"><thead><tr><th>\(esc(l.station))</th>"
+        var s = "<table class=\"heat\"><thead><tr><th>\(esc(l.station)) \\ \(esc(l.week))</th>"
         for w in r.weeks { s += "<th title=\"\(w)\">\(w.split(separator: "W").last.map(String.init) ?? w)</th>" }
         s += "</tr></thead><tbody>"
         for row in r.heat {
