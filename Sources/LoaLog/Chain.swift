@@ -75,17 +75,16 @@ public enum Chain {
         return sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
-    /// SHA-256 of `prev ‖ canonical` as 64 lowercase hex bytes.
-    static func hashBytes(prev: UnsafeBufferPointer<UInt8>, canonical: [UInt8]) -> [UInt8] {
+    /// SHA-256 of `prev ‖ canonical` as 64 lowercase hex bytes, written over `out` (reused across rows by verify).
+    static func hashBytes(prev: UnsafeBufferPointer<UInt8>, canonical: [UInt8], into out: inout [UInt8]) {
         var hasher = SHA256()
         hasher.update(bufferPointer: UnsafeRawBufferPointer(prev))
         canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for b in hasher.finalize() { bytes.append(digits[Int(b >> 4)]); bytes.append(digits[Int(b & 15)]) }
-        return bytes
+        out.removeAll(keepingCapacity: true)
+        for b in hasher.finalize() { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
