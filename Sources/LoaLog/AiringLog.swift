@@ -50,6 +50,9 @@ public final class AiringLog: Sendable {
                 // Each commit is fsynced before it returns: an event survives a power cut once append returns.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+            } else {
+                // A report reads whole logs front to back: mapping the file saves a copy of every page.
+                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
             }
         }
         do {
@@ -162,24 +165,33 @@ public final class AiringLog: Sendable {
 
     /// One pass that verifies the chain and hands every readable event to `body` (also those after a break, so a
     /// tampered log can still be read). Rows too malformed to be events are skipped; the check names the first.
-    /// With `decoding: .counting` the events leave out the columns a report does not read (see `EventFields`).
-    public func verify(decoding fields: EventFields = .all,
-                       forEach body: (AiringEvent) throws -> Void) throws -> ChainCheck {
-        try withoutActuallyEscaping(body) { try scan($0, fields: fields) }
+    public func verify(forEach body: (AiringEvent) throws -> Void) throws -> ChainCheck {
+        try withoutActuallyEscaping(body) { body in try scan { row in if let e = row.pointee.event() { try body(e) } } }
     }
 
-    private func scan(_ body: ((AiringEvent) throws -> Void)?, fields: EventFields = .all) throws -> ChainCheck {
+    /// One pass that verifies the chain and hands every row, readable or not, to `body` as SQLite holds it
+    /// (see `LogRowView`): what a report over a year of logs uses.
+    public func verify(scanning body: (LogRowView) throws -> Void) throws -> ChainCheck {
+        try withoutActuallyEscaping(body) { body in try scan { try body(LogRowView(row: $0)) } }
+    }
+
+    private func scan(_ body: ((UnsafePointer<RawRow>) throws -> Void)?) throws -> ChainCheck {
         try guarded {
             try queue.read { db in
                 let statement = try db.makeStatement(sql: "SELECT \(Self.columns) FROM events ORDER BY seq")
                 let stmt = statement.sqliteStatement
                 defer { sqlite3_reset(stmt) }
-                let row = RawRow(stmt: stmt)
+                // Heap-held so views can point at it; loaded once per step.
+                let row = UnsafeMutablePointer<RawRow>.allocate(capacity: 1)
+                row.initialize(to: RawRow(stmt: stmt))
+                defer { row.deinitialize(count: 1); row.deallocate() }
                 var writer = CanonicalWriter()
+                // Two 64-byte hex hashes: the previous row's and this row's, swapped after each good row.
+                let hashes = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+                defer { hashes.deallocate() }
+                var prevHash = hashes, computed = hashes + 64
+                prevHash.initialize(repeating: UInt8(ascii: "0"), count: 64)
                 var expected: Int64 = 1
-                var prevHash = Array(Chain.genesis.utf8)
-                var computed: [UInt8] = []
-                computed.reserveCapacity(64)
                 var checked = 0
                 var result: ChainCheck?
                 while true {
@@ -189,21 +201,26 @@ public final class AiringLog: Sendable {
                         throw DatabaseError(resultCode: ResultCode(rawValue: rc),
                                             message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                     }
+                    row.pointee.load()
                     if result == nil {
-                        if let seq = row.seq, seq != expected {
+                        if let seq = row.pointee.seq, seq != expected {
                             result = .broken(seq: expected, fault: .missingRows(expected: expected, found: seq),
                                              checkedBefore: checked)
-                        } else if let fault = row.fault(prevHash: prevHash, writer: &writer, computed: &computed) {
-                            result = .broken(seq: expected, fault: fault, checkedBefore: checked)
+                        } else if let seq = row.pointee.seq {
+                            if let fault = row.pointee.fault(seq: seq, prevHash: prevHash, writer: &writer,
+                                                     computed: computed) {
+                                result = .broken(seq: expected, fault: fault, checkedBefore: checked)
+                            } else {
+                                swap(&prevHash, &computed)
+                                expected += 1
+                                checked += 1
+                            }
                         } else {
-                            // The row's stored hash equals `computed`: swapping the two buffers saves a copy.
-                            swap(&prevHash, &computed)
-                            expected += 1
-                            checked += 1
+                            result = .broken(seq: expected, fault: .malformed("seq"), checkedBefore: checked)
                         }
                         if result != nil, body == nil { break }
                     }
-                    if let body, let e = row.event(fields) { try body(e) }
+                    try body?(UnsafePointer(row))
                 }
                 return result ?? .ok(count: checked)
             }

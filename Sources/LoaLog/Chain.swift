@@ -75,16 +75,22 @@ public enum Chain {
         return sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
-    /// SHA-256 of `prev ‖ canonical` as 64 lowercase hex bytes, written over `out` (reused across rows by verify).
-    static func hashBytes(prev: UnsafeBufferPointer<UInt8>, canonical: [UInt8], into out: inout [UInt8]) {
+    /// SHA-256 of `prev ‖ canonical` as 64 lowercase hex bytes, written over `out` (64 bytes, reused across rows
+    /// by verify).
+    static func hashBytes(prev: UnsafeBufferPointer<UInt8>, canonical: UnsafeBufferPointer<UInt8>,
+                          into out: UnsafeMutablePointer<UInt8>) {
         var hasher = SHA256()
         hasher.update(bufferPointer: UnsafeRawBufferPointer(prev))
-        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        out.removeAll(keepingCapacity: true)
-        for b in hasher.finalize() { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(canonical))
+        hasher.finalize().withUnsafeBytes { digest in
+            for (i, b) in digest.enumerated() {
+                out[2 * i] = hexDigit(b >> 4)
+                out[2 * i + 1] = hexDigit(b & 15)
+            }
+        }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
@@ -95,39 +101,70 @@ public enum Chain {
     }
 }
 
-/// Writes the canonical form straight into one byte buffer (no intermediate strings): verify runs it for every row.
-struct CanonicalWriter {
-    var out: [UInt8] = []
+/// Writes the canonical form straight into one byte buffer it owns (no intermediate strings, no array
+/// bookkeeping per byte): verify runs it for every row of every log.
+struct CanonicalWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
 
-    init() { out.reserveCapacity(320) }
+    init() {
+        capacity = 512
+        base = .allocate(capacity: capacity)
+    }
 
-    mutating func reset() { out.removeAll(keepingCapacity: true) }
+    deinit { base.deallocate() }
+
+    var out: [UInt8] { Array(written) }
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    mutating func reset() { count = 0 }
 
     static func digits(_ n: UInt64) -> Int { var c = 1, v = n; while v >= 10 { v /= 10; c += 1 }; return c }
 
-    private mutating func decimal(_ n: UInt64) {
+    /// Makes room for `n` more bytes; the writes after it in the same field then need no check.
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let bigger = max(capacity * 2, needed)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = bigger
+    }
+
+    @inline(__always) private mutating func put(_ b: UInt8) { base[count] = b; count += 1 }
+
+    /// At most 20 digits (UInt64): callers reserve for them.
+    @inline(__always) private mutating func decimal(_ n: UInt64) {
         let c = Self.digits(n)
-        let base = out.count
-        out.append(contentsOf: repeatElement(UInt8(48), count: c))
         var v = n
-        for i in stride(from: base + c - 1, through: base, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+        var i = count + c - 1
+        while i >= count { base[i] = UInt8(48 + v % 10); v /= 10; i -= 1 }
+        count += c
     }
 
     mutating func seq(_ seq: Int64) {
+        reserve(48)
         let s = seq.magnitude
         decimal(UInt64(Self.digits(s) + (seq < 0 ? 1 : 0)))
-        out.append(UInt8(ascii: ":"))
-        if seq < 0 { out.append(UInt8(ascii: "-")) }
+        put(UInt8(ascii: ":"))
+        if seq < 0 { put(UInt8(ascii: "-")) }
         decimal(s)
-        out.append(UInt8(ascii: ";"))
+        put(UInt8(ascii: ";"))
     }
 
     mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>?) {
-        guard let bytes else { out.append(UInt8(ascii: "-")); out.append(UInt8(ascii: ";")); return }
+        guard let bytes else { reserve(2); put(UInt8(ascii: "-")); put(UInt8(ascii: ";")); return }
+        reserve(bytes.count + 24)
         decimal(UInt64(bytes.count))
-        out.append(UInt8(ascii: ":"))
-        out.append(contentsOf: bytes)
-        out.append(UInt8(ascii: ";"))
+        put(UInt8(ascii: ":"))
+        if let from = bytes.baseAddress { (base + count).update(from: from, count: bytes.count) }
+        count += bytes.count
+        put(UInt8(ascii: ";"))
     }
 
     mutating func text(_ text: String?) {
@@ -138,17 +175,18 @@ struct CanonicalWriter {
     mutating func seconds(_ value: Double?) {
         guard let value else { bytes(nil); return }
         guard value.isFinite, abs(value) < 9e15 / 1000 else { text("invalid"); return }
+        reserve(48)
         let millis = Int64((value * 1000).rounded())
         let m = millis.magnitude
         let whole = m / 1000
         decimal(UInt64((millis < 0 ? 1 : 0) + Self.digits(whole) + 4))
-        out.append(UInt8(ascii: ":"))
-        if millis < 0 { out.append(UInt8(ascii: "-")) }
+        put(UInt8(ascii: ":"))
+        if millis < 0 { put(UInt8(ascii: "-")) }
         decimal(whole)
-        out.append(UInt8(ascii: "."))
+        put(UInt8(ascii: "."))
         let frac = m % 1000
-        out.append(UInt8(48 + frac / 100)); out.append(UInt8(48 + frac / 10 % 10)); out.append(UInt8(48 + frac % 10))
-        out.append(UInt8(ascii: ";"))
+        put(UInt8(48 + frac / 100)); put(UInt8(48 + frac / 10 % 10)); put(UInt8(48 + frac % 10))
+        put(UInt8(ascii: ";"))
     }
 }
 

@@ -3,24 +3,48 @@ import GRDB
 import GRDBSQLite
 
 /// One row of `SELECT seq, at, …, hash` read straight from SQLite's buffers: verifying a year of logs
-/// spends its time here, so the chain is checked on the stored bytes and strings are made only for the events.
-struct RawRow {
+/// spends its time here, so each column is fetched once per row, the chain is checked on the stored bytes and no
+/// strings are made for it.
+struct RawRow: ~Copyable {
     let stmt: SQLiteStatement
+    /// Columns 0…15 as stored bytes (text as UTF-8), valid until the next step; nil for NULL.
+    private let columns: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>?>
+    private(set) var seq: Int64?
+    private(set) var planned: (ok: Bool, value: Double?) = (true, nil)
+    private(set) var played: (ok: Bool, value: Double?) = (true, nil)
 
-    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
+    init(stmt: SQLiteStatement) {
+        self.stmt = stmt
+        columns = .allocate(capacity: 16)
+        columns.initialize(repeating: nil, count: 16)
+    }
 
-    /// The column's stored bytes (text as UTF-8), valid until the next step; nil for NULL.
-    func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
-        guard !isNull(i) else { return nil }
-        let p = sqlite3_column_text(stmt, i)
-        let n = Int(sqlite3_column_bytes(stmt, i))
-        return UnsafeBufferPointer(start: p, count: n)
+    deinit { columns.deallocate() }
+
+    /// Reads the row the statement stands on.
+    mutating func load() {
+        seq = sqlite3_column_type(stmt, 0) == SQLITE_INTEGER ? sqlite3_column_int64(stmt, 0) : nil
+        for i in 1...15 as ClosedRange<Int32> where i != 11 && i != 12 { columns[Int(i)] = fetch(i) }
+        planned = seconds(11)
+        played = seconds(12)
+    }
+
+    @inline(__always) func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? { columns[Int(i)] }
+
+    func isNull(_ i: Int32) -> Bool { columns[Int(i)] == nil }
+
+    /// SQLite gives a null pointer only for NULL (and for an empty blob asked as text: the type tells them apart).
+    private func fetch(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let p = sqlite3_column_text(stmt, i) else {
+            return sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : UnsafeBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, i)))
     }
 
     func text(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
 
     /// planned_s / played_s: NULL, a real with no sub-millisecond digits, or an integer; anything else is malformed.
-    func seconds(_ i: Int32) -> (ok: Bool, value: Double?) {
+    private func seconds(_ i: Int32) -> (ok: Bool, value: Double?) {
         switch sqlite3_column_type(stmt, i) {
         case SQLITE_NULL: return (true, nil)
         case SQLITE_FLOAT:
@@ -31,61 +55,92 @@ struct RawRow {
         }
     }
 
-    var seq: Int64? { sqlite3_column_type(stmt, 0) == SQLITE_INTEGER ? sqlite3_column_int64(stmt, 0) : nil }
-
     private static let names = ["seq", "at", "kind", "airing", "station", "plan", "message", "slot_start", "source",
                                 "audio", "audio_sha256", "planned_s", "played_s", "detail", "prev_hash", "hash"]
     private static let required: [Int32] = [1, 2, 3, 4, 5, 8, 14, 15]
 
-    /// Why this row does not follow a row whose hash is `prevHash`, or nil when it does; then `computed` holds this
-    /// row's hash as 64 hex bytes. Runs for every row of every log, so it allocates nothing: the lists above are
-    /// built once and `writer` and `computed` are buffers the caller reuses.
-    func fault(prevHash: [UInt8], writer: inout CanonicalWriter, computed: inout [UInt8]) -> ChainFault? {
-        guard let seq else { return .malformed("seq") }
+    /// Why this row does not follow a row whose hash is `prevHash` (64 bytes), or nil when it does; then
+    /// `computed` (64 bytes) holds this row's hash as hex. Runs for every row of every log, so it allocates nothing.
+    func fault(seq: Int64, prevHash: UnsafePointer<UInt8>, writer: inout CanonicalWriter,
+               computed: UnsafeMutablePointer<UInt8>) -> ChainFault? {
         for i in Self.required where isNull(i) { return .malformed("\(Self.names[Int(i)]) is NULL") }
-        let planned = seconds(11), played = seconds(12)
         guard planned.ok else { return .malformed("planned_s") }
         guard played.ok else { return .malformed("played_s") }
-        guard let prev = bytes(14), same(prev, prevHash) else { return .prevHashMismatch }
+        let prev = bytes(14)!, stored = bytes(15)!
+        guard prev.count == 64, memcmp(prev.baseAddress!, prevHash, 64) == 0 else { return .prevHashMismatch }
         writer.reset()
         writer.seq(seq)
-        for i in 1...10 as ClosedRange<Int32> { writer.bytes(bytes(i)) }
+        for i in 1...10 { writer.bytes(columns[i]) }
         writer.seconds(planned.value)
         writer.seconds(played.value)
-        writer.bytes(bytes(13))
-        Chain.hashBytes(prev: prev, canonical: writer.out, into: &computed)
-        guard let stored = bytes(15), same(stored, computed) else { return .hashMismatch }
+        writer.bytes(columns[13])
+        Chain.hashBytes(prev: prev, canonical: writer.written, into: computed)
+        guard stored.count == 64, memcmp(stored.baseAddress!, computed, 64) == 0 else { return .hashMismatch }
         return nil
     }
 
-    /// memcmp: the generic `elementsEqual` was a tenth of verify's time.
-    private func same(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-        a.count == b.count && b.withUnsafeBufferPointer { b in
-            a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
-        }
-    }
-
     /// The row as an event, or nil when its kind, source or a required column is not what the log writes.
-    /// With `.counting`, the columns a report never looks at (audio, audio_sha256, detail, prev_hash, hash) are left
-    /// nil or empty: making those strings was a fifth of reading a year of logs.
-    func event(_ fields: EventFields = .all) -> AiringEvent? {
+    func event() -> AiringEvent? {
         guard let seq, let kindText = text(2), let kind = EventKind(rawValue: kindText),
               let sourceText = text(8), let source = AiringSource(rawValue: sourceText),
               let at = text(1), let airing = text(3), let station = text(4), let plan = text(5) else { return nil }
-        let all = fields == .all
         return AiringEvent(seq: seq, at: at, kind: kind, airing: airing, station: station, plan: plan,
-                           message: text(6), slotStart: text(7), source: source, audio: all ? text(9) : nil,
-                           audioSHA256: all ? text(10) : nil, plannedSeconds: seconds(11).value,
-                           playedSeconds: seconds(12).value, detail: all ? text(13) : nil,
-                           prevHash: all ? text(14) ?? "" : "", hash: all ? text(15) ?? "" : "")
+                           message: text(6), slotStart: text(7), source: source, audio: text(9),
+                           audioSHA256: text(10), plannedSeconds: planned.value,
+                           playedSeconds: played.value, detail: text(13),
+                           prevHash: text(14) ?? "", hash: text(15) ?? "")
     }
 }
 
-/// Which columns `AiringLog.verify(decoding:forEach:)` turns into the events it hands out.
-public enum EventFields: Sendable, Hashable {
-    /// Every column.
-    case all
-    /// What counting airings needs: `audio`, `audioSHA256` and `detail` are nil, `prevHash` and `hash` empty
-    /// (the chain is still verified on every column).
-    case counting
+/// One row of the log as SQLite holds it, for readers that count hundreds of thousands of rows without making a
+/// string for each (the report). Its byte buffers are SQLite's and valid only inside the
+/// `AiringLog.verify(scanning:)` call that hands the view out: copy what must outlive it.
+public struct LogRowView {
+    let row: UnsafePointer<RawRow>
+
+    private func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? { row.pointee.bytes(i) }
+
+    /// The event's kind, or nil when the row is not a readable event (the same rows `AiringLog.events()` would
+    /// reject: a kind or source the log never writes, or a required column NULL).
+    public var kind: EventKind? {
+        guard row.pointee.seq != nil, let k = bytes(2), let kind = EventKind(bytes: k),
+              let source = bytes(8), AiringSource(bytes: source) != nil,
+              bytes(1) != nil, bytes(3) != nil, bytes(4) != nil, bytes(5) != nil else { return nil }
+        return kind
+    }
+
+    public var at: UnsafeBufferPointer<UInt8>? { bytes(1) }
+    public var airing: UnsafeBufferPointer<UInt8>? { bytes(3) }
+    public var station: UnsafeBufferPointer<UInt8>? { bytes(4) }
+    public var plan: UnsafeBufferPointer<UInt8>? { bytes(5) }
+    public var message: UnsafeBufferPointer<UInt8>? { bytes(6) }
+    public var slotStart: UnsafeBufferPointer<UInt8>? { bytes(7) }
+    public var plannedSeconds: Double? { row.pointee.planned.value }
+    public var playedSeconds: Double? { row.pointee.played.value }
+}
+
+/// memcmp of two byte runs: the generic `elementsEqual` costs several times more per row.
+func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+}
+
+private let kindBytes: [[UInt8]] = EventKind.allCases.map { Array($0.rawValue.utf8) }
+private let sourceBytes: [[UInt8]] = AiringSource.allCases.map { Array($0.rawValue.utf8) }
+
+extension EventKind {
+    init?(bytes: UnsafeBufferPointer<UInt8>) {
+        guard let i = kindBytes.firstIndex(where: { k in k.withUnsafeBufferPointer { sameBytes($0, bytes) } }) else {
+            return nil
+        }
+        self = EventKind.allCases[i]
+    }
+}
+
+extension AiringSource {
+    init?(bytes: UnsafeBufferPointer<UInt8>) {
+        guard let i = sourceBytes.firstIndex(where: { s in s.withUnsafeBufferPointer { sameBytes($0, bytes) } }) else {
+            return nil
+        }
+        self = AiringSource.allCases[i]
+    }
 }

@@ -15,7 +15,7 @@ struct LocalDater {
         return text.withUTF8 { date(bytes: $0) }
     }
 
-    private mutating func date(bytes b: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+    mutating func date(bytes b: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         func num(_ at: Int, _ len: Int) -> Int? {
             guard at + len <= b.count else { return nil }
             var v = 0

@@ -31,26 +31,27 @@ public struct ReportBuilder {
     private let owed: (Message, Station) -> [Due]
     private var dater: LocalDater
 
-    private struct Key: Hashable { var message: Int32; var station: Int32 }
+    fileprivate struct Key: Hashable { var message: Int32; var station: Int32 }
     private struct Open { var key: Key; var day: Int; var planned: Double? }
 
     private var messageIDs: [String] = []
     private var messageIndex: [String: Int32] = [:]
     private var stationIDs: [String] = []
     private var stationIndex: [String: Int32] = [:]
-    private var tallies: [Key: Tally] = [:]
-    /// Day numbers of full airings per pair, any date (a period that began before the span needs them).
-    private var fullDays: [Key: [Int32]] = [:]
-    private var open: [String: Open] = [:]
+    private var pairTable = PairTable()
+    private var open: [AiringDigest: Open] = [:]
     /// Airings already counted, by a 128-bit digest of their id: a nation's year is ten million ids, and the
-    /// digest keeps that set at a quarter of the memory of the strings. Two independently salted 64-bit hashes
-    /// (random seed per process) make a collision among 10^7 ids about 10^-25 likely.
+    /// digest keeps that set at a quarter of the memory of the strings. A per-process seeded 64-bit hash beside a
+    /// 64-bit FNV-1a make a collision among 10^7 ids about 10^-25 likely (see `AiringDigest`).
     private var done: Set<AiringDigest> = []
-    private var heat: [Int32: [Int]] = [:]
+    /// Per station index: airings per week of the span.
+    private var heat: [[Int]] = []
     private let firstMonday: Int
     private let weekCount: Int
 
     private var logs: [LogSummary] = []
+    /// How many logs `build` will feed: sizes the set of counted airings once instead of growing it.
+    var logsExpected = 1
     private var current: LogSummary?
     private var undated = 0
 
@@ -82,23 +83,72 @@ public struct ReportBuilder {
     }
 
     public mutating func add(_ e: AiringEvent) {
+        let message = e.message.map { intern(message: $0) }
+        var station: Int32 = -1
+        count(kind: e.kind, ofPlan: e.plan == plan.id, message: message, station: &station, stationID: e.station,
+              airing: AiringDigest(e.airing), day: day(of: e), planned: e.plannedSeconds, played: e.playedSeconds)
+    }
+
+    /// The events of one log read by `LogCounter`, as the current log's. Their ids are indexes into the read's
+    /// own tables; a station becomes the report's only when one of its events is counted.
+    mutating func add(_ read: LogRead) {
+        if done.count + read.events.count > done.capacity {
+            // Growing the set airing by airing rehashes it again and again: size it for the logs still to come.
+            let estimate = (done.count + read.events.count / 2) * max(1, logsExpected) / (logs.count + 1)
+            if estimate > done.capacity { done.reserveCapacity(estimate) }
+        }
+        let messages = read.messages.map { intern(message: $0) }
+        var stations = [Int32](repeating: -1, count: read.stations.count)
+        func add(_ e: CountedEvent) {
+            let s = Int(e.station)
+            count(kind: e.kind, ofPlan: !e.otherPlan, message: e.message < 0 ? nil : messages[Int(e.message)],
+                  station: &stations[s], stationID: read.stations[s], airing: e.airing,
+                  day: e.day == CountedEvent.undated ? nil : Int(e.day),
+                  planned: e.planned.isNaN ? nil : e.planned, played: e.played.isNaN ? nil : e.played)
+        }
+        for e in read.events where !e.paired {
+            guard e.started >= 0 else { add(e); continue }
+            let s = read.events[Int(e.started)]
+            // A started and its ending with nothing between them: when the airing is new to the report, counting
+            // the two in turn would open it and close it at once, so it is recorded directly.
+            if s.day != CountedEvent.undated, open.isEmpty || open[e.airing] == nil, done.insert(e.airing).inserted {
+                current?.events += 2
+                let st = Int(s.station)
+                if stations[st] < 0 { stations[st] = intern(station: read.stations[st]) }
+                let planned = s.planned.isNaN ? nil : s.planned
+                let seconds = e.played.isNaN ? (e.kind == .finished ? (e.planned.isNaN ? planned : e.planned) : nil)
+                    : e.played
+                record(Key(message: messages[Int(s.message)], station: stations[st]), day: Int(s.day), kind: e.kind,
+                       seconds: seconds ?? 0)
+            } else {
+                add(s)
+                add(e)
+            }
+        }
+    }
+
+    /// `station` is the report's index of `stationID`, or -1 until it is needed (then interned and set).
+    private mutating func count(kind: EventKind, ofPlan: Bool, message: Int32?, station: inout Int32,
+                                stationID: String, airing digest: AiringDigest, day: Int?, planned: Double?,
+                                played: Double?) {
         current?.events += 1
-        guard e.plan == plan.id else { current?.otherPlans += 1; return }
-        guard let message = e.message else { return }
-        let digest = AiringDigest(e.airing)
+        guard ofPlan else { current?.otherPlans += 1; return }
+        guard let message else { return }
         if done.contains(digest) { current?.duplicates += 1; return }
-        switch e.kind {
+        switch kind {
         case .started:
-            if open[e.airing] != nil { current?.duplicates += 1; return }
-            guard let day = day(of: e) else { undated += 1; return }
-            open[e.airing] = Open(key: key(message, e.station), day: day, planned: e.plannedSeconds)
+            if open[digest] != nil { current?.duplicates += 1; return }
+            guard let day else { undated += 1; return }
+            if station < 0 { station = intern(station: stationID) }
+            open[digest] = Open(key: Key(message: message, station: station), day: day, planned: planned)
         case .finished, .interrupted, .preempted, .failed, .missed:
-            let started = open.removeValue(forKey: e.airing)
-            guard let day = started?.day ?? day(of: e) else { undated += 1; return }
+            let started = open.removeValue(forKey: digest)
+            guard let day = started?.day ?? day else { undated += 1; return }
             done.insert(digest)
-            let k = started?.key ?? key(message, e.station)
-            let seconds = e.playedSeconds ?? (e.kind == .finished ? (e.plannedSeconds ?? started?.planned) : nil)
-            record(k, day: day, kind: e.kind, seconds: seconds ?? 0)
+            if started == nil, station < 0 { station = intern(station: stationID) }
+            let k = started?.key ?? Key(message: message, station: station)
+            let seconds = played ?? (kind == .finished ? (planned ?? started?.planned) : nil)
+            record(k, day: day, kind: kind, seconds: seconds ?? 0)
         }
     }
 
@@ -106,8 +156,9 @@ public struct ReportBuilder {
 
     public mutating func report() -> Report {
         finishLog()
-        for (airing, o) in open.sorted(by: { $0.key < $1.key }) {
-            done.insert(AiringDigest(airing))
+        // Unclosed airings only add to counters, so their order does not matter.
+        for (airing, o) in open {
+            done.insert(airing)
             record(o.key, day: o.day, kind: nil, seconds: 0)
         }
         open = [:]
@@ -130,10 +181,6 @@ public struct ReportBuilder {
         let i = Int32(stationIDs.count); stationIDs.append(id); stationIndex[id] = i; return i
     }
 
-    private mutating func key(_ message: String, _ station: String) -> Key {
-        Key(message: intern(message: message), station: intern(station: station))
-    }
-
     private mutating func day(of e: AiringEvent) -> Int? {
         if let s = e.slotStart, let d = dater.date(of: s) { return d.dayNumber }
         return dater.date(of: e.at)?.dayNumber
@@ -141,21 +188,23 @@ public struct ReportBuilder {
 
     /// `kind` nil: started and never ended.
     private mutating func record(_ k: Key, day: Int, kind: EventKind?, seconds: Double) {
-        if kind == .finished { fullDays[k, default: []].append(Int32(day)) }
+        let p = pairTable.pair(k)
+        if kind == .finished { pairTable.fullDays[p].append(Int32(day)) }
         guard day >= span.from.dayNumber, day <= span.to.dayNumber else { return }
-        var t = tallies[k] ?? Tally()
+        pairTable.tallied[p] = true
         switch kind {
-        case .finished: t.full += 1
-        case .interrupted: t.interrupted += 1
-        case .preempted: t.preempted += 1
-        case .failed: t.failed += 1
-        case .missed: t.missed += 1
-        case .started, nil: t.unclosed += 1
+        case .finished: pairTable.tallies[p].full += 1
+        case .interrupted: pairTable.tallies[p].interrupted += 1
+        case .preempted: pairTable.tallies[p].preempted += 1
+        case .failed: pairTable.tallies[p].failed += 1
+        case .missed: pairTable.tallies[p].missed += 1
+        case .started, nil: pairTable.tallies[p].unclosed += 1
         }
-        t.airtime += seconds
-        tallies[k] = t
+        pairTable.tallies[p].airtime += seconds
         if kind == nil || kind == .finished || kind == .interrupted || kind == .preempted {
-            heat[k.station, default: Array(repeating: 0, count: weekCount)][(day - firstMonday) / 7] += 1
+            let s = Int(k.station)
+            while heat.count <= s { heat.append(Array(repeating: 0, count: weekCount)) }
+            heat[s][(day - firstMonday) / 7] += 1
         }
     }
 
@@ -177,7 +226,7 @@ public struct ReportBuilder {
         // Log-only pairs (messages or stations the plan does not know) follow the plan's, in id order.
         var logOnly: [Int32: [Int32]] = [:]
         let planMessages = Set(plan.messages.map(\.id))
-        for k in tallies.keys {
+        for (p, k) in pairTable.keys.enumerated() where pairTable.tallied[p] {
             let mid = messageIDs[Int(k.message)], sid = stationIDs[Int(k.station)]
             guard let m = plan.message(mid), let st = stationsByID[sid],
                   m.targets.contains(where: { $0.matches(st) }) else {
@@ -198,13 +247,14 @@ public struct ReportBuilder {
             var aired = false
             for (s, station) in stations {
                 let k = Key(message: Int32(m), station: s)
-                var t = tallies[k] ?? Tally()
+                let p = pairTable.find(k)
+                var t = p.map { pairTable.tallies[$0] } ?? Tally()
                 var met: Bool?
                 if let message, let station {
                     let dues = owed(message, station).filter { $0.to >= span.from && $0.to <= span.to }
                     if !dues.isEmpty {
                         t.owed = dues.reduce(0) { $0 + $1.required }
-                        let days = fullDays[k] ?? []
+                        let days = p.map { pairTable.fullDays[$0] } ?? []
                         met = dues.allSatisfy { due in
                             let lo = Int32(due.from.dayNumber), hi = Int32(due.to.dayNumber)
                             return days.lazy.filter { $0 >= lo && $0 <= hi }.count >= due.required
@@ -286,7 +336,7 @@ public struct ReportBuilder {
 
         let weeks = (0..<weekCount).map { isoWeekLabel(CivilDate(dayNumber: firstMonday + 7 * $0)) }
         let heatRows = (0..<stationIDs.count).map { s in
-            (station: stationIDs[s], counts: heat[Int32(s)] ?? Array(repeating: 0, count: weekCount))
+            (station: stationIDs[s], counts: s < heat.count ? heat[s] : Array(repeating: 0, count: weekCount))
         }
         return Report(planID: plan.id, planTitle: plan.title, span: span, logs: logs, warnings: warnings,
                       pairs: pairs, messages: messageRows, topics: topics, stations: stationList, totals: totals,
@@ -295,13 +345,67 @@ public struct ReportBuilder {
     }
 }
 
+/// Per message × station counters in flat arrays: a year of airings is recorded into them hundreds of thousands
+/// of times, and a dictionary lookup per record was most of the builder's time.
+private struct PairTable {
+    /// [message][station] → index into the arrays below, or -1.
+    private var index: [[Int32]] = []
+    private(set) var keys: [ReportBuilder.Key] = []
+    var tallies: [Tally] = []
+    /// Whether the pair has anything in the span (a pair may hold only full airings from before it).
+    var tallied: [Bool] = []
+    /// Day numbers of full airings, any date (a period that began before the span needs them).
+    var fullDays: [[Int32]] = []
+
+    func find(_ k: ReportBuilder.Key) -> Int? {
+        let m = Int(k.message), s = Int(k.station)
+        guard m < index.count, s < index[m].count, index[m][s] >= 0 else { return nil }
+        return Int(index[m][s])
+    }
+
+    mutating func pair(_ k: ReportBuilder.Key) -> Int {
+        if let p = find(k) { return p }
+        let m = Int(k.message), s = Int(k.station)
+        while index.count <= m { index.append([]) }
+        while index[m].count <= s { index[m].append(-1) }
+        index[m][s] = Int32(keys.count)
+        keys.append(k)
+        tallies.append(Tally())
+        tallied.append(false)
+        fullDays.append([])
+        return keys.count - 1
+    }
+}
+
+/// An airing id as 128 bits, from its UTF-8 bytes (byte for byte, as the log stores it): Swift's per-process
+/// seeded hash and a 64-bit FNV-1a, so ids chosen to collide in one still differ in the other.
 struct AiringDigest: Hashable {
     let a: UInt64
     let b: UInt64
+
     init(_ id: String) {
-        var h1 = Hasher(), h2 = Hasher()
-        h1.combine(0x4C6F_6131 as UInt32); h1.combine(id)
-        h2.combine(0x6C6F_6132 as UInt32); h2.combine(id)
-        a = UInt64(bitPattern: Int64(h1.finalize())); b = UInt64(bitPattern: Int64(h2.finalize()))
+        var id = id
+        self = id.withUTF8 { AiringDigest(bytes: $0) }
     }
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        var h = Hasher()
+        h.combine(bytes: UnsafeRawBufferPointer(bytes))
+        a = UInt64(bitPattern: Int64(h.finalize()))
+        b = fnv1a(bytes)
+    }
+
+    /// `a` is already a seeded hash of the id.
+    func hash(into hasher: inout Hasher) { hasher.combine(a) }
+}
+
+func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for c in bytes { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+    return h
+}
+
+/// memcmp of two byte runs: the generic `elementsEqual` costs several times more per row.
+func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
 }

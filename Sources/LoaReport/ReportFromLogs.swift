@@ -7,47 +7,209 @@ extension ReportBuilder {
     /// report. A file that cannot be read at all throws its `LogError`.
     ///
     /// Reading and verifying (SQLite and SHA-256 on every row) is nearly all of the time, and each station's log is
-    /// independent, so a batch of logs is read at once, one per core; the builder then takes the batch's events
-    /// log by log in `logPaths` order, so the report, and the error thrown when several logs fail (the first in
-    /// order), are the same as reading one log after another. A batch holds only a few logs' events in memory.
+    /// independent, so a batch of logs is read at once, one per core, each into compact events (no strings per
+    /// row); the builder then takes the batch log by log in `logPaths` order, so the report, and the error thrown
+    /// when several logs fail (the first in order), are the same as reading one log after another.
     public static func build(plan: Plan, span: DateRange, logPaths: [String],
                              owed: @escaping (Message, Station) -> [Due]) throws -> Report {
         var builder = ReportBuilder(plan: plan, span: span, owed: owed)
-        let batchSize = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
-        var start = 0
-        while start < logPaths.count {
-            let batch = Array(logPaths[start..<min(start + batchSize, logPaths.count)])
-            let results = LogReads(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-                results.set(i, Result {
-                    let log = try AiringLog(path: batch[i], readOnly: true)
-                    var events: [AiringEvent] = []
-                    let chain = try log.verify(decoding: .counting) { events.append($0) }
-                    return (events, chain)
-                })
-            }
-            for (path, result) in zip(batch, results.all()) {
-                let (events, chain) = try result.get()
-                builder.beginLog(name: path)
-                for e in events { builder.add(e) }
-                builder.endLog(chain: chain)
-            }
-            start += batch.count
+        builder.logsExpected = logPaths.count
+        let pipeline = LogPipeline(paths: logPaths, planID: plan.id, timeZone: plan.timezone,
+                                   workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
+        defer { pipeline.cancel() }
+        for (i, path) in logPaths.enumerated() {
+            let read = try pipeline.take(i).get()
+            builder.beginLog(name: path)
+            builder.add(read)
+            builder.endLog(chain: read.chain)
         }
         return builder.report()
     }
 }
 
-/// One slot per log of a batch, filled from the worker threads of `concurrentPerform`.
-private final class LogReads: @unchecked Sendable {
-    typealias Read = Result<([AiringEvent], ChainCheck), any Error>
-    private let lock = NSLock()
-    private var slots: [Read?]
+/// Reads logs on one thread per core while the caller counts the ones already read, in `paths` order: counting
+/// overlaps reading, and at most `window` logs wait in memory. The first log that fails in order is the error the
+/// caller sees, as if the logs had been read one after another.
+private final class LogPipeline: @unchecked Sendable {
+    private let paths: [String]
+    private let planID: String
+    private let timeZone: TimeZone
+    private let window: Int
+    private let condition = NSCondition()
+    private var claimed = 0
+    private var taken = 0
+    private var done: [Int: Result<LogRead, any Error>] = [:]
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(paths: [String], planID: String, timeZone: TimeZone, workers: Int) {
+        self.paths = paths
+        self.planID = planID
+        self.timeZone = timeZone
+        window = workers * 4
+        for _ in 0..<min(workers, paths.count) {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
 
-    func set(_ i: Int, _ read: Read) { lock.lock(); slots[i] = read; lock.unlock() }
+    /// Log `i`'s read, once it is there. Call with 0, 1, 2, … in order.
+    func take(_ i: Int) -> Result<LogRead, any Error> {
+        condition.lock()
+        defer { condition.unlock() }
+        while done[i] == nil { condition.wait() }
+        taken = i + 1
+        condition.broadcast()
+        return done.removeValue(forKey: i)!
+    }
 
-    /// Every slot, once `concurrentPerform` has returned (so all are set).
-    func all() -> [Read] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+    /// Stops handing out logs (workers finish the one in hand).
+    func cancel() {
+        condition.lock()
+        claimed = paths.count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while claimed < paths.count, claimed - taken >= window { condition.wait() }
+            guard claimed < paths.count else { condition.unlock(); return }
+            let i = claimed
+            claimed += 1
+            condition.unlock()
+            let read = Result { try LogCounter(planID: planID, timeZone: timeZone).read(path: paths[i]) }
+            condition.lock()
+            done[i] = read
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}
+
+/// One event as the builder counts it; `message` and `station` index the `LogRead`'s tables.
+struct CountedEvent {
+    static let undated = Int32.min
+    static let noMessage: Int32 = -1
+
+    var airing: AiringDigest
+    /// NaN when the log has none.
+    var planned: Double
+    var played: Double
+    /// The plan-local day number of its slot (else of its own time), or `undated`.
+    var day: Int32
+    var message: Int32
+    var station: Int32
+    var kind: EventKind
+    var otherPlan: Bool
+    /// On an ending event: the index of its `started` in the same log when nothing else about the airing comes
+    /// between them (the builder then counts the two at once); that `started` is marked `paired`.
+    var started: Int32 = -1
+    var paired = false
+
+    var countsForPlan: Bool { !otherPlan && message != CountedEvent.noMessage }
+}
+
+/// One log read and verified: its readable events in seq order and the ids they name.
+struct LogRead {
+    var events: [CountedEvent] = []
+    var messages: [String] = []
+    var stations: [String] = []
+    var chain: ChainCheck = .ok(count: 0)
+}
+
+/// Turns one log's rows into `CountedEvent`s straight from SQLite's bytes: strings are made once per distinct
+/// id, not per row, which is what lets a year of a city's logs be read in about a second.
+struct LogCounter {
+    private let planID: [UInt8]
+    private var dater: LocalDater
+    private var messages = ByteInterner()
+    private var stations = ByteInterner()
+    /// Consecutive events share a slot: its day is parsed once.
+    private var lastSlot: [UInt8] = []
+    private var lastSlotDay = CountedEvent.undated
+
+    init(planID: String, timeZone: TimeZone) {
+        self.planID = Array(planID.utf8)
+        dater = LocalDater(timeZone: timeZone)
+    }
+
+    consuming func read(path: String) throws -> LogRead {
+        let log = try AiringLog(path: path, readOnly: true)
+        var read = LogRead()
+        // The latest unpaired `started` of each airing, so its ending can be paired with it here, on this log's
+        // thread, rather than looked up in the builder's tables.
+        var pending: [AiringDigest: Int32] = [:]
+        read.chain = try log.verify { row in
+            guard let kind = row.kind else { return }
+            var e = counted(row, kind: kind)
+            let index = Int32(read.events.count)
+            if kind == .started {
+                pending[e.airing] = e.countsForPlan ? index : -1
+            } else if let s = pending.removeValue(forKey: e.airing), s >= 0, e.countsForPlan {
+                e.started = s
+                read.events[Int(s)].paired = true
+            }
+            read.events.append(e)
+        }
+        read.messages = messages.strings
+        read.stations = stations.strings
+        return read
+    }
+
+    private mutating func counted(_ row: LogRowView, kind: EventKind) -> CountedEvent {
+        // `kind` non-nil means airing, station, plan and at are present.
+        let plan = row.plan!
+        let ofPlan = plan.count == planID.count && planID.withUnsafeBufferPointer {
+            plan.count == 0 || memcmp($0.baseAddress!, plan.baseAddress!, plan.count) == 0
+        }
+        return CountedEvent(airing: AiringDigest(bytes: row.airing!), planned: row.plannedSeconds ?? .nan,
+                            played: row.playedSeconds ?? .nan, day: day(slot: row.slotStart, at: row.at!),
+                            message: row.message.map { messages.index($0) } ?? CountedEvent.noMessage,
+                            station: stations.index(row.station!), kind: kind, otherPlan: !ofPlan)
+    }
+
+    private mutating func day(slot: UnsafeBufferPointer<UInt8>?, at: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if let slot {
+            if lastSlotDay != CountedEvent.undated, lastSlot.withUnsafeBufferPointer({ sameBytes($0, slot) }) {
+                return lastSlotDay
+            }
+            if let d = dater.date(bytes: slot) {
+                lastSlot.removeAll(keepingCapacity: true)
+                lastSlot.append(contentsOf: slot)
+                lastSlotDay = Int32(d.dayNumber)
+                return lastSlotDay
+            }
+        }
+        return dater.date(bytes: at).map { Int32($0.dayNumber) } ?? CountedEvent.undated
+    }
+}
+
+/// Ids seen in a log, each made a `String` once; looking one up costs a hash of its bytes and a compare, not an
+/// allocation. A log has a handful of ids (one station, a plan's messages), so a small direct-mapped cache answers
+/// nearly every row before the dictionary is asked.
+struct ByteInterner {
+    private(set) var strings: [String] = []
+    private var bytes: [[UInt8]] = []
+    private var byHash: [UInt64: [Int32]] = [:]
+    private var recent = [Int32](repeating: -1, count: 64)
+
+    mutating func index(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let h = fnv1a(b)
+        let slot = Int(truncatingIfNeeded: h & 63)
+        let r = recent[slot]
+        if r >= 0, bytes[Int(r)].withUnsafeBufferPointer({ sameBytes($0, b) }) { return r }
+        if let candidates = byHash[h] {
+            for i in candidates where bytes[Int(i)].withUnsafeBufferPointer({ sameBytes($0, b) }) {
+                recent[slot] = i
+                return i
+            }
+        }
+        let i = Int32(strings.count)
+        bytes.append(Array(b))
+        strings.append(String(decoding: b, as: UTF8.self))
+        byHash[h, default: []].append(i)
+        recent[slot] = i
+        return i
+    }
 }
