@@ -50,9 +50,6 @@ public final class AiringLog: Sendable {
                 // Each commit is fsynced before it returns: an event survives a power cut once append returns.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-            } else {
-                // A report reads whole logs front to back: mapping the file saves a copy of every page.
-                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
             }
         }
         do {
