@@ -1,6 +1,7 @@
 import Foundation
 import LoaPlan
 import LoaSchedule
+import LoaCommands
 
 /// `loa-bench schedule`: Hanoi (126 stations × Apr–Dec 2026 × 2 slots a day × 60 messages, end to end with JSONL),
 /// Nation (3,321 stations × one quarter × 2 slots a day × 200 messages), and an over-booked Hanoi against the

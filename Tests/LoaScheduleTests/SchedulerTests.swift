@@ -3,6 +3,7 @@ import Testing
 import PropertyBased
 import LoaPlan
 @testable import LoaSchedule
+import LoaCommands
 
 /// Schedules, writes the real files, reads them back, and checks them with the independent checker.
 func scheduleAndCheck(_ plan: Plan, range: DateRange? = nil, stations: [String]? = nil,
