@@ -1,6 +1,7 @@
 import Foundation
 import LoaAudio
 import LoaLog
+import LoaTestSupport
 import Testing
 
 /// Text bulletins through the built `loa` binary: a simulated run airs a text message from the speech cache, and
@@ -47,41 +48,14 @@ import Testing
         #expect(p.terminationStatus == 0)
     }
 
-    static var binary: URL? {
-        if let path = ProcessInfo.processInfo.environment["LOA_BINARY"] { return URL(fileURLWithPath: path) }
-        for base in [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent(),
-                     Bundle.main.bundleURL].compactMap({ $0 }) {
-            let url = base.appendingPathComponent("loa")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static var binary: URL? { LoaBinary.url }
 
     func spawn(_ args: [String]) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        guard let binary = Self.binary else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey:
-                "the loa binary was not found next to the tests; run `swift build` first or set LOA_BINARY"])
-        }
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["LANG"] = "en_US.UTF-8"; env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
-        env["LOA_CACHE_DIR"] = cache.path
-        env["LOA_RUNTIME_DIR"] = dir.path
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        return (p, out, err)
+        try LoaBinary.spawn(args, in: dir, environment: ["LOA_CACHE_DIR": cache.path])
     }
 
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let (p, out, err) = try spawn(args)
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try LoaBinary.run(args, in: dir, environment: ["LOA_CACHE_DIR": cache.path])
     }
 
     func renderedFiles() throws -> [String] {

@@ -3,6 +3,7 @@ import LoaAudio
 import LoaCommands
 import LoaPlan
 import LoaSchedule
+import LoaTestSupport
 import Testing
 
 /// A plan folder with one audio and two text messages, and a speech cache of its own.
@@ -139,26 +140,3 @@ private struct TextPlan {
     }
 }
 
-/// An espeak-ng data folder (for `--path`) with every file of the system's but only the northern Vietnamese voice.
-private func espeakDataWithOnlyNorthernVoice() throws -> URL {
-    let version = Process()
-    version.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
-    version.arguments = ["--version"]
-    let pipe = Pipe()
-    version.standardOutput = pipe
-    try version.run()
-    let banner = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    version.waitUntilExit()
-    let system = try #require(banner.components(separatedBy: "Data at: ").last?
-        .trimmingCharacters(in: .whitespacesAndNewlines))
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loa-espeak-\(UUID().uuidString)")
-    let data = root.appendingPathComponent("espeak-ng-data")
-    let fm = FileManager.default
-    try fm.createDirectory(at: data.appendingPathComponent("lang/aav"), withIntermediateDirectories: true)
-    for entry in try fm.contentsOfDirectory(atPath: system) where entry != "lang" {
-        try fm.createSymbolicLink(atPath: data.appendingPathComponent(entry).path, withDestinationPath: system + "/" + entry)
-    }
-    try fm.createSymbolicLink(atPath: data.appendingPathComponent("lang/aav/vi").path,
-                              withDestinationPath: system + "/lang/aav/vi")
-    return root
-}

@@ -4,6 +4,7 @@ import LoaLog
 import LoaPlan
 import LoaPlayout
 import LoaSchedule
+import LoaTestSupport
 import Testing
 
 /// The built `loa` binary as a real process: simulated runs into a real SQLite log, `kill -9` and restart,
@@ -49,19 +50,7 @@ import Testing
         try Data(plan.utf8).write(to: dir.appendingPathComponent("plan.yaml"))
     }
 
-    static var binary: URL? {
-        let env = ProcessInfo.processInfo.environment
-        if let path = env["LOA_BINARY"] { return URL(fileURLWithPath: path) }
-        var candidates: [URL] = []
-        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        candidates.append(Bundle.main.bundleURL)
-        for dir in candidates {
-            let url = dir.appendingPathComponent("loa")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static var binary: URL? { LoaBinary.url }
 
     /// schedule.jsonl lines for `days` (06:00 and 17:00), intro, two messages, outro back to back.
     func writeSchedule(days: [String], extra: [String] = []) throws -> URL {
@@ -87,29 +76,10 @@ import Testing
         return url
     }
 
-    func spawn(_ args: [String]) throws -> (Process, Pipe, Pipe) {
-        guard let binary = Self.binary else {
-            throw ControlError("the loa binary was not found next to the tests; run `swift build` first or set LOA_BINARY")
-        }
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["LANG"] = "en_US.UTF-8"; env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
-        env["LOA_RUNTIME_DIR"] = dir.path
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        return (p, out, err)
-    }
+    func spawn(_ args: [String]) throws -> (Process, Pipe, Pipe) { try LoaBinary.spawn(args, in: dir) }
 
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let (p, out, err) = try spawn(args)
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try LoaBinary.run(args, in: dir)
     }
 
     func simArgs(_ log: String, from: String, to: String, schedule: URL) -> [String] {

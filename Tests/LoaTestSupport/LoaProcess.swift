@@ -1,0 +1,52 @@
+import Foundation
+
+/// What a test support call could not do, in words.
+public struct TestSupportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The `loa` executable the package built, for tests that run it as a station box would.
+public enum LoaBinary {
+    /// `LOA_BINARY`, else `loa` beside the test bundle; nil when neither exists.
+    public static var url: URL? {
+        if let path = ProcessInfo.processInfo.environment["LOA_BINARY"] { return URL(fileURLWithPath: path) }
+        let bases = [Bundle.main.executableURL?.deletingLastPathComponent(),
+                     Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
+        for base in bases.compactMap({ $0 }) {
+            let url = base.appendingPathComponent("loa")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    /// Starts `loa args` in `dir` with English messages and `LOA_RUNTIME_DIR` = `dir`, plus `environment`.
+    public static func spawn(_ args: [String], in dir: URL,
+                             environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+        guard let binary = url else {
+            throw TestSupportError("the loa binary was not found next to the tests; run `swift build` first or set LOA_BINARY")
+        }
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "en_US.UTF-8"; env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
+        env["LOA_RUNTIME_DIR"] = dir.path
+        env.merge(extra) { _, new in new }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
+    /// Runs `loa args` to the end: its exit status and what it printed.
+    public static func run(_ args: [String], in dir: URL,
+                           environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let (p, out, err) = try spawn(args, in: dir, environment: environment)
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
