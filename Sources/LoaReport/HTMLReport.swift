@@ -97,10 +97,15 @@ public enum HTMLReport {
         return s + "</tbody></table>"
     }
 
-    /// Horizontal bars, one per topic, 0–100 %; topics with nothing owed show a dash.
+    /// Horizontal bars, one per topic, 0–100 %; topics with nothing owed show a dash. A long topic title wraps
+    /// onto a second line (a printed page has no tooltip to show what was cut).
     private static func barChart(_ r: Report, _ l: Labels) -> String {
-        let rowH = 22, labelW = 260, barW = 380, top = 18
-        let height = top + rowH * max(1, r.topics.count) + 6
+        let lineH = 12, labelW = 300, barW = 380, top = 18
+        let labels = r.topics.map { g in
+            wrap(g.id == "—" ? l.noTopic : (g.title.isEmpty ? g.id : "\(g.id) \(g.title)"), width: 40, lines: 2)
+        }
+        let rowHeights = labels.map { 10 + lineH * max(1, $0.count) }
+        let height = top + max(22, rowHeights.reduce(0, +)) + 6
         var s = "<svg class=\"bars\" role=\"img\" viewBox=\"0 0 \(labelW + barW + 60) \(height)\" "
             + "xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">"
         for p in [0, 25, 50, 75, 100] {
@@ -108,21 +113,57 @@ public enum HTMLReport {
             s += "<line x1=\"\(x)\" y1=\"\(top - 4)\" x2=\"\(x)\" y2=\"\(height - 4)\" stroke=\"#ccc\"/>"
             s += "<text x=\"\(x)\" y=\"\(top - 7)\" text-anchor=\"middle\" fill=\"#666\">\(p)%</text>"
         }
+        var y = top
         for (i, g) in r.topics.enumerated() {
-            let y = top + i * rowH
-            let label = g.id == "—" ? l.noTopic : (g.title.isEmpty ? g.id : "\(g.id) \(g.title)")
-            let short = label.count > 42 ? String(label.prefix(41)) + "…" : label
-            s += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\"><title>\(esc(label))</title>\(esc(short))</text>"
+            let lines = labels[i]
+            let mid = y + rowHeights[i] / 2
+            let firstBaseline = mid + 4 - lineH * (lines.count - 1) / 2
+            s += "<text x=\"\(labelW - 6)\" y=\"\(firstBaseline)\" text-anchor=\"end\">"
+            for (k, line) in lines.enumerated() {
+                s += "<tspan x=\"\(labelW - 6)\" dy=\"\(k == 0 ? 0 : lineH)\">\(esc(line))</tspan>"
+            }
+            s += "</text>"
             if let c = g.coverage {
                 let w = Int((Double(barW) * c).rounded())
                 let color = c >= 0.999 ? "#2e7d32" : c >= 0.8 ? "#f9a825" : "#c62828"
-                s += "<rect x=\"\(labelW)\" y=\"\(y + 4)\" width=\"\(max(w, 1))\" height=\"14\" fill=\"\(color)\"/>"
-                s += "<text x=\"\(labelW + w + 4)\" y=\"\(y + 15)\">\(pct(c))</text>"
+                s += "<rect x=\"\(labelW)\" y=\"\(mid - 7)\" width=\"\(max(w, 1))\" height=\"14\" fill=\"\(color)\"/>"
+                s += "<text x=\"\(labelW + w + 4)\" y=\"\(mid + 4)\">\(pct(c))</text>"
             } else {
-                s += "<text x=\"\(labelW + 4)\" y=\"\(y + 15)\" fill=\"#666\">— (\(esc(l.owed.lowercased())) 0)</text>"
+                s += "<text x=\"\(labelW + 4)\" y=\"\(mid + 4)\" fill=\"#666\">— (\(esc(l.owed.lowercased())) 0)</text>"
             }
+            y += rowHeights[i]
         }
         return s + "</svg>"
+    }
+
+    /// `text` in at most `lines` lines of at most `width` characters, broken between words; what does not fit ends
+    /// in "…". A word longer than a line is cut.
+    static func wrap(_ text: String, width: Int, lines: Int) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var words = text.split(separator: " ").map(String.init)[...]
+        while let word = words.first {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.count <= width {
+                current = candidate
+                words = words.dropFirst()
+            } else if current.isEmpty {
+                current = String(word.prefix(width))
+                words = words.dropFirst()
+                words.insert(String(word.dropFirst(width)), at: words.startIndex)
+                out.append(current); current = ""
+            } else {
+                out.append(current); current = ""
+            }
+            if out.count == lines { break }
+        }
+        if !current.isEmpty, out.count < lines { out.append(current) }
+        if !words.isEmpty || out.count > lines {
+            out = Array(out.prefix(lines))
+            let last = out[lines - 1]
+            out[lines - 1] = (last.count >= width ? String(last.prefix(width - 1)) : last) + "…"
+        }
+        return out.isEmpty ? [""] : out
     }
 
     /// A table coloured by airings per station and ISO week (white = none, dark blue = the busiest cell).

@@ -120,4 +120,25 @@ let chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scro
         #expect(pngData.count > 8 * blankData.count, "report PNG \(pngData.count) B vs blank \(blankData.count) B")
         #expect(pngData.count > 40_000)
     }
+
+    /// On paper there is no tooltip: a long topic title in the bar chart wraps onto a second line, whole words kept.
+    @Test func longTopicTitlesWrapInTheChart() throws {
+        #expect(HTMLReport.wrap("1.12 Khắc phục", width: 40, lines: 2) == ["1.12 Khắc phục"])
+        let title = "1.12 Khắc phục 05 điểm nghẽn về thể chế, hạ tầng và nguồn nhân lực của Thủ đô"
+        let two = HTMLReport.wrap(title, width: 42, lines: 2)
+        #expect(two.count == 2)
+        #expect(two.joined(separator: " ") == title)
+        #expect(two.allSatisfy { $0.count <= 42 })
+        let cut = HTMLReport.wrap(title + " trong giai đoạn 2026–2030 và những năm tiếp theo", width: 42, lines: 2)
+        #expect(cut.count == 2 && cut[1].hasSuffix("…") && cut[1].count <= 42)
+        #expect(HTMLReport.wrap(String(repeating: "x", count: 50), width: 42, lines: 2)
+                == [String(repeating: "x", count: 42), String(repeating: "x", count: 8)])
+
+        var report = try juneReport()
+        report.topics[0].title = "Khắc phục 05 điểm nghẽn về thể chế, hạ tầng và nguồn nhân lực"
+        let html = HTMLReport.render(report, language: .vi)
+        let chart = try #require(html.range(of: "<svg class=\"bars\"").map { String(html[$0.lowerBound...]) })
+        #expect(chart.contains(">1.12 Khắc phục 05 điểm nghẽn về thể chế,</tspan>"))
+        #expect(chart.contains(">hạ tầng và nguồn nhân lực</tspan>"))
+    }
 }
