@@ -111,6 +111,11 @@ public struct RunCommand: ParsableCommand {
             throw failure(tr("trình phát dừng vì lỗi: \(error)", "the daemon stopped on an error: \(error)"))
         }
         let stats = engine.stats
+        // Until now recent rows may live only in the -wal file beside the log; a copy of the log alone would lack them.
+        do { try recorder.checkpoint() } catch {
+            printErr(tr("loa: nhật ký \(logPath) chưa gộp được tệp -wal (các dòng vẫn an toàn trong đó): \(error)",
+                        "loa: could not fold the -wal file into \(logPath) (its rows are safe there): \(error)"))
+        }
         if !stats.logErrors.isEmpty { throw ExitCode(1) }
     }
 

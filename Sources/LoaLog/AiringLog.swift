@@ -152,6 +152,13 @@ public final class AiringLog: Sendable {
         try guarded { try queue.read { db in try Self.openAirings(db, path: path) } }
     }
 
+    /// Moves every committed row from the write-ahead file into the log file itself and empties the former, so the
+    /// `.sqlite` file alone holds the whole log: what an operator copies to hand upward. Appends need not wait
+    /// for it (they are durable in the WAL); the daemon calls it when it stops.
+    public func checkpoint() throws {
+        try guarded { _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+    }
+
     public func count() throws -> Int {
         try guarded { try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 } }
     }

@@ -102,6 +102,13 @@ import Testing
         #expect(events.allSatisfy { $0.audioSHA256?.count == 64 && $0.plan == "daemon-test" && $0.station == "xa-thu" })
         #expect(events.first?.at == "2026-06-01T06:00:00.000+07:00")
         #expect(try log.verify().isOK)
+
+        // The file alone, copied without its -wal and -shm companions, holds every row and verifies.
+        let copy = dir.appendingPathComponent("copied.sqlite")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("sim.sqlite"), to: copy)
+        let alone = try AiringLog(path: copy.path, readOnly: true)
+        #expect(try alone.count() == events.count)
+        #expect(try alone.verify() == .ok(count: events.count))
     }
 
     @Test func aSimulatedWeekOfTheSamplePlanLogsExactlyItsScheduleForTheStation() throws {
