@@ -15,6 +15,9 @@ public struct EmergencyCommand: ParsableCommand {
     @Option(help: "The bulletin's audio file.") var audio: String?
     @Option(help: "The bulletin's text, read by text-to-speech.") var text: String?
     @Option(help: "Text-to-speech voice: vi, vi-vn-x-central or vi-vn-x-south.") var voice: String = "vi"
+    @Option(help: "Text-to-speech speed in words per minute (80–450; default 175).") var speed: Int?
+    @Option(name: .customLong("repeat"), help: "Read the text this many times (1–10), with a pause between.")
+    var repeatCount: Int = 1
     @Option(help: "The station whose daemon airs it.") var station: String
     @Option(help: "A short title, kept in the log's detail.") var title: String?
     @Option(help: "The daemon's control socket (default: derived from the station id).") var socket: String?
@@ -27,6 +30,9 @@ public struct EmergencyCommand: ParsableCommand {
         }
         if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError(tr("--text rỗng", "--text is empty"))
+        }
+        if audio != nil, speed != nil || repeatCount != 1 {
+            throw ValidationError(tr("--speed và --repeat chỉ dùng với --text", "--speed and --repeat go with --text only"))
         }
     }
 
@@ -43,7 +49,8 @@ public struct EmergencyCommand: ParsableCommand {
                                  "text-to-speech is not available in this build: use --audio"))
             }
             do {
-                file = try renderer.render(TextBulletin(text: text ?? "", voice: voice), messageID: "emergency")
+                file = try renderer.render(TextBulletin(text: text ?? "", voice: voice, speed: speed,
+                                                        repeatCount: repeatCount), messageID: "emergency")
             } catch { throw failure(tr("không đọc được văn bản thành tiếng: \(error)", "text-to-speech failed: \(error)")) }
         }
         let reply: EmergencyReply

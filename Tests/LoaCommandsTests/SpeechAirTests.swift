@@ -146,4 +146,30 @@ import Testing
         #expect(events.allSatisfy { $0.audioSHA256 == sha })
         #expect(!FileManager.default.fileExists(atPath: marker.path))
     }
+
+    /// `--repeat` and `--speed` shape the bulletin before any daemon is asked: rendered into the cache, then the
+    /// missing daemon is reported (exit 1); out-of-range values are refused by name.
+    @Test func emergencyTextCanBeReadSeveralTimesAndFaster() throws {
+        let sock = dir.appendingPathComponent("nobody.sock").path
+        let text = "Bão số 3 đổ bộ, bà con không ra sông."
+        func renderedDuration(_ extra: [String]) throws -> Double {
+            let before = Set((try? renderedFiles()) ?? [])
+            let r = try run(["emergency", "--text", text, "--station", "xa-doc", "--socket", sock] + extra)
+            #expect(r.status == 1, "\(r.err)")
+            let new = try renderedFiles().filter { !before.contains($0) }
+            #expect(new.count == 1, "\(extra): \(new)")
+            let file = cache.appendingPathComponent("speech").appendingPathComponent(try #require(new.first))
+            return try AudioProbe.info(of: file).duration
+        }
+        let once = try renderedDuration([])
+        let twice = try renderedDuration(["--repeat", "2"])
+        let fast = try renderedDuration(["--speed", "300"])
+        #expect(abs(twice - (2 * once + 2)) < 0.05, "once \(once) s, twice \(twice) s (2 s pause between)")
+        #expect(fast < once * 0.8, "at 300 wpm \(fast) s vs \(once) s")
+
+        let tooMany = try run(["emergency", "--text", text, "--station", "xa-doc", "--socket", sock, "--repeat", "11"])
+        #expect(tooMany.status == 1 && tooMany.err.contains("repeat") && tooMany.err.contains("1–10"), "\(tooMany.err)")
+        let withAudio = try run(["emergency", "--audio", "x.wav", "--station", "xa-doc", "--repeat", "2"])
+        #expect(withAudio.status == 2 && withAudio.err.contains("--repeat go with --text only"), "\(withAudio.err)")
+    }
 }
