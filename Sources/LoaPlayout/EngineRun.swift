@@ -34,10 +34,11 @@ extension PlayoutEngine {
         var sinkItems: [SinkItem] = []
         for entry in run.entries {
             let item = slot.items[entry.itemIndex]
-            let url = resolve(item.audio)
+            let audio = audioPath(item)
+            let url = resolve(audio)
             var template = AiringEvent(
                 at: "", kind: .started, airing: entry.airing, station: options.station, plan: plan.id,
-                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: item.audio,
+                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: audio,
                 plannedSeconds: item.duration)
             do {
                 template.audioSHA256 = try contentHash(url)
@@ -220,7 +221,17 @@ extension PlayoutEngine {
         let item = slot.items[entry.itemIndex]
         record(AiringEvent(at: stamp(at), kind: .missed, airing: entry.airing, station: options.station, plan: plan.id,
                            message: item.message, slotStart: stamp(slot.start), source: .schedule,
-                           audio: item.audio, plannedSeconds: item.duration, detail: reason))
+                           audio: audioPath(item), plannedSeconds: item.duration, detail: reason))
+    }
+
+    /// The file an item airs. A text message airs this box's own rendering of the plan's text: a schedule made on
+    /// another machine names that machine's speech cache. Everything else airs the file the schedule names.
+    func audioPath(_ item: ScheduledItem) -> String {
+        if item.kind == .message, let id = item.message, let message = plan.message(id), case .text = message.content,
+           let rendered = message.media?.path {
+            return rendered
+        }
+        return item.audio
     }
 
     /// An airing that could not start because of its file: `started` then `failed`, so it reads as attempted.

@@ -147,6 +147,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker.path))
     }
 
+    /// A schedule made on another machine names that machine's speech cache for a text message; this box airs its
+    /// own rendering of the plan's text instead of failing on a file it never had.
+    @Test func aScheduleFromAnotherMachineAirsThisBoxsRenderingOfTheText() throws {
+        let made = try run(["schedule", "plan.yaml", "--out", "sched", "--from", "2026-06-01", "--to", "2026-06-02",
+                            "--no-playlists"])
+        #expect(made.status == 0, "\(made.err)")
+        let schedule = dir.appendingPathComponent("sched/schedule.jsonl")
+        let local = try renderedFiles()
+        #expect(local.count == 1)
+        let text = try String(contentsOf: schedule, encoding: .utf8)
+        let elsewhere = text.replacingOccurrences(of: cache.appendingPathComponent("speech").path,
+                                                  with: "/srv/office-pc/cache/speech")
+        #expect(elsewhere != text && elsewhere.contains("/srv/office-pc/cache/speech/"))
+        try Data(elsewhere.utf8).write(to: schedule)
+
+        let r = try run(["run", "plan.yaml", "--station", "xa-doc", "--clock", "simulated", "--from", "2026-06-01",
+                         "--to", "2026-06-02", "--schedule", schedule.path, "--log", "moved.sqlite", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let events = try AiringLog(path: dir.appendingPathComponent("moved.sqlite").path).events()
+            .filter { $0.message == "notice" }
+        #expect(events.map(\.kind) == [.started, .finished, .started, .finished])
+        #expect(events.allSatisfy { $0.audio.map { URL(fileURLWithPath: $0).lastPathComponent } == local.first })
+    }
+
     /// `--repeat` and `--speed` shape the bulletin before any daemon is asked: rendered into the cache, then the
     /// missing daemon is reported (exit 1); out-of-range values are refused by name.
     @Test func emergencyTextCanBeReadSeveralTimesAndFaster() throws {
