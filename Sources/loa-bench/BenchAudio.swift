@@ -18,6 +18,7 @@ func benchAudio() throws {
 struct AudioBench {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-audio-\(UUID().uuidString)")
     /// LOA_BENCH_AUDIO_MINUTES shortens the run for a smoke test; the figures in the README use 10.
+    /// LOA_BENCH_AUDIO_PARTS=speed stops after the per-format speed figures (for profiling).
     let minutes = Double(ProcessInfo.processInfo.environment["LOA_BENCH_AUDIO_MINUTES"] ?? "") ?? 10
 
     func run() throws {
@@ -34,6 +35,9 @@ struct AudioBench {
             ("Opus 48k", try encode(src48, "src48.opus", .opus)),
         ]
         for (name, url) in sources {
+            let (cpuD, _) = try measure { try decodeOnly(url) }
+            print(String(format: "audio: %-10@ decode only (libsndfile → float, the floor) CPU %.2f s",
+                         name as NSString, cpuD))
             let (cpuL, wallL) = try measure { _ = try LoudnessAnalyzer.measure(url) }
             var frames = 0
             let (cpuC, wallC) = try measure { frames = try AudioPipeline.convert(url) }
@@ -43,6 +47,8 @@ struct AudioBench {
                          + "(wall %.2f s on this shared machine)",
                          name as NSString, audio, cpuL, cpuC, audio / (cpuL + cpuC), wallL + wallC))
         }
+
+        if ProcessInfo.processInfo.environment["LOA_BENCH_AUDIO_PARTS"] == "speed" { return }
 
         // Playing to the null device: whole processes, so CPU and peak RSS are theirs alone.
         let flac = try encode(src48, "play48.flac", .flac16)
@@ -181,6 +187,12 @@ struct AudioBench {
         }
         writer.close()
         return url
+    }
+
+    func decodeOnly(_ url: URL) throws {
+        let file = try SoundFile(readingFrom: url)
+        var buffer: [Float] = []
+        while try file.read(into: &buffer, frameCount: 65_536) > 0 {}
     }
 
     func measure(_ body: () throws -> Void) throws -> (cpu: Double, wall: Double) {
