@@ -12,26 +12,44 @@ public enum LoudnessAnalyzer {
     /// Integrated loudness and true peak of the whole file at its own rate and channels (mono counts as one
     /// channel, as BS.1770 measures a file). Streams the file; never holds more than a chunk.
     public static func measure(_ url: URL) throws(AudioError) -> Loudness {
-        let file = try SoundFile(readingFrom: url)
+        try measure(SoundFile(readingFrom: url)).loudness
+    }
+
+    /// Loudness and the decoded length in one pass over an open file.
+    static func measure(_ file: SoundFile) throws(AudioError) -> (loudness: Loudness, frames: Int64) {
         try ItemStream.checkSupported(file)
-        let meter = try LoudnessMeter(channels: file.channels, sampleRate: file.sampleRate, subject: url.path)
+        let meter = try LoudnessMeter(channels: file.channels, sampleRate: file.sampleRate, subject: file.path)
         var buffer: [Float] = []
-        var total = 0
+        var total: Int64 = 0
         while true {
             let got = try file.read(into: &buffer, frameCount: 65_536)
             if got == 0 { break }
-            total += got
+            total += Int64(got)
             try buffer.withUnsafeBufferPointer { (p) throws(AudioError) in try meter.add(p.baseAddress!, frames: got) }
         }
-        if total == 0 { throw AudioError(.emptyAudio, subject: url.path) }
-        return try meter.result()
+        if total == 0 { throw AudioError(.emptyAudio, subject: file.path) }
+        return (try meter.result(), total)
+    }
+
+    /// What a first analysis needs, in one decode: the facts `AudioProbe` gives (the length counted while measuring
+    /// where the header can't be trusted, e.g. MP3, which would otherwise be decoded twice) and the loudness.
+    static func analyze(_ url: URL) throws(AudioError) -> (info: AudioInfo, loudness: Loudness) {
+        let file = try SoundFile(readingFrom: url)
+        let (loudness, decoded) = try measure(file)
+        let frames = AudioProbe.headerLengthIsTrusted(file) ? file.headerFrames : decoded
+        return (AudioInfo(frames: frames, sampleRate: file.sampleRate, channels: file.channels, format: file.format),
+                loudness)
     }
 }
 
 extension MediaInfoCache {
-    /// Facts including loudness, measuring (once per content) what the cache lacks.
+    /// Facts including loudness, measuring (once per content) what the cache lacks. Content the cache has never
+    /// seen is probed and measured in a single decode.
     public func analysis(of url: URL) throws(AudioError) -> AudioAnalysis {
-        var facts = try facts(of: url)
+        var facts = try facts(of: url) { (u) throws(AudioError) in
+            let first = try LoudnessAnalyzer.analyze(u)
+            return (first.info, first.loudness)
+        }
         if facts.loudness == nil {
             let loudness = try LoudnessAnalyzer.measure(url)
             record(loudness: loudness, forSHA256: facts.sha256)

@@ -7,11 +7,17 @@ public enum AudioProbe {
     public static func info(of url: URL) throws(AudioError) -> AudioInfo {
         let file = try SoundFile(readingFrom: url)
         var frames = file.headerFrames
-        if frames <= 0 || frames >= Int64(Int32.max) || file.format == "mp3" {
+        if !headerLengthIsTrusted(file) {
             frames = try countFrames(file)
         }
         guard frames > 0 else { throw AudioError(.emptyAudio, subject: url.path) }
         return AudioInfo(frames: frames, sampleRate: file.sampleRate, channels: file.channels, format: file.format)
+    }
+
+    /// MP3 headers (even Xing/LAME) are not trusted, nor lengths that are missing or implausible.
+    static func headerLengthIsTrusted(_ file: SoundFile) -> Bool {
+        let frames = file.headerFrames
+        return frames > 0 && frames < Int64(Int32.max) && file.format != "mp3"
     }
 
     private static func countFrames(_ file: SoundFile) throws(AudioError) -> Int64 {

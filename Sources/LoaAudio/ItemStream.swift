@@ -1,3 +1,4 @@
+import CSoxr
 import Foundation
 
 /// One file decoded in chunks and converted to the device format: channels mapped, resampled with libsoxr, one gain
@@ -107,17 +108,15 @@ final class ItemStream {
             out = .allocate(capacity: outCapacity)
         }
         let o = out
-        let scale = self.scale * 32768
-        @inline(__always) func s16(_ x: Float) -> Int16 {
-            let v = (x * scale).rounded(.toNearestOrEven)  // rint, which vectorises; inputs from s16 are exact
-            return v >= 32767 ? 32767 : v <= -32768 ? -32768 : Int16(v)
-        }
-        if workChannels == devCh {
-            for i in 0 ..< n * devCh { o[i] = s16(samples[i]) }
-        } else {
-            for i in 0 ..< n {
-                let v = s16(samples[i])
+        guard n > 0, let input = samples.baseAddress else { return 0 }
+        loa_float_to_s16(input, o, n * workChannels, scale * 32768)
+        if workChannels != devCh {
+            // Mono onto a stereo device: duplicate in place, from the end so nothing is overwritten before it is read.
+            var i = n - 1
+            while i >= 0 {
+                let v = o[i]
                 for c in 0 ..< devCh { o[i * devCh + c] = v }
+                i -= 1
             }
         }
         framesOut += n

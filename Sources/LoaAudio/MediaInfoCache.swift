@@ -53,6 +53,12 @@ public final class MediaInfoCache: Sendable {
 
     /// Facts for the file at `url`, measuring (and hashing) only what the cache doesn't know.
     public func facts(of url: URL) throws(AudioError) -> MediaFacts {
+        try facts(of: url) { (u) throws(AudioError) in (try AudioProbe.info(of: u), nil) }
+    }
+
+    /// Facts, examining content the cache has never seen with `examine` (a plain probe, or probe and measure).
+    func facts(of url: URL, examine: (URL) throws(AudioError) -> (AudioInfo, Loudness?)) throws(AudioError)
+        -> MediaFacts {
         let key = Self.statKey(url)
         if let key, let known = store.withLock({ s in s.store.hashes[key].flatMap { s.store.facts[$0] } }) {
             return known
@@ -62,7 +68,8 @@ public final class MediaInfoCache: Sendable {
             if let key { store.withLock { $0.store.hashes[key] = sha; $0.dirty = true } }
             return known
         }
-        let facts = MediaFacts(sha256: sha, info: try AudioProbe.info(of: url), loudness: nil)
+        let (info, loudness) = try examine(url)
+        let facts = MediaFacts(sha256: sha, info: info, loudness: loudness)
         store.withLock { s in
             s.store.facts[sha] = facts
             if let key { s.store.hashes[key] = sha }

@@ -18,8 +18,11 @@ final class Resampler {
         var error: soxr_error_t? = nil
         var io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
         var quality = soxr_quality_spec(UInt(SOXR_HQ), 0)
+        // One thread: the default lets OpenMP spread channels over every core, which costs more CPU in all than it
+        // saves in wall time, and playout shares the station's machine with everything else.
+        var runtime = soxr_runtime_spec(1)
         guard let handle = soxr_create(Double(inputRate), Double(outputRate), UInt32(channels), &error, &io,
-                                       &quality, nil), error == nil else {
+                                       &quality, &runtime), error == nil else {
             throw AudioError(.resampler, subject: subject, library: .soxr,
                              libraryMessage: error.map { String(cString: $0) } ?? "soxr_create failed")
         }

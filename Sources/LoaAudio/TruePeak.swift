@@ -23,23 +23,29 @@ final class TruePeakMeter {
     func add(_ samples: UnsafePointer<Float>, frames: Int) {
         let history = Self.history
         if buffer.count < history + frames { buffer += [Float](repeating: 0, count: history + frames - buffer.count) }
+        // The true peak is never below the sample peak, and as the kernel's floor the sample peak lets it skip
+        // every block that can't exceed it; the peak is the max over all channels, so one floor serves them all.
+        var floor = max(peak, loa_abs_max(samples, frames * channels))
         for ch in 0 ..< channels {
-            let p = peak
-            let (tp, sp) = buffer.withUnsafeMutableBufferPointer { b -> (Float, Float) in
+            floor = buffer.withUnsafeMutableBufferPointer { b -> Float in
                 let base = b.baseAddress!
                 work[ch].withUnsafeBufferPointer { h in base.update(from: h.baseAddress!, count: history) }
-                var samplePeak: Float = 0
-                var src = samples + ch
-                for i in 0 ..< frames {
-                    let v = src.pointee
-                    base[history + i] = v
-                    samplePeak = max(samplePeak, abs(v))
-                    src += channels
-                }
+                loa_deinterleave(samples, channels, ch, frames, base + history)
                 work[ch].withUnsafeMutableBufferPointer { h in h.baseAddress!.update(from: base + frames, count: history) }
-                return (loa_true_peak_max(base, frames), samplePeak)
+                return max(floor, loa_true_peak_max(base, frames, floor))
             }
-            peak = max(p, tp, sp)
+        }
+        peak = floor
+    }
+
+    /// The filter alone over `x` (11 samples of history, then the outputs' inputs): the fast kernel with `floor`,
+    /// or the plain reference definition; both folded with `floor`. For tests.
+    static func kernelPeak(_ x: [Float], floor: Float, reference: Bool) -> Float {
+        precondition(x.count > history)
+        let outputs = x.count - history
+        return x.withUnsafeBufferPointer { p in
+            max(floor, reference ? loa_true_peak_reference(p.baseAddress!, outputs)
+                                 : loa_true_peak_max(p.baseAddress!, outputs, floor))
         }
     }
 }

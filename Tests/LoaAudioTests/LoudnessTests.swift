@@ -84,4 +84,69 @@ import Testing
         #expect(abs(samplePeak - -9.03) < 0.01)
         #expect(abs(l.truePeakDBTP - -6.02) < 0.3, "\(l)")
     }
+
+    /// The fast kernel (vectorised, skipping blocks that provably can't raise the peak) against the plain
+    /// definition: random signals, full-scale square waves (the filter's worst case, every tap adds), a rising ramp
+    /// (the running peak always lags) and a loud burst late in quiet programme, with and without a floor.
+    @Test func fastKernelEqualsTheReference() {
+        var rng = SplitMix(seed: 4)
+        func check(_ x: [Float], floor: Float, _ what: String) {
+            let fast = TruePeakMeter.kernelPeak(x, floor: floor, reference: false)
+            let plain = TruePeakMeter.kernelPeak(x, floor: floor, reference: true)
+            #expect(abs(fast - plain) <= 1e-6 * max(plain, 1e-30), "\(what): fast \(fast), reference \(plain)")
+        }
+        for trial in 0 ..< 300 {
+            let n = 12 + Int(rng.next() % 700)
+            let level = Float(rng.unit()) * 2
+            let noise = (0 ..< n).map { _ in Float(rng.unit() * 2 - 1) * level }
+            let square = (0 ..< n).map { i in (i / (1 + trial % 5)) % 2 == 0 ? Float(1) : -1 }
+            let floor: Float = trial % 3 == 0 ? 0 : Float(rng.unit()) * 2.5
+            check(noise, floor: floor, "noise \(trial)")
+            check(square, floor: floor, "square \(trial)")
+        }
+        let long = 48_000
+        check((0 ..< long).map { i in Float(i) / Float(long) * Float(rng.unit() * 2 - 1) }, floor: 0, "ramp")
+        check((0 ..< long).map { i in Float(rng.unit() * 2 - 1) * (i > long - 300 ? 0.9 : 0.05) }, floor: 0, "late burst")
+        check((0 ..< long).map { i in Float(sin(Double(i) * 0.7)) * 0.3 }, floor: 0.31, "all below floor")
+    }
+
+    /// The meter (which feeds the kernel chunk by chunk with its running peak as the floor) against the reference
+    /// over the whole signal at once.
+    @Test func meterEqualsTheReferenceAcrossChunks() {
+        var rng = SplitMix(seed: 9)
+        let frames = 20_000
+        let stereo = (0 ..< frames * 2).map { i in
+            Float(rng.unit() * 2 - 1) * (0.2 + 0.7 * Float(i % 9_000) / 9_000)
+        }
+        let meter = TruePeakMeter(channels: 2)
+        var at = 0
+        stereo.withUnsafeBufferPointer { p in
+            while at < frames {
+                let n = min(1 + Int(rng.next() % 3_000), frames - at)
+                meter.add(p.baseAddress! + 2 * at, frames: n)
+                at += n
+            }
+        }
+        var want: Float = 0
+        for ch in 0 ..< 2 {
+            let x = [Float](repeating: 0, count: 11) + stride(from: ch, to: stereo.count, by: 2).map { stereo[$0] }
+            want = max(want, TruePeakMeter.kernelPeak(x, floor: 0, reference: true), x.map(abs).max()!)
+        }
+        #expect(abs(meter.linearPeak - want) <= 1e-6 * want, "meter \(meter.linearPeak), reference \(want)")
+    }
+}
+
+/// Deterministic random numbers for the kernel tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -151,6 +151,22 @@ import Testing
         #expect(zip(quiet, shortFrames).allSatisfy { abs($0 - ($1 * scale * 32768).rounded() / 32768) < 1e-6 })
     }
 
+    /// A gain that overdrives: every s16 sample is the input scaled, rounded to nearest (ties to even) and clipped.
+    @Test func overdrivenGainClipsEverySampleExactly() throws {
+        let a = try Audio()
+        let input = try a.sox("loud.wav", ["synth", "0.5", "sine", "440", "vol", "0.5"])
+        var got: [Int16] = []
+        let frames = try AudioPipeline.convert(input, gainDB: 12) { got.append(contentsOf: $0) }
+        let scale = Float(pow(10, 12.0 / 20))
+        let want = try samples(of: input).frames.map { x -> Int16 in
+            let v = (x * scale * 32768).rounded(.toNearestOrEven)
+            return v >= 32767 ? 32767 : v <= -32768 ? -32768 : Int16(v)
+        }
+        #expect(frames * 2 == got.count)
+        #expect(got == want)
+        #expect(got.contains(32767) && got.contains(-32768))
+    }
+
     @Test func stopBeforeTheDeadlineAirsNothing() throws {
         let a = try Audio()
         let input = try a.sox("in.wav", ["synth", "1", "sine", "440"])

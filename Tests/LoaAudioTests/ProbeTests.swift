@@ -50,4 +50,29 @@ import Testing
         try fx.sox("a.wav", rate: 16_000, channels: 1, ["synth", "2", "sine", "440"])
         #expect(try reloaded.facts(of: a).info.frames == 32_000)
     }
+
+    /// A first analysis probes and measures in one decode; what it records must equal the separate probe and
+    /// measurement it replaces, for a header-trusted format and for MP3 (length counted while measuring).
+    @Test func firstAnalysisEqualsProbePlusMeasurement() throws {
+        let fx = try Audio()
+        let wav = try fx.sox("a.wav", rate: 44_100, channels: 2, ["synth", "2.5", "pinknoise", "vol", "0.3"])
+        let mp3 = fx.url("a.mp3")
+        let input = try SoundFile(readingFrom: wav)
+        let writer = try SoundFileWriter(writingTo: mp3, encoding: .mp3, sampleRate: 44_100, channels: 2)
+        var buffer: [Float] = []
+        while true {
+            let got = try input.read(into: &buffer, frameCount: 8_192)
+            if got == 0 { break }
+            try buffer.withUnsafeBufferPointer { (p) throws(AudioError) in
+                try writer.write(UnsafeBufferPointer(rebasing: p[0 ..< got * 2]))
+            }
+        }
+        writer.close()
+        for url in [wav, mp3] {
+            let analysis = try MediaInfoCache(directory: fx.url("cache-\(url.lastPathComponent)")).analysis(of: url)
+            #expect(analysis.info == (try AudioProbe.info(of: url)), "\(url.lastPathComponent)")
+            #expect(analysis.loudness == (try LoudnessAnalyzer.measure(url)), "\(url.lastPathComponent)")
+            #expect(analysis.sha256 == (try ContentHash.sha256(of: url)))
+        }
+    }
 }
