@@ -7,43 +7,55 @@ extension ReportBuilder {
     /// report. A file that cannot be read at all throws its `LogError`.
     ///
     /// Reading and verifying (SQLite and SHA-256 on every row) is nearly all of the time, and each station's log is
-    /// independent, so a batch of logs is read at once, one per core, each into compact events (no strings per
-    /// row); the builder then takes the batch log by log in `logPaths` order, so the report, and the error thrown
-    /// when several logs fail (the first in order), are the same as reading one log after another.
+    /// independent, so logs are read on one thread per core into compact events (no strings per row) while the
+    /// builder counts, log by log in `logPaths` order: the report, and the error thrown when several logs fail (the
+    /// first in order), are the same as reading one log after another. Logs travel in pieces of `pieceSize` events,
+    /// so memory stays bounded however big one log is (a province's merged log).
     public static func build(plan: Plan, span: DateRange, logPaths: [String],
                              owed: @escaping (Message, Station) -> [Due]) throws -> Report {
+        try build(plan: plan, span: span, logPaths: logPaths, owed: owed, pieceSize: 65_536)
+    }
+
+    static func build(plan: Plan, span: DateRange, logPaths: [String], owed: @escaping (Message, Station) -> [Due],
+                      pieceSize: Int) throws -> Report {
         var builder = ReportBuilder(plan: plan, span: span, owed: owed)
         builder.logsExpected = logPaths.count
-        let pipeline = LogPipeline(paths: logPaths, planID: plan.id, timeZone: plan.timezone,
+        let pipeline = LogPipeline(paths: logPaths, planID: plan.id, timeZone: plan.timezone, pieceSize: pieceSize,
                                    workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
         defer { pipeline.cancel() }
         for (i, path) in logPaths.enumerated() {
-            let read = try pipeline.take(i).get()
             builder.beginLog(name: path)
-            builder.add(read)
-            builder.endLog(chain: read.chain)
+            while true {
+                let piece = try pipeline.next(of: i).get()
+                builder.add(piece)
+                if let chain = piece.chain { builder.endLog(chain: chain); break }
+            }
         }
         return builder.report()
     }
 }
 
-/// Reads logs on one thread per core while the caller counts the ones already read, in `paths` order: counting
-/// overlaps reading, and at most `window` logs wait in memory. The first log that fails in order is the error the
-/// caller sees, as if the logs had been read one after another.
+/// Reads logs on one thread per core while the caller counts what was already read, in `paths` order: counting
+/// overlaps reading. At most `window` pieces of logs ahead wait in memory, and at most `window` of the log being
+/// counted; the reader of that log is never held up by the others, so the caller always gets its next piece.
 private final class LogPipeline: @unchecked Sendable {
     private let paths: [String]
     private let planID: String
     private let timeZone: TimeZone
+    private let pieceSize: Int
     private let window: Int
     private let condition = NSCondition()
     private var claimed = 0
-    private var taken = 0
-    private var done: [Int: Result<LogRead, any Error>] = [:]
+    private var current = 0
+    private var cancelled = false
+    private var waiting = 0
+    private var pieces: [Int: [Result<LogRead, any Error>]] = [:]
 
-    init(paths: [String], planID: String, timeZone: TimeZone, workers: Int) {
+    init(paths: [String], planID: String, timeZone: TimeZone, pieceSize: Int, workers: Int) {
         self.paths = paths
         self.planID = planID
         self.timeZone = timeZone
+        self.pieceSize = pieceSize
         window = workers * 4
         for _ in 0..<min(workers, paths.count) {
             let thread = Thread { [self] in work() }
@@ -52,37 +64,54 @@ private final class LogPipeline: @unchecked Sendable {
         }
     }
 
-    /// Log `i`'s read, once it is there. Call with 0, 1, 2, … in order.
-    func take(_ i: Int) -> Result<LogRead, any Error> {
+    /// The next piece of log `i`; a piece with a `chain` is its last. Call for 0, 1, 2, … in order.
+    func next(of i: Int) -> Result<LogRead, any Error> {
         condition.lock()
         defer { condition.unlock() }
-        while done[i] == nil { condition.wait() }
-        taken = i + 1
+        if current != i { current = i; condition.broadcast() }
+        while pieces[i, default: []].isEmpty { condition.wait() }
+        let piece = pieces[i]!.removeFirst()
+        waiting -= 1
         condition.broadcast()
-        return done.removeValue(forKey: i)!
+        return piece
     }
 
-    /// Stops handing out logs (workers finish the one in hand).
+    /// Stops handing out logs; readers stop at their next piece.
     func cancel() {
         condition.lock()
+        cancelled = true
         claimed = paths.count
         condition.broadcast()
         condition.unlock()
     }
 
+    private func deliver(_ piece: Result<LogRead, any Error>, of i: Int) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled, i == current ? pieces[i, default: []].count >= window : waiting >= window {
+            condition.wait()
+        }
+        if cancelled { throw CancellationError() }
+        pieces[i, default: []].append(piece)
+        waiting += 1
+        condition.broadcast()
+    }
+
     private func work() {
         while true {
             condition.lock()
-            while claimed < paths.count, claimed - taken >= window { condition.wait() }
             guard claimed < paths.count else { condition.unlock(); return }
             let i = claimed
             claimed += 1
             condition.unlock()
-            let read = Result { try LogCounter(planID: planID, timeZone: timeZone).read(path: paths[i]) }
-            condition.lock()
-            done[i] = read
-            condition.broadcast()
-            condition.unlock()
+            var counter = LogCounter(planID: planID, timeZone: timeZone)
+            do {
+                try counter.read(path: paths[i], pieceSize: pieceSize) { try deliver(.success($0), of: i) }
+            } catch is CancellationError {
+                return
+            } catch {
+                do { try deliver(.failure(error), of: i) } catch { return }
+            }
         }
     }
 }
@@ -115,7 +144,8 @@ struct LogRead {
     var events: [CountedEvent] = []
     var messages: [String] = []
     var stations: [String] = []
-    var chain: ChainCheck = .ok(count: 0)
+    /// Set on a log's last piece.
+    var chain: ChainCheck?
 }
 
 /// Turns one log's rows into `CountedEvent`s straight from SQLite's bytes: strings are made once per distinct
@@ -134,27 +164,37 @@ struct LogCounter {
         dater = LocalDater(timeZone: timeZone)
     }
 
-    consuming func read(path: String) throws -> LogRead {
+    /// Reads and verifies the log at `path`, handing its events to `deliver` in pieces of `pieceSize`; the last
+    /// piece carries the chain check. A `started` is paired with its ending only within a piece.
+    mutating func read(path: String, pieceSize: Int, deliver: (LogRead) throws -> Void) throws {
         let log = try AiringLog(path: path, readOnly: true)
-        var read = LogRead()
-        // The latest unpaired `started` of each airing, so its ending can be paired with it here, on this log's
-        // thread, rather than looked up in the builder's tables.
+        var piece = LogRead()
+        // The latest unpaired `started` of each airing in this piece, so its ending can be paired with it here, on
+        // this log's thread, rather than looked up in the builder's tables.
         var pending: [AiringDigest: Int32] = [:]
-        read.chain = try log.verify { row in
+        let chain = try log.verify { row in
             guard let kind = row.kind else { return }
             var e = counted(row, kind: kind)
-            let index = Int32(read.events.count)
+            let index = Int32(piece.events.count)
             if kind == .started {
                 pending[e.airing] = e.countsForPlan ? index : -1
             } else if let s = pending.removeValue(forKey: e.airing), s >= 0, e.countsForPlan {
                 e.started = s
-                read.events[Int(s)].paired = true
+                piece.events[Int(s)].paired = true
             }
-            read.events.append(e)
+            piece.events.append(e)
+            if piece.events.count >= pieceSize {
+                piece.messages = messages.strings
+                piece.stations = stations.strings
+                try deliver(piece)
+                piece.events.removeAll(keepingCapacity: true)
+                pending.removeAll(keepingCapacity: true)
+            }
         }
-        read.messages = messages.strings
-        read.stations = stations.strings
-        return read
+        piece.messages = messages.strings
+        piece.stations = stations.strings
+        piece.chain = chain
+        try deliver(piece)
     }
 
     private mutating func counted(_ row: LogRowView, kind: EventKind) -> CountedEvent {

@@ -67,6 +67,8 @@ import Testing
         }
         let plan = samplePlan()
         let fast = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, owed: juneDues())
+        // Logs cut into pieces of a few events (a pair split across pieces is counted in turn, not at once).
+        let pieces = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, owed: juneDues(), pieceSize: 7)
         var plain = ReportBuilder(plan: plan, span: span, owed: juneDues())
         for path in paths {
             plain.beginLog(name: path)
@@ -77,6 +79,7 @@ import Testing
         let slow = plain.report()
         #expect(slow.totals.tally.aired + slow.totals.tally.unclosed > 0)
         #expect(JSONReport.render(fast) == JSONReport.render(slow))
+        #expect(JSONReport.render(pieces) == JSONReport.render(slow))
         #expect(CSVReport.render(fast, language: .en) == CSVReport.render(slow, language: .en))
         #expect(HTMLReport.render(fast, language: .vi) == HTMLReport.render(slow, language: .vi))
     }
@@ -112,5 +115,36 @@ import Testing
         #expect(pair.tally.full == 1)
         #expect(pair.tally.unclosed == 0)
         #expect(r.logs[1].duplicates == 1)
+    }
+
+    /// Many logs in small pieces (more than the pipeline holds at once), two of them unreadable: the error is the
+    /// first bad log's in `--log` order, as if read one after another, and nothing hangs.
+    @Test func theFirstBadLogInOrderIsTheError() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rng = Self.seeded(99)
+        var paths: [String] = []
+        for i in 0..<12 {
+            let path = dir.appendingPathComponent("log\(i).sqlite").path
+            if i == 7 || i == 10 {
+                try Data("not a database, just text that happens to be here".utf8).write(to: URL(fileURLWithPath: path))
+            } else {
+                try AiringLog(path: path).append(contentsOf: Self.realisticEvents(&rng, airings: 40, prefix: "l\(i)"))
+            }
+            paths.append(path)
+        }
+        for pieceSize in [3, 65_536] {
+            do {
+                _ = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: paths, owed: juneDues(),
+                                            pieceSize: pieceSize)
+                Issue.record("a report from unreadable logs")
+            } catch let error as LogError {
+                #expect(error.path == paths[7], "\(error)")
+            }
+        }
+        let good = paths.enumerated().filter { $0.offset != 7 && $0.offset != 10 }.map(\.element)
+        let r = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: good, owed: juneDues(),
+                                        pieceSize: 3)
+        #expect(r.logs.count == 10 && r.logs.allSatisfy { $0.chain.isOK })
     }
 }
