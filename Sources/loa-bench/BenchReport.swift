@@ -81,6 +81,10 @@ enum BenchLogReport {
               + String(format: " wall, %.2f s CPU over %d cores", cpu, ProcessInfo.processInfo.activeProcessorCount)
               + (total <= 2 ? " (target ≤ 2 s: met)" : " (target ≤ 2 s: MISSED)"))
         if ProcessInfo.processInfo.environment["LOA_BENCH_CITY_ONLY"] != nil { return }
+        if ProcessInfo.processInfo.environment["LOA_BENCH_MERGED"] != nil {
+            try benchMergedLog(plan: city, year: year)
+            return
+        }
         if ProcessInfo.processInfo.environment["LOA_BENCH_NATION_LOGS"] != nil {
             try benchNationFromLogs(year: year, cityRows: rows, citySeconds: tBuild)
             return

@@ -59,6 +59,28 @@ extension BenchLogReport {
     }
 }
 
+extension BenchLogReport {
+    /// The city's year as ONE merged log (790,618 rows in one file, as a province might send it), written once into
+    /// .build/bench-report-merged-v1: report time and peak memory, which the pipeline keeps bounded by reading a
+    /// log in pieces. `LOA_BENCH_MERGED=1`.
+    static func benchMergedLog(plan: Plan, year: DateRange) throws {
+        let path = try benchDir("report-merged-v1").appendingPathComponent("city.sqlite").path
+        if (try? AiringLog(path: path, readOnly: true).count()) ?? 0 == 0 {
+            var all: [AiringEvent] = []
+            for station in plan.stations { forEachEvent(plan: plan, station: station, year: year) { all.append($0) } }
+            try AiringLog(path: path).append(contentsOf: all)
+        }
+        resetPeakMemory()
+        let t0 = DispatchTime.now(), c0 = cpuSeconds()
+        let report = try ReportBuilder.build(plan: plan, span: year, logPaths: [path])
+        let html = HTMLReport.render(report, language: .vi)
+        let tally = report.totals.tally
+        print(String(format: "report: one merged log of the city, %d airings: %.2f s wall, %.2f s CPU (with HTML, "
+                     + "%d KB), peak memory %d MB", tally.aired + tally.failed + tally.missed, elapsed(since: t0),
+                     cpuSeconds() - c0, html.utf8.count >> 10, peakMemoryMB()))
+    }
+}
+
 /// Per-log results from the writer threads.
 private final class Counts: @unchecked Sendable {
     private let lock = NSLock()
