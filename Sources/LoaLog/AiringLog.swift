@@ -167,12 +167,6 @@ public final class AiringLog: Sendable {
     /// so it also works on a file whose triggers were dropped and whose rows were rewritten by hand.
     public func verify() throws -> ChainCheck { try scan(nil) }
 
-    /// One pass that verifies the chain and hands every readable event to `body` (also those after a break, so a
-    /// tampered log can still be read). Rows too malformed to be events are skipped; the check names the first.
-    public func verify(forEach body: (AiringEvent) throws -> Void) throws -> ChainCheck {
-        try withoutActuallyEscaping(body) { body in try scan { row in if let e = row.pointee.event() { try body(e) } } }
-    }
-
     /// One pass that verifies the chain and hands every row, readable or not, to `body` as SQLite holds it
     /// (see `LogRowView`): what a report over a year of logs uses.
     public func verify(scanning body: (LogRowView) throws -> Void) throws -> ChainCheck {

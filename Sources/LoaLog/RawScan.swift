@@ -41,8 +41,6 @@ struct RawRow: ~Copyable {
         return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, i)))
     }
 
-    func text(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
-
     /// planned_s / played_s: NULL, a real with no sub-millisecond digits, or an integer; anything else is malformed.
     private func seconds(_ i: Int32) -> (ok: Bool, value: Double?) {
         switch sqlite3_column_type(stmt, i) {
@@ -77,18 +75,6 @@ struct RawRow: ~Copyable {
         Chain.hashBytes(prev: prev, canonical: writer.written, into: computed)
         guard stored.count == 64, memcmp(stored.baseAddress!, computed, 64) == 0 else { return .hashMismatch }
         return nil
-    }
-
-    /// The row as an event, or nil when its kind, source or a required column is not what the log writes.
-    func event() -> AiringEvent? {
-        guard let seq, let kindText = text(2), let kind = EventKind(rawValue: kindText),
-              let sourceText = text(8), let source = AiringSource(rawValue: sourceText),
-              let at = text(1), let airing = text(3), let station = text(4), let plan = text(5) else { return nil }
-        return AiringEvent(seq: seq, at: at, kind: kind, airing: airing, station: station, plan: plan,
-                           message: text(6), slotStart: text(7), source: source, audio: text(9),
-                           audioSHA256: text(10), plannedSeconds: planned.value,
-                           playedSeconds: played.value, detail: text(13),
-                           prevHash: text(14) ?? "", hash: text(15) ?? "")
     }
 }
 

@@ -172,7 +172,7 @@ struct LogCounter {
         // The latest unpaired `started` of each airing in this piece, so its ending can be paired with it here, on
         // this log's thread, rather than looked up in the builder's tables.
         var pending: [AiringDigest: Int32] = [:]
-        let chain = try log.verify { row in
+        let chain = try log.verify(scanning: { row in
             guard let kind = row.kind else { return }
             var e = counted(row, kind: kind)
             let index = Int32(piece.events.count)
@@ -190,7 +190,7 @@ struct LogCounter {
                 piece.events.removeAll(keepingCapacity: true)
                 pending.removeAll(keepingCapacity: true)
             }
-        }
+        })
         piece.messages = messages.strings
         piece.stations = stations.strings
         piece.chain = chain
