@@ -2,6 +2,7 @@ import Foundation
 import LoaPlan
 import LoaSchedule
 import LoaCommands
+import LoaTestSupport
 
 /// `loa-bench schedule`: Hanoi (126 stations × Apr–Dec 2026 × 2 slots a day × 60 messages, end to end with JSONL),
 /// Nation (3,321 stations × one quarter × 2 slots a day × 200 messages), and an over-booked Hanoi against the
@@ -88,7 +89,7 @@ enum BenchSchedule {
 
     static func plan(stations n: Int, messages nm: Int, from: String, to: String, provinces: Int,
                      seed: UInt64) -> Plan {
-        var g = Rand(state: seed)
+        var g = SplitMix(state: seed)
         let period = DateRange(from: CivilDate(from)!, to: CivilDate(to)!)
         let weekdays = WeekdaySet([.mon, .tue, .wed, .thu, .fri])
         var stations: [Station] = []
@@ -136,19 +137,6 @@ enum BenchSchedule {
         return Plan(id: "bench-\(n)", title: "Bench", timezone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!,
                     period: period, stations: stations, messages: messages,
                     file: URL(fileURLWithPath: "/tmp/loa-bench/plan.yaml"))
-    }
-
-    struct Rand {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-        mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
     }
 
     // MARK: measuring

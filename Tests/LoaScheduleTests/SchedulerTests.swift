@@ -3,6 +3,7 @@ import Testing
 import PropertyBased
 import LoaPlan
 @testable import LoaSchedule
+import LoaTestSupport
 import LoaCommands
 
 /// Schedules, writes the real files, reads them back, and checks them with the independent checker.
@@ -47,20 +48,6 @@ func maximalityProblems(_ plan: Plan, text: String, shortfalls: [Shortfall]) -> 
     return problems
 }
 
-/// A deterministic generator for random plans (the seed comes from PropertyBased).
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
-}
 
 func randomPlan(seed: Int, stations nS: Int, messages nM: Int) -> Plan {
     var g = SplitMix(state: UInt64(seed))
