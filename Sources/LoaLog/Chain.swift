@@ -50,11 +50,15 @@ public enum Chain {
 
     /// SHA-256 of `prev_hash ‖ canonical`, lowercase hex.
     public static func hash(prevHash: String, canonical: [UInt8]) -> String {
-        var hasher = SHA256()
         var prev = prevHash
-        prev.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return hex(hasher.finalize())
+        return prev.withUTF8 { prev in
+            canonical.withUnsafeBufferPointer { canonical in
+                String(unsafeUninitializedCapacity: 64) { out in
+                    hashBytes(prev: prev, canonical: canonical, into: out.baseAddress!)
+                    return 64
+                }
+            }
+        }
     }
 
     public static func hash(_ e: AiringEvent) -> String { hash(prevHash: e.prevHash, canonical: canonical(e)) }
@@ -91,14 +95,6 @@ public enum Chain {
     }
 
     @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for b in digest { bytes.append(digits[Int(b >> 4)]); bytes.append(digits[Int(b & 15)]) }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }
 
 /// Writes the canonical form straight into one byte buffer it owns (no intermediate strings, no array
