@@ -46,13 +46,8 @@ public struct SlotOccurrence: Sendable, Hashable {
 
 /// A (message, station, period) owed more than was scheduled (SPEC §2 `shortfalls.jsonl`).
 public struct Shortfall: Sendable, Hashable {
-    public var message: String
-    public var station: String
-    /// Period label: `2026-06-01` (day), `2026-W23` (week), `2026-06` (month), `2026-Q2` (quarter), `window`.
-    public var period: String
-    public var from: CivilDate
-    public var to: CivilDate
-    public var required: Int
+    /// What was owed: the message, station, period, its dates inside the window and the airings required.
+    public var owed: Obligation
     public var scheduled: Int
     public var reason: String
     /// A stable word for the cause: `no_usable_slot`, `max_per_day`, `window_shorter_than_period`, `too_few_slots`,
@@ -61,10 +56,16 @@ public struct Shortfall: Sendable, Hashable {
     /// `reason` in Vietnamese.
     public var reasonVi: String
 
-    public init(message: String, station: String, period: String, from: CivilDate, to: CivilDate, required: Int,
-                scheduled: Int, reason: String, code: String = "", reasonVi: String = "") {
-        self.message = message; self.station = station; self.period = period; self.from = from; self.to = to
-        self.required = required; self.scheduled = scheduled; self.reason = reason; self.code = code
+    public init(_ owed: Obligation, scheduled: Int, reason: String, code: String = "", reasonVi: String = "") {
+        self.owed = owed; self.scheduled = scheduled; self.reason = reason; self.code = code
         self.reasonVi = reasonVi
     }
+
+    public var message: String { owed.message }
+    public var station: String { owed.station }
+    /// `2026-06-01` (day), `2026-W23` (week), `2026-06` (month), `2026-Q2` (quarter), `window`.
+    public var period: String { owed.period }
+    public var from: CivilDate { owed.from }
+    public var to: CivilDate { owed.to }
+    public var required: Int { owed.required }
 }

@@ -131,8 +131,7 @@ extension StationScheduler {
             vi = "các khung đã kín tin cùng mức hoặc ưu tiên cao hơn (quá tải): \(blocked) lượt khung trong \(span) "
                 + "không còn chỗ; kéo dài khung, giảm số lần hoặc giãn thời hạn các tin"
         }
-        return Shortfall(message: o.message, station: o.station, period: o.period, from: o.from, to: o.to,
-                         required: r, scheduled: ob.scheduled, reason: en, code: code, reasonVi: vi)
+        return Shortfall(o, scheduled: ob.scheduled, reason: en, code: code, reasonVi: vi)
     }
 
     /// Seconds as printed in outputs: rounded to milliseconds, no trailing `.0`.
