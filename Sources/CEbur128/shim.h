@@ -66,46 +66,6 @@ static inline void loa_true_peak_block8(const float *x, long n, loa_v8 *best) {
     }
 }
 
-/* The largest |y| over all phases, or a value ≤ `floor` when every |y| is ≤ `floor` (the caller keeps the max
-   with its floor, so the result is the reference's). Exact skip: an output of phase p is at most Σ|h[p]| times
-   the largest |x| in its 12-sample window, so a block of 32 outputs whose inputs are all ≤ floor / max Σ|h|
-   (2.0228…, phase 1 and 2) can't raise the peak and is not filtered. Loud passages raise the floor early, so
-   typical programme skips most blocks. */
-static inline float loa_true_peak_max(const float *x, long outputs, float floor) {
-    enum { B = 32 };
-    /* max over phases of Σ|h| = 2.0228271484375, plus a margin for float rounding of the sums (≤ 12 ulp). */
-    const float gain = 2.0228271484375f * 1.0001f;
-    loa_v8 best = {floor, floor, floor, floor, floor, floor, floor, floor};
-    float running = floor;
-    long n = 0;
-    for (; n + B <= outputs; n += B) {
-        /* |x| max over the block's inputs: x[n ... n + B + 10]. */
-        loa_v8 m = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (int i = 0; i < B; i += 8) {
-            loa_i8 a;
-            __builtin_memcpy(&a, x + n + i, sizeof a);
-            a &= 0x7fffffff;
-            loa_v8 v;
-            __builtin_memcpy(&v, &a, sizeof v);
-            loa_v8_max_into(&m, &v);
-        }
-        float mx = 0.0f;
-        for (int i = 0; i < 8; i++) mx = m[i] > mx ? m[i] : mx;
-        for (int i = B; i < B + 11; i++) {
-            float v = x[n + i] < 0 ? -x[n + i] : x[n + i];
-            mx = v > mx ? v : mx;
-        }
-        if (mx * gain <= running) continue;
-        for (int i = 0; i < B; i += 8) loa_true_peak_block8(x, n + i, &best);
-        for (int i = 0; i < 8; i++) running = best[i] > running ? best[i] : running;
-    }
-    float peak = running;
-    for (; n + 8 <= outputs; n += 8) loa_true_peak_block8(x, n, &best);
-    for (int i = 0; i < 8; i++) peak = best[i] > peak ? best[i] : peak;
-    float tail = loa_true_peak_reference(x + n, outputs - n);
-    return tail > peak ? tail : peak;
-}
-
 /* max |x[i]| over `count` samples (the sample peak, the true-peak kernel's starting floor). Eight independent
    lanes: a single running max is one long dependency chain. */
 static inline float loa_abs_max(const float *x, long count) {
@@ -127,6 +87,32 @@ static inline float loa_abs_max(const float *x, long count) {
     }
     return mx;
 }
+
+/* The largest |y| over all phases, or a value ≤ `floor` when every |y| is ≤ `floor` (the caller keeps the max
+   with its floor, so the result is the reference's). Exact skip: an output of phase p is at most Σ|h[p]| times
+   the largest |x| in its 12-sample window, so a block of 32 outputs whose inputs are all ≤ floor / max Σ|h|
+   (2.0228…, phase 1 and 2) can't raise the peak and is not filtered. Loud passages raise the floor early, so
+   typical programme skips most blocks. */
+static inline float loa_true_peak_max(const float *x, long outputs, float floor) {
+    enum { B = 32 };
+    /* max over phases of Σ|h| = 2.0228271484375, plus a margin for float rounding of the sums (≤ 12 ulp). */
+    const float gain = 2.0228271484375f * 1.0001f;
+    loa_v8 best = {floor, floor, floor, floor, floor, floor, floor, floor};
+    float running = floor;
+    long n = 0;
+    for (; n + B <= outputs; n += B) {
+        /* |x| max over the block's inputs: x[n ... n + B + 10]. */
+        if (loa_abs_max(x + n, B + 11) * gain <= running) continue;
+        for (int i = 0; i < B; i += 8) loa_true_peak_block8(x, n + i, &best);
+        for (int i = 0; i < 8; i++) running = best[i] > running ? best[i] : running;
+    }
+    float peak = running;
+    for (; n + 8 <= outputs; n += 8) loa_true_peak_block8(x, n, &best);
+    for (int i = 0; i < 8; i++) peak = best[i] > peak ? best[i] : peak;
+    float tail = loa_true_peak_reference(x + n, outputs - n);
+    return tail > peak ? tail : peak;
+}
+
 
 /* One channel of interleaved frames into a contiguous run. */
 static inline void loa_deinterleave(const float *src, long channels, long channel, long frames, float *dst) {
