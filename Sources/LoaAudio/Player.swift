@@ -120,6 +120,15 @@ public final class Player: Sendable {
 
     func openDevice() throws(AudioError) -> any AudioSink { try openSink() }
 
+    /// Measures now what an automatic gain for `url` will need (its loudness, kept in the cache), so that airing it
+    /// later starts on time: otherwise the first airing of new content measures the whole file between its cue and
+    /// its first sample. Without a cache there is nowhere to keep it, so nothing is done.
+    public func prepare(_ url: URL) throws(AudioError) {
+        guard let cache else { return }
+        _ = try cache.analysis(of: url)
+        cache.save()
+    }
+
     /// The gain an item gets: its own, or the automatic one from its (cached) loudness.
     func gain(for item: PlayItem) throws(AudioError) -> Double {
         if let gain = item.gainDB { return gain }

@@ -87,6 +87,7 @@ public final class PlayoutEngine: @unchecked Sendable {
     var deviceRetryAt: Date?
     var backoffIndex = 0
     var hashes: [String: (size: Int, modified: Date, hash: String)] = [:]
+    lazy var preparer = Preparer(sink: sink)
 
     public init(plan: Plan, schedule: [SlotOccurrence], options: EngineOptions, clock: any PlayoutClock,
                 sink: any PlayoutSink, recorder: any AiringRecorder) {
@@ -110,8 +111,10 @@ public final class PlayoutEngine: @unchecked Sendable {
     public func reload(plan: Plan, schedule: [SlotOccurrence]) { post(.reload(plan, schedule)) { _ in false } }
 
     /// Cuts a scheduled item on air within the sink's stop latency and airs `request`; `reply` is called once the
-    /// emergency's `started` is logged, or with the error.
+    /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is measured first, on the
+    /// caller's thread, while the programme goes on, so the cut is followed by the bulletin, not by dead air.
     public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
+        sink.prepare(request.audio)
         let at = monotonicNanoseconds()
         post(.emergency(request, reply)) { s in
             // Never cut one emergency for another: the second waits its turn.
@@ -144,6 +147,8 @@ public final class PlayoutEngine: @unchecked Sendable {
         if !closed.isEmpty { options.report("loa: closed \(closed.count) airing(s) left open by a crash") }
         handled.withLock { h in for e in past { h.insert(e.airing) } }
         _ = clock.takeStep()
+        defer { preparer.stop() }
+        prepareUpcoming(now0)
 
         while true {
             if try takeCommands() { return }
@@ -167,6 +172,7 @@ public final class PlayoutEngine: @unchecked Sendable {
                 }
                 try play(run)
                 startupPass = false; recentStep = 0
+                prepareUpcoming(clock.now())
             case .wait(let until):
                 pause(until: options.until.map { min($0, until) } ?? until)
             }
@@ -195,11 +201,26 @@ public final class PlayoutEngine: @unchecked Sendable {
                 self.plan = plan
                 timeline = Timeline(slots: schedule.filter { $0.station == options.station }, timeZone: plan.timezone)
                 options.report("loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)")
+                prepareUpcoming(clock.now())
             case .emergency(let request, let reply):
                 try airEmergency(request, reply: reply)
             }
         }
         return false
+    }
+
+    /// Hands the preparer every file of the slots not yet over until the end of tomorrow, soonest first. A simulated
+    /// run has no instant to miss, so it measures as it airs.
+    func prepareUpcoming(_ now: Date) {
+        guard !clock.isSimulated else { return }
+        let upper = endOfTomorrow(now)
+        var seen = Set<URL>(), urls: [URL] = []
+        for slot in timeline.slots where slot.end > now && slot.start < upper {
+            for item in slot.items where seen.insert(resolve(audioPath(item))).inserted {
+                urls.append(resolve(audioPath(item)))
+            }
+        }
+        preparer.want(urls)
     }
 
     func endOfTomorrow(_ now: Date) -> Date {

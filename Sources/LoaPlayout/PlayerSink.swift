@@ -7,14 +7,14 @@ public final class PlayerSink: PlayoutSink, Sendable {
     public let player: Player
     public let device: String
 
-    public init(device: String) {
+    public init(device: String, cache: MediaInfoCache? = MediaInfoCache()) {
         self.device = device
-        player = Player(device: device)
+        player = Player(device: device, cache: cache)
     }
 
-    public init(recordingTo url: URL) {
+    public init(recordingTo url: URL, cache: MediaInfoCache? = MediaInfoCache()) {
         device = url.path
-        player = Player(recordingTo: url)
+        player = Player(recordingTo: url, cache: cache)
     }
 
     public func play(_ items: [SinkItem], startingAt: UInt64?, observer: @escaping @Sendable (SinkEvent) -> Void)
@@ -39,6 +39,8 @@ public final class PlayerSink: PlayoutSink, Sendable {
     public func stop() { player.stop() }
 
     public func contentHash(of url: URL) throws -> String { try ContentHash.sha256(of: url) }
+
+    public func prepare(_ url: URL) { try? player.prepare(url) }
 
     static func convert(_ r: ItemResult) -> SinkResult {
         let outcome: SinkOutcome

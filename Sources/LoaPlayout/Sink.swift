@@ -53,6 +53,13 @@ public protocol PlayoutSink: Sendable {
     func stop()
     /// The content hash the log records as `audio_sha256` (LoaAudio's hash of the file aired).
     func contentHash(of url: URL) throws -> String
+    /// Does ahead of time what airing `url` needs before its first sample (measuring a file never aired), so the
+    /// airing starts on its instant. Blocks the caller; a file that can't be read is left for the airing to report.
+    func prepare(_ url: URL)
+}
+
+extension PlayoutSink {
+    public func prepare(_ url: URL) {}
 }
 
 /// Where the engine's evidence goes: contract C's `AiringLog` in production, memory in unit tests.

@@ -7,7 +7,7 @@ import LoaSchedule
 /// A test double for the audio engine: "plays" by reporting each item's known length (capped like the real one),
 /// optionally in real time, and can fail the device at open or mid-item.
 final class FakeSink: PlayoutSink, @unchecked Sendable {
-    struct Play { var items: [SinkItem]; var startingAt: UInt64? }
+    struct Play { var items: [SinkItem]; var startingAt: UInt64?; var calledAt = monotonicNanoseconds() }
     let durations: [String: Double]
     /// Seconds of real time per second of audio (0 = instant).
     let pace: Double
@@ -18,6 +18,10 @@ final class FakeSink: PlayoutSink, @unchecked Sendable {
         var failOpens = 0
         var failAfter: Double?
         var stopCalls: [UInt64] = []
+        /// Each `prepare`: the file and when it returned.
+        var prepared: [(url: URL, doneAt: UInt64)] = []
+        /// How long one `prepare` takes (a real sink measures the whole file).
+        var prepareSeconds: Double = 0
     }
     /// Called on the audio thread after each `willStart` is observed (tests use it to post commands mid-item).
     let onStart = Locked<(@Sendable (SinkItem) -> Void)?>(nil)
@@ -80,6 +84,12 @@ final class FakeSink: PlayoutSink, @unchecked Sendable {
     }
 
     func stop() { state.withLock { $0.stopRequested = true; $0.stopCalls.append(monotonicNanoseconds()) } }
+
+    func prepare(_ url: URL) {
+        let seconds = state.withLock { $0.prepareSeconds }
+        if seconds > 0 { usleep(UInt32(seconds * 1e6)) }
+        state.withLock { $0.prepared.append((url.standardizedFileURL, monotonicNanoseconds())) }
+    }
 
     func contentHash(of url: URL) throws -> String {
         let data = try Data(contentsOf: url)

@@ -1,0 +1,135 @@
+import Foundation
+import LoaAudio
+import LoaLog
+import LoaPlan
+import LoaPlayout
+import LoaSchedule
+import Testing
+
+/// Files are measured before their cue (loudness of audio never aired), so a first airing starts on its instant
+/// and an emergency's cut is followed by the bulletin, not by dead air.
+@Suite(.serialized) struct PrepareTests {
+    let f: Fixture
+    init() throws { f = try Fixture() }
+
+    func start(_ schedule: [SlotOccurrence], sink: any PlayoutSink, recorder: MemoryRecorder, lead: Double = 0.05)
+        -> (PlayoutEngine, DispatchSemaphore) {
+        var options = f.options(from: Date().addingTimeInterval(-1))
+        options.lead = lead
+        let engine = PlayoutEngine(plan: f.plan, schedule: schedule, options: options, clock: SystemClock(),
+                                   sink: sink, recorder: recorder)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { try? engine.run(); done.signal() }
+        return (engine, done)
+    }
+
+    func at(_ slot: SlotOccurrence, in seconds: Double) -> SlotOccurrence {
+        var s = slot
+        s.start = Date().addingTimeInterval(seconds)
+        return s
+    }
+
+    func waitFor(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end { if condition() { return true }; usleep(2000) }
+        return condition()
+    }
+
+    func url(_ name: String) -> URL { f.dir.appendingPathComponent(name).standardizedFileURL }
+
+    @Test func theFilesOfTodayAndTomorrowAreMeasuredSoonestFirstBeforeTheFirstCue() throws {
+        let sink = FakeSink(durations: Fixture.durations)
+        let recorder = MemoryRecorder()
+        let soon = at(f.standardSlot("2026-06-01", "06:00", name: "soon"), in: 1)
+        let tomorrow = at(f.slot("2026-06-02", "06:00", name: "tomorrow", [(.message, "storm", "storm.wav", .normal)]),
+                          in: 86_400)
+        let later = at(f.slot("2026-06-04", "06:00", name: "later", [(.message, "long", "long.wav", .normal)]),
+                       in: 3 * 86_400)
+        let over = at(f.slot("2026-05-31", "06:00", name: "over", length: 60,
+                             [(.message, "long", "long.wav", .normal)]), in: -3_600)
+        let (engine, done) = start([tomorrow, later, soon, over], sink: sink, recorder: recorder)
+        #expect(waitFor { !sink.plays.isEmpty })
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        let state = sink.state.current
+        let firstCue = try #require(state.plays.first?.calledAt)
+        let before = state.prepared.filter { $0.doneAt < firstCue }.map(\.url)
+        // Each file once, in airing order; nothing beyond tomorrow, nothing of a slot already over.
+        #expect(before == ["intro.wav", "a.wav", "b.wav", "outro.wav", "storm.wav"].map(url))
+    }
+
+    @Test func aReloadedPlanHasItsNewFilesMeasured() throws {
+        let sink = FakeSink(durations: Fixture.durations)
+        let recorder = MemoryRecorder()
+        let first = at(f.slot("2026-06-01", "06:00", name: "first", [(.message, "a", "a.wav", .normal)]), in: 600)
+        let (engine, done) = start([first], sink: sink, recorder: recorder)
+        #expect(waitFor { sink.state.current.prepared.map(\.url) == [url("a.wav")] })
+        let added = at(f.slot("2026-06-01", "07:00", name: "added", [(.message, "storm", "storm.wav", .normal)]),
+                       in: 300)
+        engine.reload(plan: f.plan, schedule: [first, added])
+        #expect(waitFor { sink.state.current.prepared.map(\.url).contains(url("storm.wav")) })
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(sink.plays.isEmpty)
+    }
+
+    @Test func anEmergencyIsMeasuredWhileTheProgrammeAirsThenCutsIn() throws {
+        // 1 s of audio plays in 10 ms; measuring the bulletin takes 300 ms.
+        let sink = FakeSink(durations: Fixture.durations, pace: 0.01)
+        let recorder = MemoryRecorder()
+        let (engine, done) = start([at(f.standardSlot("2026-06-01", "06:00", name: "now"), in: 0.2)], sink: sink,
+                                   recorder: recorder)
+        #expect(waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
+        sink.state.withLock { $0.prepareSeconds = 0.3 }
+        let replied = DispatchSemaphore(value: 0)
+        let cut = Locked<Double?>(nil)
+        engine.emergency(EmergencyRequest(audio: url("storm.wav"))) { reply in
+            cut.withLock { $0 = reply.cutMilliseconds }
+            replied.signal()
+        }
+        #expect(replied.wait(timeout: .now() + 5) == .success)
+        #expect(waitFor { recorder.all.filter { $0.kind == .finished }.count == 4 })
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        let state = sink.state.current
+        let measured = try #require(state.prepared.last { $0.url == url("storm.wav") }?.doneAt)
+        let cutAt = try #require(state.stopCalls.first)
+        // The programme was cut only once the bulletin was ready: its measuring did not become silence on air.
+        #expect(measured <= cutAt)
+        #expect(try #require(cut.current) <= 100)
+        let kinds = recorder.all.map { $0.source == .emergency ? "\($0.kind.rawValue) emergency" : $0.short }
+        #expect(kinds.prefix(6) == ["started intro", "finished intro", "started message:msg-a",
+                                    "preempted message:msg-a", "started emergency", "finished emergency"])
+    }
+
+    /// The real audio engine and cache: a 3-minute FLAC never measured before is measured while the daemon waits
+    /// (however long that takes on a busy machine), and then airs on its instant although its slot is handed over
+    /// only 0.3 s ahead, less than measuring it takes.
+    @Test func aNewFileIsMeasuredWhileTheDaemonWaitsAndAirsOnItsInstant() throws {
+        let flac = f.dir.appendingPathComponent("new-long.flac")
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = ["-n", "-r", "48000", "-c", "2", "-b", "16", flac.path, "synth", "180", "sine", "200-4000",
+                         "vol", "0.3"]
+        try sox.run(); sox.waitUntilExit()
+        #expect(sox.terminationStatus == 0)
+        let cache = MediaInfoCache(directory: f.dir.appendingPathComponent("cache"))
+        let sink = PlayerSink(device: "null", cache: cache)
+        let recorder = MemoryRecorder()
+        var slot = at(f.slot("2026-06-01", "06:00", name: "new", [(.message, "new", "a.wav", .normal)]), in: 3_600)
+        slot.items[0].audio = flac.path
+        slot.items[0].duration = 180
+        let (engine, done) = start([slot], sink: sink, recorder: recorder, lead: 0.3)
+        // A probe (header only) while waiting; only the daemon's measuring fills in the loudness.
+        #expect(waitFor(60) { (try? cache.facts(of: flac).loudness) != nil })
+        slot.start = Date().addingTimeInterval(1)
+        engine.reload(plan: f.plan, schedule: [slot])
+        #expect(waitFor(15) { recorder.all.contains { $0.kind == .finished } })
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let started = try #require(recorder.all.first { $0.kind == .started })
+        let late = try #require(Timestamp.parse(started.at)).timeIntervalSince(slot.start)
+        #expect(abs(late) < 0.1, "first sample \(late) s after the slot's start")
+        #expect(recorder.all.map(\.kind) == [.started, .finished])
+    }
+}
