@@ -195,18 +195,7 @@ struct AudioBench {
 
     func encode(_ source: URL, _ name: String, _ encoding: SoundFileWriter.Encoding) throws -> URL {
         let url = dir.appendingPathComponent(name)
-        let input = try SoundFile(readingFrom: source)
-        let writer = try SoundFileWriter(writingTo: url, encoding: encoding, sampleRate: input.sampleRate,
-                                         channels: input.channels)
-        var buffer: [Float] = []
-        while true {
-            let got = try input.read(into: &buffer, frameCount: 16_384)
-            if got == 0 { break }
-            try buffer.withUnsafeBufferPointer { (p) throws(AudioError) in
-                try writer.write(UnsafeBufferPointer(rebasing: p[0 ..< got * input.channels]))
-            }
-        }
-        writer.close()
+        try transcode(source, to: url, encoding)
         return url
     }
 
@@ -266,4 +255,20 @@ struct AudioBench {
         func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return Usage(user: secs(usage.ru_utime), sys: secs(usage.ru_stime), wall: wall, maxRSSMB: Double(hwmKB) / 1024)
     }
+}
+
+/// Re-encodes `source` with libsndfile's own encoder (the benches' FLAC, MP3 and Opus files).
+func transcode(_ source: URL, to url: URL, _ encoding: SoundFileWriter.Encoding) throws {
+    let input = try SoundFile(readingFrom: source)
+    let writer = try SoundFileWriter(writingTo: url, encoding: encoding, sampleRate: input.sampleRate,
+                                     channels: input.channels)
+    var buffer: [Float] = []
+    while true {
+        let got = try input.read(into: &buffer, frameCount: 16_384)
+        if got == 0 { break }
+        try buffer.withUnsafeBufferPointer { (p) throws(AudioError) in
+            try writer.write(UnsafeBufferPointer(rebasing: p[0 ..< got * input.channels]))
+        }
+    }
+    writer.close()
 }

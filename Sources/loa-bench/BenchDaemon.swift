@@ -32,15 +32,16 @@ enum BenchDaemon {
         let long = try makeTone(dir, "long.wav", seconds: 3)
         try startAccuracy(dir, tone)
         try emergencyCut(dir, long, tone)
+        try newBulletins(dir)
         try durableEvents(dir)
         try idle(dir, seconds: Double(env["LOA_BENCH_IDLE_SECONDS"] ?? "") ?? 60)
     }
 
-    static func makeTone(_ dir: URL, _ name: String, seconds: Double) throws -> URL {
+    static func makeTone(_ dir: URL, _ name: String, seconds: Double, hz: Int = 440) throws -> URL {
         let url = dir.appendingPathComponent(name)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-        p.arguments = ["-n", "-r", "48000", "-c", "2", "-b", "16", url.path, "synth", String(seconds), "sine", "440",
+        p.arguments = ["-n", "-r", "48000", "-c", "2", "-b", "16", url.path, "synth", String(seconds), "sine", String(hz),
                        "vol", "0.3"]
         try p.run(); p.waitUntilExit()
         return url
@@ -73,6 +74,7 @@ enum BenchDaemon {
         }
         func stop() { inner.stop() }
         func contentHash(of url: URL) throws -> String { try inner.contentHash(of: url) }
+        func prepare(_ url: URL) { inner.prepare(url) }
     }
 
     static func engine(_ dir: URL, _ slots: [SlotOccurrence], sink: any PlayoutSink, log: String) throws
@@ -120,6 +122,51 @@ enum BenchDaemon {
         let cuts = engine.stats.cutLatencies.sorted()
         print("daemon emergency cut: \(cuts.count) cuts on the JACK-paced device, request → item stopped "
               + "p50 \(fmt(pct(cuts, 0.5))) ms, p99 \(fmt(pct(cuts, 0.99))) ms (target ≤ 100 ms)")
+    }
+
+    /// A bulletin is new audio (recorded minutes before), so its loudness is unknown: it is measured before the cut,
+    /// while the programme goes on. Figures: request → the bulletin's first sample, and the silence on air between
+    /// the cut and that sample (before measuring ahead, the silence was the whole measuring time).
+    static func newBulletins(_ dir: URL) throws {
+        var toAir: [Double] = [], silence: [Double] = [], measuring: [Double] = []
+        for i in 0..<5 {
+            let bulletin = try makeBulletin(dir, "bulletin-\(i).mp3", seconds: 180, hz: 300 + 40 * i)
+            let t0 = Date().addingTimeInterval(1.5)
+            let log = "bulletin-\(i).sqlite"
+            let (engine, done) = try engine(dir, [slot("b\(i)", at: t0, audio: "long.wav", seconds: 3)],
+                                            sink: PlayerSink(device: "default"), log: log)
+            Thread.sleep(until: t0.addingTimeInterval(0.8))
+            let asked = Date()
+            let replied = DispatchSemaphore(value: 0)
+            engine.emergency(EmergencyRequest(audio: bulletin)) { _ in replied.signal() }
+            _ = replied.wait(timeout: .now() + 30)
+            Thread.sleep(forTimeInterval: 0.3)
+            engine.stop(); done.wait()
+            let events = try AiringLog(path: dir.appendingPathComponent(log).path).events(LogFilter(station: "bench"))
+            guard let cut = events.first(where: { $0.kind == .preempted }).flatMap({ Timestamp.parse($0.at) }),
+                  let aired = events.first(where: { $0.source == .emergency && $0.kind == .started })
+                      .flatMap({ Timestamp.parse($0.at) })
+            else { print("daemon new bulletin \(i): no cut or no start in the log"); continue }
+            toAir.append(aired.timeIntervalSince(asked) * 1000)
+            silence.append(aired.timeIntervalSince(cut) * 1000)
+            let m0 = Date()
+            _ = try LoudnessAnalyzer.measure(bulletin)
+            measuring.append(Date().timeIntervalSince(m0) * 1000)
+        }
+        toAir.sort(); silence.sort(); measuring.sort()
+        print("daemon new bulletins: \(toAir.count) emergencies of 3 min MP3 never aired before, request → bulletin's "
+              + "first sample p50 \(fmt(pct(toAir, 0.5))) ms, max \(fmt(toAir.last ?? .nan)) ms; silence on air between "
+              + "cut and bulletin p50 \(fmt(pct(silence, 0.5))) ms, max \(fmt(silence.last ?? .nan)) ms (measuring one "
+              + "alone: p50 \(fmt(pct(measuring, 0.5))) ms, all of it silence before this was measured ahead)")
+    }
+
+    /// A tone with a slow swell, as libsndfile's MP3 (what a phone recording usually is).
+    static func makeBulletin(_ dir: URL, _ name: String, seconds: Double, hz: Int) throws -> URL {
+        let wav = try makeTone(dir, "\(name).wav", seconds: seconds, hz: hz)
+        defer { try? FileManager.default.removeItem(at: wav) }
+        let url = dir.appendingPathComponent(name)
+        try transcode(wav, to: url, .mp3)
+        return url
     }
 
     static func durableEvents(_ dir: URL) throws {
