@@ -67,7 +67,7 @@ public struct RunCommand: ParsableCommand {
         } else {
             playoutClock = SystemClock()
         }
-        if quiet { options.report = { line in if line.contains("ERROR") { printErr(line) } } }
+        if quiet { options.report = { _ in } }
         let engine = PlayoutEngine(plan: loaded, schedule: slots, options: options, clock: playoutClock, sink: sink,
                                    recorder: recorder)
 
@@ -81,7 +81,8 @@ public struct RunCommand: ParsableCommand {
                     engine.emergency(request, reply: reply)
                 }
             } catch { throw failure("\(error)") }
-            options.report("loa: station \(station) on \(sink.device), log \(logPath), emergencies on \(path)")
+            options.report(tr("loa: đài \(station) phát trên \(sink.device), nhật ký \(logPath), khẩn cấp qua \(path)",
+                              "loa: station \(station) on \(sink.device), log \(logPath), emergencies on \(path)"))
         }
         let queue = DispatchQueue(label: "loa.signals")
         var sources: [any DispatchSourceSignal] = []
@@ -116,7 +117,26 @@ public struct RunCommand: ParsableCommand {
             printErr(tr("loa: nhật ký \(logPath) chưa gộp được tệp -wal (các dòng vẫn an toàn trong đó): \(error)",
                         "loa: could not fold the -wal file into \(logPath) (its rows are safe there): \(error)"))
         }
+        if !stats.unwrittenEvents.isEmpty {
+            // The journal keeps them: the proof of what aired is not dropped with the process.
+            printErr(tr("loa: LỖI: \(stats.unwrittenEvents.count) sự kiện đã phát nhưng chưa ghi được vào \(logPath); "
+                        + "nội dung của chúng (JSON, mỗi dòng một sự kiện):",
+                        "loa: ERROR: \(stats.unwrittenEvents.count) events aired but could not be written to \(logPath); "
+                        + "here they are (JSON, one per line):"))
+            for event in stats.unwrittenEvents { printErr(Self.json(event)) }
+        }
         if !stats.logErrors.isEmpty { throw ExitCode(1) }
+    }
+
+    /// One event with the log's column names (SPEC §3), for the journal.
+    static func json(_ e: AiringEvent) -> String {
+        var fields: [String: Any] = ["at": e.at, "kind": e.kind.rawValue, "airing": e.airing, "station": e.station,
+                                     "plan": e.plan, "source": e.source.rawValue]
+        fields["message"] = e.message; fields["slot_start"] = e.slotStart; fields["audio"] = e.audio
+        fields["audio_sha256"] = e.audioSHA256; fields["planned_s"] = e.plannedSeconds
+        fields["played_s"] = e.playedSeconds; fields["detail"] = e.detail
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// The station's slots: from `--schedule`, or from the scheduler over the whole plan period (so the choice of

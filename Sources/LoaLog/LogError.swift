@@ -40,8 +40,11 @@ public struct LogError: Error, CustomStringConvertible, LocalizedError, Sendable
             return LogError(path: path, Localized(vi: "không ghi được: tệp chỉ đọc (\(detail))",
                                                   en: "cannot write: the file is read-only (\(detail))"),
                             sqliteCode: code)
-        case .SQLITE_FULL, .SQLITE_IOERR:
-            return LogError(path: path, Localized(vi: "lỗi ghi đĩa (\(detail))", en: "disk I/O error (\(detail))"),
+        case .SQLITE_FULL:
+            return LogError(path: path, Localized(vi: "đĩa đã đầy (\(detail))", en: "the disk is full (\(detail))"),
+                            sqliteCode: code)
+        case .SQLITE_IOERR:
+            return LogError(path: path, Localized(vi: "lỗi đọc ghi đĩa (\(detail))", en: "the disk failed a read or write (\(detail))"),
                             sqliteCode: code)
         case .SQLITE_CONSTRAINT:
             return LogError(path: path, Localized(vi: "nhật ký chỉ được ghi thêm (\(detail))",

@@ -25,8 +25,9 @@ public struct EmergencyReply: Sendable, Hashable, Codable {
 
 public struct EngineOptions: Sendable {
     public var station: String
-    /// Hand a run to the audio engine this long before its start: time to open the device, measure loudness on a
-    /// cold cache and prefill, so the first sample leaves on the exact instant.
+    /// Hand a run to the audio engine this long before its start: time to open the device and prefill, so the first
+    /// sample leaves on the exact instant. Loudness is measured well before (`Preparer`); a file it has not reached
+    /// yet is measured within this lead, and a long one makes the start late.
     public var lead: TimeInterval = 2
     /// An item starting this late still joins; later than this it is `missed`.
     public var tolerance: TimeInterval = 2
@@ -37,8 +38,11 @@ public struct EngineOptions: Sendable {
     /// Items before this instant are not accounted for (default: the station's last logged event, at most back to
     /// the start of yesterday; the start of today on an empty log).
     public var lower: Date?
-    /// Where progress lines go (journald under systemd).
+    /// Where progress lines go (journald under systemd): each airing, reloads, stopping.
     public var report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Where problems and their ends go (device lost and back, log refused and writable again, clock stepped,
+    /// crash recovery): also under `--quiet`.
+    public var problem: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     public init(station: String) { self.station = station }
 }
 
@@ -47,6 +51,8 @@ public struct EngineStats: Sendable {
     public var cutLatencies: [Double] = []
     public var events = 0
     public var logErrors: [String] = []
+    /// Events that aired but could not be written to the log by the time the engine stopped, in order.
+    public var unwrittenEvents: [AiringEvent] = []
 }
 
 /// The station daemon's engine: waits for each slot, plays it through the sink, logs every airing.
@@ -88,6 +94,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     var backoffIndex = 0
     var hashes: [String: (size: Int, modified: Date, hash: String)] = [:]
     lazy var preparer = Preparer(sink: sink)
+    /// Events the log refused, oldest first; also serializes appends from the engine's and the audio thread.
+    let unlogged = Locked(Unlogged())
 
     public init(plan: Plan, schedule: [SlotOccurrence], options: EngineOptions, clock: any PlayoutClock,
                 sink: any PlayoutSink, recorder: any AiringRecorder) {
@@ -144,10 +152,13 @@ public final class PlayoutEngine: @unchecked Sendable {
             at: stamp(max(now0, lastLogged ?? now0)),
             detail: tr("đóng khi khởi động lại: trình phát đã dừng giữa chừng (sự cố hoặc mất điện)",
                        "closed at restart: the daemon stopped while airing (crash or power loss)"))
-        if !closed.isEmpty { options.report("loa: closed \(closed.count) airing(s) left open by a crash") }
+        if !closed.isEmpty {
+            options.problem(tr("loa: đã đóng \(closed.count) lượt phát bị bỏ dở do sự cố",
+                               "loa: closed \(closed.count) airing(s) left open by a crash"))
+        }
         handled.withLock { h in for e in past { h.insert(e.airing) } }
         _ = clock.takeStep()
-        defer { preparer.stop() }
+        defer { preparer.stop(); finishLog() }
         prepareUpcoming(now0)
 
         while true {
@@ -157,7 +168,8 @@ public final class PlayoutEngine: @unchecked Sendable {
             let step = clock.takeStep()
             if step != 0 {
                 recentStep = step
-                options.report("loa: wall clock stepped by \(Int(step.rounded())) s")
+                options.problem(tr("loa: đồng hồ hệ thống bị chỉnh \(Int(step.rounded())) giây",
+                                   "loa: wall clock stepped by \(Int(step.rounded())) s"))
             }
             let upper = min(endOfTomorrow(now), options.until ?? .distantFuture)
             let decision = timeline.next(now: now, handled: handled.current, retime: retime, lower: lower, upper: upper,
@@ -191,7 +203,7 @@ public final class PlayoutEngine: @unchecked Sendable {
         for command in commands {
             switch command {
             case .stop:
-                options.report("loa: stopping")
+                options.report(tr("loa: đang dừng", "loa: stopping"))
                 // Emergencies still queued are answered, not dropped in silence.
                 for case .emergency(_, let reply) in commands {
                     reply(EmergencyReply(ok: false, error: tr("trình phát đang dừng", "the daemon is stopping")))
@@ -200,7 +212,8 @@ public final class PlayoutEngine: @unchecked Sendable {
             case .reload(let plan, let schedule):
                 self.plan = plan
                 timeline = Timeline(slots: schedule.filter { $0.station == options.station }, timeZone: plan.timezone)
-                options.report("loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)")
+                options.report(tr("loa: đã nạp lại kế hoạch \(plan.id) (\(timeline.slots.count) khung giờ)",
+                                  "loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)"))
                 prepareUpcoming(clock.now())
             case .emergency(let request, let reply):
                 try airEmergency(request, reply: reply)

@@ -91,13 +91,16 @@ extension PlayoutEngine {
         if let failure = state.deviceFailure, !state.anyStarted || state.results.values.contains(where: {
             if case .failed(let f) = $0.outcome { return f.kind == .device }; return false
         }) {
-            if deviceDown == nil { options.report("loa: audio device unavailable: \(failure.message)") }
+            if deviceDown == nil {
+                options.problem(tr("loa: thiết bị âm thanh không sẵn sàng: \(failure.message)",
+                                   "loa: audio device unavailable: \(failure.message)"))
+            }
             deviceDown = failure
             let wait = options.backoff[min(backoffIndex, options.backoff.count - 1)]
             backoffIndex += 1
             deviceRetryAt = clock.now().addingTimeInterval(wait)
         } else if state.anyStarted {
-            if deviceDown != nil { options.report("loa: audio device back") }
+            if deviceDown != nil { options.problem(tr("loa: thiết bị âm thanh đã trở lại", "loa: audio device back")) }
             deviceDown = nil; deviceRetryAt = nil; backoffIndex = 0
         }
         if case .emergency = stopping { return AirOutcome(cutForEmergency: true) }
@@ -116,7 +119,9 @@ extension PlayoutEngine {
             }
             var e = airing.items[index].template
             e.at = stamp(at); e.kind = .started
-            if let logged = record(e) { onStarted?(logged) }
+            // On air even when the log refuses it for now: the emergency's sender is told it airs.
+            let logged = record(e)
+            onStarted?(logged ?? e)
             // A cut asked for between marking the run on air and the player's session starting would be lost (a new
             // session clears the stop flag): ask again now, before the first sample.
             if index == 0, shared.withLock({ $0.onAir?.stopping != nil }) { sink.stop() }
@@ -191,29 +196,65 @@ extension PlayoutEngine {
             record(e)
         case .deviceLost(let failure):
             airing.state.withLock { $0.deviceFailure = failure }
-            options.report("loa: audio device lost: \(failure.message)")
+            options.problem(tr("loa: mất thiết bị âm thanh: \(failure.message)",
+                               "loa: audio device lost: \(failure.message)"))
         case .deviceBack:
-            options.report("loa: audio device back")
+            options.problem(tr("loa: thiết bị âm thanh đã trở lại", "loa: audio device back"))
         }
     }
 
-    /// Appends durably; the airing counts as handled from here on. A failing log is reported, and airing goes on:
-    /// residents hearing the bulletin matters more than the proof of it.
+    /// Appends durably; the airing counts as handled from here on. If the log can't be written (a full disk, a
+    /// failing card), airing goes on, since residents hearing the bulletin matters more than the proof of it, and
+    /// the proof is not dropped: the event waits in memory and is written, in order, ahead of the next one once the
+    /// log takes writes again. Returns the logged event, or nil while it waits.
     @discardableResult
     func record(_ event: AiringEvent) -> AiringEvent? {
-        do {
-            let logged = try recorder.append(event)
-            handled.withLock { _ = $0.insert(event.airing) }
-            options.report("loa: \(event.at) \(event.kind.rawValue) \(event.airing)"
-                           + (event.detail.map { " (\($0))" } ?? ""))
-            shared.withLock { $0.stats.events += 1 }
-            return logged
-        } catch {
-            handled.withLock { _ = $0.insert(event.airing) }
-            shared.withLock { $0.stats.logErrors.append("\(error)") }
-            options.report("loa: ERROR: could not write the airing log: \(error)")
-            return nil
+        handled.withLock { _ = $0.insert(event.airing) }
+        return unlogged.withLock { waiting -> AiringEvent? in
+            waiting.events.append(event)
+            return writeWaiting(&waiting)
         }
+    }
+
+    struct Unlogged { var events: [AiringEvent] = []; var failures = 0 }
+
+    /// Writes what waits, oldest first, stopping at the first refusal; the logged form of the last one when all went.
+    private func writeWaiting(_ waiting: inout Unlogged) -> AiringEvent? {
+        var logged: AiringEvent?
+        let backlog = waiting.events.count - 1
+        while let next = waiting.events.first {
+            do {
+                logged = try recorder.append(next)
+            } catch {
+                shared.withLock { $0.stats.logErrors.append("\(error)") }
+                waiting.failures += 1
+                let n = waiting.events.count
+                options.problem(waiting.failures == 1
+                    ? tr("loa: LỖI: không ghi được nhật ký phát: \(error); sự kiện được giữ lại và sẽ ghi khi ghi được",
+                         "loa: ERROR: could not write the airing log: \(error); events are kept and written once it can be")
+                    : tr("loa: LỖI: vẫn chưa ghi được nhật ký phát (\(n) sự kiện đang chờ)",
+                         "loa: ERROR: the airing log still takes no writes (\(n) events waiting)"))
+                return nil
+            }
+            waiting.events.removeFirst()
+            options.report("loa: \(next.at) \(next.kind.rawValue) \(next.airing)" + (next.detail.map { " (\($0))" } ?? ""))
+            shared.withLock { $0.stats.events += 1 }
+        }
+        if waiting.failures > 0 {
+            options.problem(tr("loa: nhật ký phát ghi được trở lại; đã ghi \(backlog + 1) sự kiện đang chờ",
+                              "loa: the airing log takes writes again; \(backlog + 1) waiting events written"))
+            waiting.failures = 0
+        }
+        return logged
+    }
+
+    /// At stop: one last try; what still can't be written is handed back in `stats.unwrittenEvents`.
+    func finishLog() {
+        let left = unlogged.withLock { waiting -> [AiringEvent] in
+            if !waiting.events.isEmpty { _ = writeWaiting(&waiting) }
+            return waiting.events
+        }
+        shared.withLock { $0.stats.unwrittenEvents = left }
     }
 
     func logMissed(_ entry: Timeline.Entry, reason: String, at: Date) throws {
@@ -288,7 +329,7 @@ extension PlayoutEngine {
             return
         }
         let replied = Locked(false)
-        options.report("loa: EMERGENCY \(request.audio.path)")
+        options.report(tr("loa: KHẨN CẤP \(request.audio.path)", "loa: EMERGENCY \(request.audio.path)"))
         _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
                     [SinkItem(url: request.audio)], startAt: now, emergency: true) { event in
             guard !replied.withLock({ r in defer { r = true }; return r }) else { return }

@@ -82,6 +82,7 @@ enum BenchDaemon {
         var options = EngineOptions(station: "bench")
         options.lower = Date().addingTimeInterval(-1)
         options.report = { _ in }
+        options.problem = { _ in }
         let engine = PlayoutEngine(plan: plan(dir), schedule: slots, options: options, clock: SystemClock(), sink: sink,
                                    recorder: try AiringLog(path: dir.appendingPathComponent(log).path))
         let done = DispatchSemaphore(value: 0)

@@ -151,6 +151,7 @@ struct Fixture {
         var o = EngineOptions(station: "ba-dinh")
         o.until = until; o.lower = from
         o.report = { _ in }
+        o.problem = { _ in }
         return o
     }
 }

@@ -20,15 +20,16 @@ public enum LoaBinary {
         return nil
     }
 
-    /// Starts `loa args` in `dir` with English messages and `LOA_RUNTIME_DIR` = `dir`, plus `environment`.
-    public static func spawn(_ args: [String], in dir: URL,
-                             environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `loa args` in `dir` with English messages and `LOA_RUNTIME_DIR` = `dir`, plus `environment`;
+    /// `through` runs it under another program (e.g. `prlimit --fsize=…`).
+    public static func spawn(_ args: [String], in dir: URL, environment extra: [String: String] = [:],
+                             through wrapper: [String] = []) throws -> (Process, Pipe, Pipe) {
         guard let binary = url else {
             throw TestSupportError("the loa binary was not found next to the tests; run `swift build` first or set LOA_BINARY")
         }
         let p = Process()
-        p.executableURL = binary
-        p.arguments = args
+        p.executableURL = wrapper.first.map { URL(fileURLWithPath: $0) } ?? binary
+        p.arguments = wrapper.isEmpty ? args : Array(wrapper.dropFirst()) + [binary.path] + args
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["LANG"] = "en_US.UTF-8"; env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
@@ -42,9 +43,9 @@ public enum LoaBinary {
     }
 
     /// Runs `loa args` to the end: its exit status and what it printed.
-    public static func run(_ args: [String], in dir: URL,
-                           environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let (p, out, err) = try spawn(args, in: dir, environment: environment)
+    public static func run(_ args: [String], in dir: URL, environment: [String: String] = [:],
+                           through wrapper: [String] = []) throws -> (status: Int32, out: String, err: String) {
+        let (p, out, err) = try spawn(args, in: dir, environment: environment, through: wrapper)
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
