@@ -22,31 +22,22 @@ struct SpeechEngine: Sendable {
         var stderr: String
     }
 
-    /// Runs the engine in `workDirectory`; stdout and stderr go to files there, so a chatty engine can never block
-    /// on a full pipe while we wait for it.
+    /// Runs the engine in `workDirectory`. Its stdout and stderr come back through pipes, each drained on a thread
+    /// of its own, so a chatty engine never blocks on a full pipe while we wait for it, and a full disk cannot cut
+    /// its answer short (espeak-ng ignores failed writes and exits 0: a voice listing written to a file on a full
+    /// disk came back empty, and every voice read as unknown).
     func run(_ arguments: [String], in workDirectory: URL, timeout: Double) throws(SpeechError) -> Output {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw SpeechError(.engineMissing, subject: executable.path)
         }
-        let outURL = workDirectory.appendingPathComponent("engine.stdout")
-        let errURL = workDirectory.appendingPathComponent("engine.stderr")
-        guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
-              FileManager.default.createFile(atPath: errURL.path, contents: nil),
-              let outHandle = FileHandle(forWritingAtPath: outURL.path),
-              let errHandle = FileHandle(forWritingAtPath: errURL.path) else {
-            throw SpeechError(.audio, subject: workDirectory.path,
-                              audioError: AudioError(.io, subject: workDirectory.path, library: .posix,
-                                                     libraryMessage: "cannot create engine output files"))
-        }
-        defer { try? outHandle.close(); try? errHandle.close() }
-
+        let outPipe = Pipe(), errPipe = Pipe()
         let process = Process()
         process.executableURL = executable
         process.arguments = (dataPath.map { ["--path=\($0.path)"] } ?? []) + arguments
         process.currentDirectoryURL = workDirectory
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = outHandle
-        process.standardError = errHandle
+        process.standardOutput = outPipe
+        process.standardError = errPipe
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         // ETXTBSY: the program was being written (an upgrade, or another process forking while it was open);
@@ -63,6 +54,7 @@ struct SpeechEngine: Sendable {
                 throw SpeechError(.engineMissing, subject: executable.path, detail: "\(error)")
             }
         }
+        let stdout = Drain(outPipe.fileHandleForReading), stderr = Drain(errPipe.fileHandleForReading)
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             if finished.wait(timeout: .now() + 2) == .timedOut {
@@ -71,9 +63,25 @@ struct SpeechEngine: Sendable {
             }
             throw SpeechError(.timedOut, subject: executable.path, detail: "> \(Int(timeout)) s")
         }
-        let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-        return Output(status: process.terminationStatus, stdout: read(outURL),
-                      stderr: read(errURL).trimmingCharacters(in: .whitespacesAndNewlines))
+        return Output(status: process.terminationStatus, stdout: stdout.text(),
+                      stderr: stderr.text().trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Reads a pipe to its end on its own thread.
+    private final class Drain: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var data = Data()
+        init(_ handle: FileHandle) {
+            Thread.detachNewThread { [self] in
+                data = handle.readDataToEndOfFile()
+                done.signal()
+            }
+        }
+        /// What the engine wrote; waits at most 2 s after it exited (a grandchild could hold the pipe open).
+        func text() -> String {
+            guard done.wait(timeout: .now() + 2) == .success else { return "" }
+            return String(decoding: data, as: UTF8.self)
+        }
     }
 
     /// Foundation reports a busy program as a Cocoa error wrapping the POSIX one.

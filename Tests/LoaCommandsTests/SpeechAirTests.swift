@@ -63,6 +63,19 @@ import Testing
             .filter { $0.hasSuffix(".wav") }.sorted()
     }
 
+    /// Files may not grow past 2 KB (`prlimit --fsize`, what a full disk does to them): rendering must fail naming
+    /// the file and the fault. (The engine's voice listing once went through a file too, came back cut short, and
+    /// every voice read as unknown.)
+    @Test func aFullDiskAtRenderingNamesTheFileNotAnUnknownVoice() throws {
+        let r = try LoaBinary.run(["check", "plan.yaml"], in: dir, environment: ["LOA_CACHE_DIR": cache.path],
+                                  through: ["/usr/bin/prlimit", "--fsize=2048"])
+        #expect(r.status == 1)
+        #expect(!r.err.contains("unknown voice"), "\(r.err)")
+        #expect(r.err.contains("could not render message 'notice' to speech"), "\(r.err)")
+        #expect(r.err.contains(cache.appendingPathComponent("speech").path) && r.err.contains("File too large"),
+                "\(r.err)")
+    }
+
     @Test func aSimulatedRunAirsTheRenderedTextAndLogsItsFileAndHash() throws {
         let check = try run(["check", "plan.yaml"])
         #expect(check.status == 0, "\(check.err)")
@@ -90,17 +103,18 @@ import Testing
     }
 
     @Test func emergencyTextIsRenderedAndHandedToTheRunningDaemon() throws {
-        // A slot from a few seconds from now with one long item, so the emergency cuts into something on air.
+        // A slot from a few seconds from now with one long item, so the emergency cuts into something on air. The
+        // null device takes audio as fast as it is decoded: 20 minutes keep it on air long enough on a busy machine.
         try sox(["-n", "-r", "8000", "-c", "1", dir.appendingPathComponent("long.wav").path,
-                 "synth", "120", "sine", "330"])
+                 "synth", "1200", "sine", "330"])
         let start = Date().addingTimeInterval(3)
         let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = tz; f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
         let startText = f.string(from: start) + "+07:00"
         let line = "{\"station\":\"xa-doc\",\"date\":\"\(startText.prefix(10))\",\"slot\":\"now\",\"start\":\"\(startText)\","
-            + "\"length_s\":3600,\"used_s\":120,\"items\":[{\"kind\":\"message\",\"message\":\"long\","
-            + "\"priority\":\"normal\",\"audio\":\"long.wav\",\"offset_s\":0,\"duration_s\":120}]}"
+            + "\"length_s\":3600,\"used_s\":1200,\"items\":[{\"kind\":\"message\",\"message\":\"long\","
+            + "\"priority\":\"normal\",\"audio\":\"long.wav\",\"offset_s\":0,\"duration_s\":1200}]}"
         let schedule = dir.appendingPathComponent("now.jsonl")
         try Data(line.utf8).write(to: schedule)
         let sock = dir.appendingPathComponent("xa-doc.sock").path
