@@ -229,8 +229,9 @@ public final class PlayoutEngine: @unchecked Sendable {
         let upper = endOfTomorrow(now)
         var seen = Set<URL>(), urls: [URL] = []
         for slot in timeline.slots where slot.end > now && slot.start < upper {
-            for item in slot.items where seen.insert(resolve(audioPath(item))).inserted {
-                urls.append(resolve(audioPath(item)))
+            for item in slot.items {
+                let url = resolve(audioPath(item))
+                if seen.insert(url).inserted { urls.append(url) }
             }
         }
         preparer.want(urls)
