@@ -54,8 +54,9 @@ import Testing
             #expect(results.map(\.outcome) == [.finished, .finished])
             #expect(results.map { ($0.playedSeconds * 1000).rounded() } == [2000, 2000])
             #expect(!events.events.contains { if case .deviceLost = $0 { true } else { false } })
-            // Real time: 4 s of audio and at least the 0.5 s the device stood dry.
-            #expect(took > 4.4 && took < 6.5, "took \(took) s")
+            // Real time: 4 s of audio and at least the 0.5 s the device stood dry. (Usually 4.5 s; JACK's dummy
+            // backend without real-time priority stretches it to 6–9 s on a busy machine, hence no tight ceiling.)
+            #expect(took > 4.4 && took < 15, "took \(took) s")
         }
     }
 }
