@@ -14,6 +14,13 @@ final class AlsaPCM {
     /// Set after an underrun or a resume: the stream is prepared again and must be restarted by the caller.
     private(set) var needsRestart = false
     private(set) var xruns = 0
+    /// A running stream that plays nothing for this long has stalled: a device that stopped without an error (a
+    /// hung USB card, a sound server gone away). It is then reported like a vanished one, so the player reopens it.
+    var stallSeconds = 2.0
+    /// Frames written since the stream was last prepared, and how many of them had been played when last looked at.
+    private var framesWritten = 0
+    private var framesPlayed = -1
+    private var progressAt = MonotonicInstant.now()
 
     private static let silenced: Void = { loa_alsa_silence_errors() }()
 
@@ -88,6 +95,22 @@ final class AlsaPCM {
         let rc = snd_pcm_prepare(h)
         if rc < 0 { throw AlsaPCM.error(.deviceFailed, rc, name, "snd_pcm_prepare") }
         needsRestart = false
+        framesWritten = 0; framesPlayed = -1
+    }
+
+    /// Throws `.deviceFailed` when the stream runs but has played nothing for `stallSeconds`.
+    func checkProgress() throws(AudioError) {
+        guard let h = pcm else { return }
+        let now = MonotonicInstant.now()
+        guard snd_pcm_state(h) == SND_PCM_STATE_RUNNING else { progressAt = now; return }
+        var delay: snd_pcm_sframes_t = 0
+        if snd_pcm_delay(h, &delay) == 0, framesWritten - Int(delay) != framesPlayed {
+            framesPlayed = framesWritten - Int(delay)
+            progressAt = now
+        } else if now.seconds(since: progressAt) > stallSeconds {
+            throw AudioError(.deviceFailed, subject: name, library: .alsa, code: -EIO,
+                             libraryMessage: "the device stopped playing (nothing played for \(Int(stallSeconds)) s)")
+        }
     }
 
     var isOpen: Bool { pcm != nil }
@@ -99,11 +122,12 @@ final class AlsaPCM {
     func write(_ samples: UnsafePointer<Int16>, frames: Int, waitMs: Int32 = 10) throws(AudioError) -> Int {
         guard let h = pcm else { throw AlsaPCM.error(.deviceFailed, -EBADFD, name) }
         let rc = snd_pcm_writei(h, samples, snd_pcm_uframes_t(frames))
-        if rc >= 0 { return Int(rc) }
+        if rc >= 0 { framesWritten += Int(rc); return Int(rc) }
         let err = Int32(rc)
         switch err {
         case -EAGAIN:
             _ = snd_pcm_wait(h, waitMs)
+            try checkProgress()
             return 0
         case -EPIPE, -ESTRPIPE:
             try recover(err)
@@ -127,6 +151,7 @@ final class AlsaPCM {
             if rc < 0 { throw AlsaPCM.error(.deviceFailed, rc, name) }
         }
         needsRestart = snd_pcm_state(h) == SND_PCM_STATE_PREPARED
+        framesWritten = 0; framesPlayed = -1
     }
 
     /// Starts the prepared stream and returns the instant it was triggered.

@@ -197,6 +197,7 @@ struct PlaySession {
             do throws(AudioError) {
                 if !started { try startAtDeadline(); continue }
                 if holder.sink?.needsRestart == true { try restart() }
+                try holder.sink?.checkProgress()
             } catch {
                 if !reconnect(after: error) { return }
                 continue

@@ -16,6 +16,8 @@ protocol AudioSink: AnyObject {
     func start() throws(AudioError) -> MonotonicInstant
     /// Frames written but not yet heard, and when that was so.
     func delay() -> (frames: Int, at: MonotonicInstant)
+    /// Throws `.deviceFailed` if the device has stopped playing without saying so (see `AlsaPCM.stallSeconds`).
+    func checkProgress() throws(AudioError)
     /// Ends this play: discards what is still buffered (stop) or lets the caller know all was heard.
     func endPlay()
     func close()
@@ -37,6 +39,7 @@ final class AlsaSink: AudioSink {
     }
     func start() throws(AudioError) -> MonotonicInstant { try pcm.start() }
     func delay() -> (frames: Int, at: MonotonicInstant) { pcm.delay() ?? (0, MonotonicInstant.now()) }
+    func checkProgress() throws(AudioError) { try pcm.checkProgress() }
     func endPlay() { pcm.drop() }
     func close() { pcm.close() }
 }
@@ -55,6 +58,7 @@ final class WavFileSink: AudioSink {
     }
 
     func prepare() {}
+    func checkProgress() {}
     func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(AudioError) -> Int {
         try writer.write(UnsafeBufferPointer(start: samples, count: frames * writer.channels))
         return frames

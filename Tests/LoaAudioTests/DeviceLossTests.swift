@@ -13,6 +13,7 @@ final class VanishingSink: AudioSink {
     var bufferFrames: Int { 0 }
     var needsRestart: Bool { false }
     func prepare() {}
+    func checkProgress() {}
     func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(AudioError) -> Int {
         if let limit = failAfter, taken + frames > limit {
             throw AudioError(.deviceFailed, subject: subject, library: .alsa, code: -19, libraryMessage: "No such device")
