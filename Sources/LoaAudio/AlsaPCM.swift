@@ -16,7 +16,7 @@ final class AlsaPCM {
     private(set) var xruns = 0
     /// A running stream that plays nothing for this long has stalled: a device that stopped without an error (a
     /// hung USB card, a sound server gone away). It is then reported like a vanished one, so the player reopens it.
-    var stallSeconds = 2.0
+    let stallSeconds = 2.0
     /// Frames written since the stream was last prepared, and how many of them had been played when last looked at.
     private var framesWritten = 0
     private var framesPlayed = -1

@@ -37,8 +37,8 @@ import Testing
     }
 
     @Test func emergencyOverTheSocketCutsWithin100msAndTheSlotResumes() throws {
-        // 1 s of audio plays in 10 ms: the slot's 163 s take 1.6 s.
-        let sink = FakeSink(durations: Fixture.durations, pace: 0.01)
+        // 1 s of audio plays in 40 ms: msg-a stays on air 2.4 s, time enough for the request on a busy CI machine.
+        let sink = FakeSink(durations: Fixture.durations, pace: 0.04)
         let recorder = MemoryRecorder()
         let slot = slotSoon(in: 0.2)
         let (engine, done) = startEngine([slot], sink: sink, recorder: recorder)
@@ -55,7 +55,7 @@ import Testing
         #expect(Date().timeIntervalSince(sent) < 1)
         let cut = try #require(reply.cutMilliseconds)
         #expect(cut <= 100)
-        #expect(waitFor { recorder.all.filter { $0.kind == .finished }.count == 4 })
+        #expect(waitFor(20) { recorder.all.filter { $0.kind == .finished }.count == 4 })
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         let kinds = recorder.all.map { $0.source == .emergency ? "\($0.kind.rawValue) emergency" : $0.short }
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func stopInterruptsTheItemOnAirAsStoppedByOperator() throws {
-        let sink = FakeSink(durations: Fixture.durations, pace: 0.01)
+        let sink = FakeSink(durations: Fixture.durations, pace: 0.04)
         let recorder = MemoryRecorder()
         let (engine, done) = startEngine([slotSoon(in: 0.1)], sink: sink, recorder: recorder)
         #expect(waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
