@@ -1,9 +1,6 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Measures, on a background thread of low priority, the files the next airings need, before their cue. The audio
+/// Measures, on a background thread, the files the next airings need, before their cue. The audio
 /// engine sets one gain per item from the whole file's loudness, so the first airing of a file never aired before
 /// would otherwise measure it all between the hand-over and the first sample: ≈ 3 s for 10 min of Opus on a fast
 /// core, far more on a station's small box, and the slot would start late by that much.
@@ -42,12 +39,10 @@ final class Preparer: @unchecked Sendable {
         wake.raise()
     }
 
+    /// At the normal priority: it shares locks with the thread that airs (the cache, the runtime's), and a starved
+    /// low-priority holder would delay that one. The thread feeding the device sleeps between periods and needs a
+    /// fraction of a percent of a core, so the scheduler serves it first anyway.
     private func loop() {
-        #if canImport(Glibc)
-        // Airing comes first: on a one-core box this thread must not take time from the one feeding the device.
-        // Linux keeps the nice value per thread, and `who` 0 names the calling thread.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #endif
         while true {
             wake.lower()
             let next = state.withLock { s -> (url: URL?, stopped: Bool) in
