@@ -147,6 +147,25 @@ struct Fixture {
               (.message, "msg-b", "b.wav", .normal), (.outro, nil, "outro.wav", nil)])
     }
 
+    /// The engine on the system clock, on a thread of its own; `done` is signalled when `run()` returns.
+    func startEngine(_ schedule: [SlotOccurrence], sink: any PlayoutSink, recorder: MemoryRecorder,
+                     lead: Double = 0.05) -> (engine: PlayoutEngine, done: DispatchSemaphore) {
+        var options = options(from: Date().addingTimeInterval(-1))
+        options.lead = lead
+        let engine = PlayoutEngine(plan: plan, schedule: schedule, options: options, clock: SystemClock(),
+                                   sink: sink, recorder: recorder)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { try? engine.run(); done.signal() }
+        return (engine, done)
+    }
+
+    /// Polls `condition` every 2 ms for up to `seconds`.
+    func waitFor(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end { if condition() { return true }; usleep(2000) }
+        return condition()
+    }
+
     func options(from: Date? = nil, until: Date? = nil) -> EngineOptions {
         var o = EngineOptions(station: "ba-dinh")
         o.until = until; o.lower = from

@@ -12,27 +12,10 @@ import Testing
     let f: Fixture
     init() throws { f = try Fixture() }
 
-    func start(_ schedule: [SlotOccurrence], sink: any PlayoutSink, recorder: MemoryRecorder, lead: Double = 0.05)
-        -> (PlayoutEngine, DispatchSemaphore) {
-        var options = f.options(from: Date().addingTimeInterval(-1))
-        options.lead = lead
-        let engine = PlayoutEngine(plan: f.plan, schedule: schedule, options: options, clock: SystemClock(),
-                                   sink: sink, recorder: recorder)
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { try? engine.run(); done.signal() }
-        return (engine, done)
-    }
-
     func at(_ slot: SlotOccurrence, in seconds: Double) -> SlotOccurrence {
         var s = slot
         s.start = Date().addingTimeInterval(seconds)
         return s
-    }
-
-    func waitFor(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end { if condition() { return true }; usleep(2000) }
-        return condition()
     }
 
     func url(_ name: String) -> URL { f.dir.appendingPathComponent(name).standardizedFileURL }
@@ -47,8 +30,8 @@ import Testing
                        in: 3 * 86_400)
         let over = at(f.slot("2026-05-31", "06:00", name: "over", length: 60,
                              [(.message, "long", "long.wav", .normal)]), in: -3_600)
-        let (engine, done) = start([tomorrow, later, soon, over], sink: sink, recorder: recorder)
-        #expect(waitFor { !sink.plays.isEmpty })
+        let (engine, done) = f.startEngine([tomorrow, later, soon, over], sink: sink, recorder: recorder)
+        #expect(f.waitFor { !sink.plays.isEmpty })
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         let state = sink.state.current
@@ -62,12 +45,12 @@ import Testing
         let sink = FakeSink(durations: Fixture.durations)
         let recorder = MemoryRecorder()
         let first = at(f.slot("2026-06-01", "06:00", name: "first", [(.message, "a", "a.wav", .normal)]), in: 600)
-        let (engine, done) = start([first], sink: sink, recorder: recorder)
-        #expect(waitFor { sink.state.current.prepared.map(\.url) == [url("a.wav")] })
+        let (engine, done) = f.startEngine([first], sink: sink, recorder: recorder)
+        #expect(f.waitFor { sink.state.current.prepared.map(\.url) == [url("a.wav")] })
         let added = at(f.slot("2026-06-01", "07:00", name: "added", [(.message, "storm", "storm.wav", .normal)]),
                        in: 300)
         engine.reload(plan: f.plan, schedule: [first, added])
-        #expect(waitFor { sink.state.current.prepared.map(\.url).contains(url("storm.wav")) })
+        #expect(f.waitFor { sink.state.current.prepared.map(\.url).contains(url("storm.wav")) })
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         #expect(sink.plays.isEmpty)
@@ -77,9 +60,9 @@ import Testing
         // 1 s of audio plays in 40 ms (msg-a stays on air 2.4 s); measuring the bulletin takes 300 ms.
         let sink = FakeSink(durations: Fixture.durations, pace: 0.04)
         let recorder = MemoryRecorder()
-        let (engine, done) = start([at(f.standardSlot("2026-06-01", "06:00", name: "now"), in: 0.2)], sink: sink,
+        let (engine, done) = f.startEngine([at(f.standardSlot("2026-06-01", "06:00", name: "now"), in: 0.2)], sink: sink,
                                    recorder: recorder)
-        #expect(waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
+        #expect(f.waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
         sink.state.withLock { $0.prepareSeconds = 0.3 }
         let replied = DispatchSemaphore(value: 0)
         let cut = Locked<Double?>(nil)
@@ -88,7 +71,7 @@ import Testing
             replied.signal()
         }
         #expect(replied.wait(timeout: .now() + 5) == .success)
-        #expect(waitFor(20) { recorder.all.filter { $0.kind == .finished }.count == 4 })
+        #expect(f.waitFor(20) { recorder.all.filter { $0.kind == .finished }.count == 4 })
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         let state = sink.state.current
@@ -119,12 +102,12 @@ import Testing
         var slot = at(f.slot("2026-06-01", "06:00", name: "new", [(.message, "new", "a.wav", .normal)]), in: 3_600)
         slot.items[0].audio = flac.path
         slot.items[0].duration = 180
-        let (engine, done) = start([slot], sink: sink, recorder: recorder, lead: 0.6)
+        let (engine, done) = f.startEngine([slot], sink: sink, recorder: recorder, lead: 0.6)
         // A probe (header only) while waiting; only the daemon's measuring fills in the loudness.
-        #expect(waitFor(60) { (try? cache.facts(of: flac).loudness) != nil })
+        #expect(f.waitFor(60) { (try? cache.facts(of: flac).loudness) != nil })
         slot.start = Date().addingTimeInterval(1)
         engine.reload(plan: f.plan, schedule: [slot])
-        #expect(waitFor(15) { recorder.all.contains { $0.kind == .finished } })
+        #expect(f.waitFor(15) { recorder.all.contains { $0.kind == .finished } })
         engine.stop()
         #expect(done.wait(timeout: .now() + 10) == .success)
         let started = try #require(recorder.all.first { $0.kind == .started })

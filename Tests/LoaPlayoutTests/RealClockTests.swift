@@ -19,33 +19,16 @@ import Testing
         return slot
     }
 
-    func startEngine(_ schedule: [SlotOccurrence], sink: FakeSink, recorder: MemoryRecorder, lead: Double = 0.05)
-        -> (PlayoutEngine, DispatchSemaphore) {
-        var options = f.options(from: Date().addingTimeInterval(-1))
-        options.lead = lead
-        let engine = PlayoutEngine(plan: f.plan, schedule: schedule, options: options, clock: SystemClock(),
-                                   sink: sink, recorder: recorder)
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { try? engine.run(); done.signal() }
-        return (engine, done)
-    }
-
-    func waitFor(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end { if condition() { return true }; usleep(2000) }
-        return condition()
-    }
-
     @Test func emergencyOverTheSocketCutsWithin100msAndTheSlotResumes() throws {
         // 1 s of audio plays in 40 ms: msg-a stays on air 2.4 s, time enough for the request on a busy CI machine.
         let sink = FakeSink(durations: Fixture.durations, pace: 0.04)
         let recorder = MemoryRecorder()
         let slot = slotSoon(in: 0.2)
-        let (engine, done) = startEngine([slot], sink: sink, recorder: recorder)
+        let (engine, done) = f.startEngine([slot], sink: sink, recorder: recorder)
         let socket = f.dir.appendingPathComponent("ctl.sock").path
         let server = try ControlServer(path: socket) { request, reply in engine.emergency(request, reply: reply) }
         defer { server.close() }
-        #expect(waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
+        #expect(f.waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
         usleep(50_000)
         let sent = Date()
         let reply = try ControlSocket.sendEmergency(
@@ -55,7 +38,7 @@ import Testing
         #expect(Date().timeIntervalSince(sent) < 1)
         let cut = try #require(reply.cutMilliseconds)
         #expect(cut <= 100)
-        #expect(waitFor(20) { recorder.all.filter { $0.kind == .finished }.count == 4 })
+        #expect(f.waitFor(20) { recorder.all.filter { $0.kind == .finished }.count == 4 })
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         let kinds = recorder.all.map { $0.source == .emergency ? "\($0.kind.rawValue) emergency" : $0.short }
@@ -70,7 +53,7 @@ import Testing
     @Test func emergencyWithNothingOnAirAirsAtOnceOutsideAnySlot() throws {
         let sink = FakeSink(durations: Fixture.durations, pace: 0.01)
         let recorder = MemoryRecorder()
-        let (engine, done) = startEngine([], sink: sink, recorder: recorder)
+        let (engine, done) = f.startEngine([], sink: sink, recorder: recorder)
         let replied = DispatchSemaphore(value: 0)
         let asked = Date()
         engine.emergency(EmergencyRequest(audio: f.dir.appendingPathComponent("storm.wav"))) { r in
@@ -79,7 +62,7 @@ import Testing
         }
         #expect(replied.wait(timeout: .now() + 2) == .success)
         #expect(Date().timeIntervalSince(asked) < 0.2)
-        #expect(waitFor { recorder.all.count == 2 })
+        #expect(f.waitFor { recorder.all.count == 2 })
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         #expect(recorder.all.map(\.kind) == [.started, .finished])
@@ -89,8 +72,8 @@ import Testing
     @Test func stopInterruptsTheItemOnAirAsStoppedByOperator() throws {
         let sink = FakeSink(durations: Fixture.durations, pace: 0.04)
         let recorder = MemoryRecorder()
-        let (engine, done) = startEngine([slotSoon(in: 0.1)], sink: sink, recorder: recorder)
-        #expect(waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
+        let (engine, done) = f.startEngine([slotSoon(in: 0.1)], sink: sink, recorder: recorder)
+        #expect(f.waitFor { recorder.all.contains { $0.kind == .started && $0.airing.hasSuffix("msg-a") } })
         engine.stop()
         #expect(done.wait(timeout: .now() + 2) == .success)
         #expect(recorder.all.map(\.short) == ["started intro", "finished intro", "started message:msg-a",
@@ -103,8 +86,8 @@ import Testing
         let recorder = MemoryRecorder()
         // Handed over 0.5 s ahead (2 s in production): a cold process's first file checks took > 50 ms now and then.
         let slot = slotSoon(in: 1.2)
-        let (engine, done) = startEngine([slot], sink: sink, recorder: recorder, lead: 0.5)
-        #expect(waitFor { recorder.all.filter { $0.kind == .finished }.count == 4 })
+        let (engine, done) = f.startEngine([slot], sink: sink, recorder: recorder, lead: 0.5)
+        #expect(f.waitFor { recorder.all.filter { $0.kind == .finished }.count == 4 })
         engine.stop()
         _ = done.wait(timeout: .now() + 2)
         let deadline = try #require(sink.plays.first?.startingAt)
