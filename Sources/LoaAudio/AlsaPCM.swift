@@ -103,9 +103,8 @@ final class AlsaPCM {
         guard let h = pcm else { return }
         let now = MonotonicInstant.now()
         guard snd_pcm_state(h) == SND_PCM_STATE_RUNNING else { progressAt = now; return }
-        var delay: snd_pcm_sframes_t = 0
-        if snd_pcm_delay(h, &delay) == 0, framesWritten - Int(delay) != framesPlayed {
-            framesPlayed = framesWritten - Int(delay)
+        if let (frames, _) = delay(), framesWritten - frames != framesPlayed {
+            framesPlayed = framesWritten - frames
             progressAt = now
         } else if now.seconds(since: progressAt) > stallSeconds {
             throw AudioError(.deviceFailed, subject: name, library: .alsa, code: -EIO,

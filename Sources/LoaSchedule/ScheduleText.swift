@@ -4,36 +4,24 @@ import LoaPlan
 /// The text forms of SPEC §2, built byte by byte so the output is fixed (key order, number format) and fast.
 public enum JSONL {
     /// Seconds rounded to milliseconds, shortest form: 95.0 → `95`, 8.2 → `8.2`, 0.0005 → `0.001`.
-    public static func number(_ x: Double) -> String {
-        var b: [UInt8] = []
-        b.putNumber(x)
-        return String(decoding: b, as: UTF8.self)
-    }
+    public static func number(_ x: Double) -> String { text { $0.putNumber(x) } }
 
-    public static func quoted(_ s: String) -> String {
-        var b: [UInt8] = []
-        b.putQuoted(s)
-        return String(decoding: b, as: UTF8.self)
-    }
+    public static func quoted(_ s: String) -> String { text { $0.putQuoted(s) } }
 
     /// `2026-06-01T06:00:00+07:00`: the instant shown in the zone the offset names.
     public static func timestamp(_ date: Date, utcOffsetSeconds offset: Int) -> String {
-        var b: [UInt8] = []
-        b.putTimestamp(date, offset: offset)
-        return String(decoding: b, as: UTF8.self)
+        text { $0.putTimestamp(date, offset: offset) }
     }
 
     /// One line of `schedule.jsonl` (without the newline).
-    public static func line(_ o: SlotOccurrence) -> String {
-        var b: [UInt8] = []
-        b.putLine(o)
-        return String(decoding: b, as: UTF8.self)
-    }
+    public static func line(_ o: SlotOccurrence) -> String { text { $0.putLine(o) } }
 
     /// One line of `shortfalls.jsonl` (without the newline). `code` and `reason_vi` extend SPEC §2.
-    public static func line(_ f: Shortfall) -> String {
+    public static func line(_ f: Shortfall) -> String { text { $0.putLine(f) } }
+
+    private static func text(_ fill: (inout [UInt8]) -> Void) -> String {
         var b: [UInt8] = []
-        b.putLine(f)
+        fill(&b)
         return String(decoding: b, as: UTF8.self)
     }
 }
