@@ -66,7 +66,7 @@ let package = Package(
                                          "LoaSystem", "LoaPlayout", "LoaReport", "LoaL10n", "LoaTestSupport"],
                           swiftSettings: swift6),
 
-        .testTarget(name: "LoaPlanTests", dependencies: ["LoaCore", "LoaPlan", "LoaPlayout", "LoaCommands"], swiftSettings: swift6),
+        .testTarget(name: "LoaPlanTests", dependencies: ["LoaCore", "LoaPlan", "LoaPlayout", "LoaCommands", "LoaTestSupport"], swiftSettings: swift6),
         .testTarget(name: "LoaScheduleTests",
                     dependencies: ["LoaCore", "LoaSchedule", "LoaPlan", "LoaPlayout", "LoaCommands", "LoaTestSupport",
                                    .product(name: "PropertyBased", package: "swift-property-based")],
@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "LoaTestSupport", path: "Tests/LoaTestSupport", swiftSettings: swift6),
         .testTarget(name: "LoaAudioTests", dependencies: ["LoaCore", "LoaAudio", "LoaTestSupport"], swiftSettings: swift6),
         .testTarget(name: "LoaLogTests",
-                    dependencies: ["LoaCore", "LoaLog", .product(name: "GRDB", package: "GRDB.swift")],
+                    dependencies: ["LoaCore", "LoaLog", "LoaTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: swift6),
         .testTarget(name: "LoaPlayoutTests",
                     dependencies: ["LoaCore", "LoaAudio", "LoaLog", "LoaPlan", "LoaSchedule", "LoaPlayout", "LoaCommands",

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Loudness of a whole file (EBU R128 integrated, and true peak).
@@ -97,7 +100,13 @@ public final class MediaInfoCache: Sendable {
                                                     withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.nonConformingFloatEncodingStrategy = Self.nonFinite
-            try encoder.encode(snapshot).write(to: file, options: .atomic)
+            // A temporary file beside it, then rename: Foundation's `.atomic` leaves a folder behind in /tmp each time.
+            let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
+            try encoder.encode(snapshot).write(to: temporary)
+            guard rename(temporary.path, file.path) == 0 else {
+                try? FileManager.default.removeItem(at: temporary)
+                return false
+            }
             store.withLock { $0.dirty = false }
             return true
         } catch {

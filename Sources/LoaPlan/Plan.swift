@@ -1,8 +1,17 @@
 import LoaCore
 import Foundation
 
-/// A communication plan as loaded from YAML (SPEC §1), after includes and templates are resolved.
-/// Media durations are filled in by `Plan.resolvingMedia` (they need audio decoding, which lives outside this module).
+/// A communication plan (*kế hoạch tuyên truyền*) as loaded from YAML (docs/reference/plan-file.md), after includes
+/// and templates are resolved: what each station must air, how often, until when.
+///
+/// `PlanLoader.load(file:)` makes one with every problem as a positioned `Diagnostic`; `resolvingMedia(probe:)` then
+/// locates, measures and hashes every audio file once (they need decoding, which lives outside this module).
+///
+/// ```swift
+/// let result = PlanLoader.load(file: URL(fileURLWithPath: "playlists/hanoi-2026.yaml"))
+/// let plan = result.plan!                 // nil when the file has errors
+/// plan.station("ba-dinh")?.slots.count    // 2: morning and evening
+/// ```
 public struct Plan: Sendable {
     public var id: String
     public var title: String
@@ -31,6 +40,7 @@ public struct Plan: Sendable {
     }
 }
 
+/// A numbered topic group of the plan (`1.12` "Khắc phục 05 điểm nghẽn của Thành phố"); reports roll up by it.
 public struct Topic: Sendable, Hashable {
     public var id: String
     public var title: String
@@ -51,6 +61,12 @@ public struct SlotSpec: Sendable, Hashable {
     public var endMinutes: Double { Double(start.minutes) + Double(lengthSeconds) / 60 }
 }
 
+/// A commune or ward loudspeaker station (*đài truyền thanh cơ sở*): its broadcast slots, the days it is closed,
+/// the groups targets name it by, and the intro and outro that frame every slot.
+///
+/// ```yaml
+/// - {id: ba-dinh, name: "Phường Ba Đình", groups: [inner], slots: ward-weekday, intro: audio/ident-ba-dinh.wav}
+/// ```
 public struct Station: Sendable, Hashable {
     public var id: String
     public var name: String
@@ -78,16 +94,26 @@ public struct Station: Sendable, Hashable {
     }
 }
 
+/// The period a quota counts over: a day, an ISO week, a calendar month or quarter, or the message's whole window.
 public enum QuotaPeriod: String, Sendable, Hashable, CaseIterable {
     case day, week, month, quarter, window
 }
 
+/// How often a message must air at each targeted station: `count` airings per `per`
+/// (`airings: {count: 3, per: week}`). A period cut by the message's window owes its share, rounded up
+/// (docs/reference/plan-file.md, "Quota").
 public struct Quota: Sendable, Hashable {
     public var count: Int
     public var per: QuotaPeriod
     public init(count: Int, per: QuotaPeriod) { self.count = count; self.per = per }
 }
 
+/// Who must air a message: every station (`all`), one station by id, or every station of a group
+/// (`group:riverside`).
+///
+/// ```swift
+/// Target.group("inner").matches(baDinh)   // true when ba-dinh lists `inner` in its groups
+/// ```
 public enum Target: Sendable, Hashable, CustomStringConvertible {
     case all
     case station(String)
@@ -120,11 +146,19 @@ public struct TextBulletin: Sendable, Hashable {
     }
 }
 
+/// What a message airs: an audio file of the plan's folder, or text read by text-to-speech.
 public enum MessageContent: Sendable, Hashable {
     case audio(String)
     case text(TextBulletin)
 }
 
+/// One thing the plan wants aired (*tin, bài*): its audio or text, priority, window, quota, targets and the slots it
+/// may use.
+///
+/// ```yaml
+/// - {id: flooding-2026, topic: "1.12", audio: audio/flooding.flac, from: 2026-06-01, to: 2026-09-30,
+///    priority: priority, airings: {count: 3, per: week}, targets: [group:riverside, hoan-kiem], slots: [morning]}
+/// ```
 public struct Message: Sendable, Hashable {
     public var id: String
     public var title: String

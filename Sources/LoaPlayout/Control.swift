@@ -159,7 +159,7 @@ public final class ControlServer: @unchecked Sendable {
         let incoming = spool.appendingPathComponent(".incoming-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
-            try body.write(to: incoming, options: .atomic)
+            try body.write(to: incoming)
             let sha = try ContentHash.sha256(of: incoming)
             let url = spool.appendingPathComponent("\(sha).\(ext.isEmpty ? "wav" : ext)")
             if FileManager.default.fileExists(atPath: url.path) {

@@ -33,25 +33,25 @@ extension StationScheduler {
     func flowBound(lowest: Priority) -> Int {
         var net = FlowNetwork(nodes: 2)
         let source = 0, sink = 1
-        var occNode = [Int](repeating: -1, count: occs.count)
-        var candidates = [[Double]](repeating: [], count: occs.count)
-        for ob in obs where lms[Int(ob.lm)].priority >= lowest {
-            let l = Int(ob.lm), lm = lms[l]
+        var occNode = [Int](repeating: -1, count: occurrences.count)
+        var candidates = [[Double]](repeating: [], count: occurrences.count)
+        for owing in owings where localMessages[Int(owing.messageIndex)].priority >= lowest {
+            let l = Int(owing.messageIndex), localMessage = localMessages[l]
             let obNode = net.addNode()
-            net.addEdge(source, obNode, ob.required)
-            for d in Int(ob.from)...Int(ob.to) {
+            net.addEdge(source, obNode, owing.required)
+            for d in Int(owing.from)...Int(owing.to) {
                 var dayNode = -1
-                for occ in Int(dayStart[d])..<Int(dayStart[d + 1]) where isUsable(l, occ) && occs[occ].cap >= lm.duration {
-                    if dayNode < 0 { dayNode = net.addNode(); net.addEdge(obNode, dayNode, lm.maxPerDay) }
+                for occ in Int(dayStart[d])..<Int(dayStart[d + 1]) where isUsable(l, occ) && occurrences[occ].cap >= localMessage.duration {
+                    if dayNode < 0 { dayNode = net.addNode(); net.addEdge(obNode, dayNode, localMessage.maxPerDay) }
                     if occNode[occ] < 0 { occNode[occ] = net.addNode() }
                     net.addEdge(dayNode, occNode[occ], 1)
-                    candidates[occ].append(lm.duration)
+                    candidates[occ].append(localMessage.duration)
                 }
             }
         }
-        for occ in occs.indices where occNode[occ] >= 0 {
+        for occ in occurrences.indices where occNode[occ] >= 0 {
             var k = 0, sum = 0.0
-            for d in candidates[occ].sorted() { sum += d; if sum > occs[occ].cap { break }; k += 1 }
+            for d in candidates[occ].sorted() { sum += d; if sum > occurrences[occ].cap { break }; k += 1 }
             net.addEdge(occNode[occ], sink, k)
         }
         return net.maxFlow(source, sink)

@@ -16,17 +16,17 @@ extension StationScheduler {
         }
         var shortfalls: [Shortfall] = []
         var tally = Array(repeating: PriorityTally(), count: 3)
-        for ob in obs where ob.detail.obligation.range.intersection(output) != nil {
-            let p = lms[Int(ob.lm)].priority.rawValue
-            tally[p].owed += ob.required
-            tally[p].scheduled += min(ob.scheduled, ob.required)
-            if ob.scheduled < ob.required { shortfalls.append(shortfall(ob)) }
+        for owing in owings where owing.detail.obligation.range.intersection(output) != nil {
+            let p = localMessages[Int(owing.messageIndex)].priority.rawValue
+            tally[p].owed += owing.required
+            tally[p].scheduled += min(owing.scheduled, owing.required)
+            if owing.scheduled < owing.required { shortfalls.append(shortfall(owing)) }
         }
         return StationSchedule(station: station.id, occurrences: list, shortfalls: shortfalls, tally: tally)
     }
 
     private func occurrence(_ occ: Int, clock: LocalClock, plan: Plan) -> SlotOccurrence {
-        let o = occs[occ]
+        let o = occurrences[occ]
         let spec = specs[Int(o.spec)]
         let day = base + Int(o.day)
         let (utc, offset) = clock.instant(day: day, minutes: spec.start.minutes)
@@ -40,7 +40,7 @@ extension StationScheduler {
             }
             // Local message order is not slot order (shorter go first there), so sort by the plan-wide rank.
             let rank = context.rank
-            let ordered = o.items.map { lms[Int($0)].index }.sorted { rank[$0] < rank[$1] }
+            let ordered = o.items.map { localMessages[Int($0)].index }.sorted { rank[$0] < rank[$1] }
             for i in ordered {
                 let m = plan.messages[i]
                 items.append(ScheduledItem(kind: .message, message: m.id, priority: m.priority,
@@ -64,31 +64,31 @@ extension StationScheduler {
 
     // MARK: reasons
 
-    private func shortfall(_ ob: Ob) -> Shortfall {
-        let l = Int(ob.lm)
-        let lm = lms[l]
-        let o = ob.detail.obligation
+    private func shortfall(_ owing: Owing) -> Shortfall {
+        let l = Int(owing.messageIndex)
+        let localMessage = localMessages[l]
+        let o = owing.detail.obligation
         let span = "\(o.from)…\(o.to)"
         var fitting = 0, capacity = 0, blocked = 0, blockedByHigher = 0, longest = 0.0
-        for d in Int(ob.from)...Int(ob.to) {
+        for d in Int(owing.from)...Int(owing.to) {
             var fitsToday = 0
-            for occ in Int(dayStart[d])..<Int(dayStart[d + 1]) where usable[l * specs.count + Int(occs[occ].spec)] {
-                let x = occs[occ]
+            for occ in Int(dayStart[d])..<Int(dayStart[d + 1]) where usable[l * specs.count + Int(occurrences[occ].spec)] {
+                let x = occurrences[occ]
                 longest = max(longest, x.cap)
-                guard x.cap >= lm.duration else { continue }
+                guard x.cap >= localMessage.duration else { continue }
                 fitsToday += 1
-                if !x.items.contains(Int32(l)) && Int(dayCount[l * nDays + d]) < lm.maxPerDay {
+                if !x.items.contains(Int32(l)) && Int(dayCount[l * nDays + d]) < localMessage.maxPerDay {
                     blocked += 1
                     let higher = x.items.reduce(0.0) {
-                        $0 + (lms[Int($1)].priority > lm.priority ? lms[Int($1)].duration : 0)
+                        $0 + (localMessages[Int($1)].priority > localMessage.priority ? localMessages[Int($1)].duration : 0)
                     }
-                    if higher + lm.duration > x.cap { blockedByHigher += 1 }
+                    if higher + localMessage.duration > x.cap { blockedByHigher += 1 }
                 }
             }
             fitting += fitsToday
-            capacity += min(lm.maxPerDay, fitsToday)
+            capacity += min(localMessage.maxPerDay, fitsToday)
         }
-        let dur = Self.seconds(lm.duration), r = o.required
+        let dur = Self.seconds(localMessage.duration), r = o.required
         let code: String, en: String, vi: String
         if fitting == 0 {
             code = "no_usable_slot"
@@ -100,17 +100,17 @@ extension StationScheduler {
         } else if capacity < r {
             if fitting >= r {
                 code = "max_per_day"
-                en = "max_per_day \(lm.maxPerDay) is too low: at most \(capacity) airings fit in \(span) but \(r) "
+                en = "max_per_day \(localMessage.maxPerDay) is too low: at most \(capacity) airings fit in \(span) but \(r) "
                     + "are owed; raise max_per_day or lower the count"
-                vi = "max_per_day \(lm.maxPerDay) quá thấp: trong \(span) chỉ phát được tối đa \(capacity) lần "
+                vi = "max_per_day \(localMessage.maxPerDay) quá thấp: trong \(span) chỉ phát được tối đa \(capacity) lần "
                     + "nhưng phải phát \(r) lần; tăng max_per_day hoặc giảm số lần"
-            } else if ob.detail.period != o.range {
+            } else if owing.detail.period != o.range {
                 code = "window_shorter_than_period"
-                en = "the message's window covers only \(span) of \(ob.detail.period.from)…\(ob.detail.period.to) "
-                    + "(\(ob.detail.eligibleInWindow) of \(ob.detail.eligibleInPeriod) broadcast days): \(capacity) "
+                en = "the message's window covers only \(span) of \(owing.detail.period.from)…\(owing.detail.period.to) "
+                    + "(\(owing.detail.eligibleInWindow) of \(owing.detail.eligibleInPeriod) broadcast days): \(capacity) "
                     + "usable slots for \(r) owed airings; widen the window or lower the count"
-                vi = "thời hạn của tin chỉ phủ \(span) trong kỳ \(ob.detail.period.from)…\(ob.detail.period.to) "
-                    + "(\(ob.detail.eligibleInWindow)/\(ob.detail.eligibleInPeriod) ngày phát): chỉ có \(capacity) "
+                vi = "thời hạn của tin chỉ phủ \(span) trong kỳ \(owing.detail.period.from)…\(owing.detail.period.to) "
+                    + "(\(owing.detail.eligibleInWindow)/\(owing.detail.eligibleInPeriod) ngày phát): chỉ có \(capacity) "
                     + "lượt khung cho \(r) lần phải phát; nới thời hạn hoặc giảm số lần"
             } else {
                 code = "too_few_slots"
@@ -132,7 +132,7 @@ extension StationScheduler {
             vi = "các khung đã kín tin cùng mức hoặc ưu tiên cao hơn (quá tải): \(blocked) lượt khung trong \(span) "
                 + "không còn chỗ; kéo dài khung, giảm số lần hoặc giãn thời hạn các tin"
         }
-        return Shortfall(o, scheduled: ob.scheduled, reason: en, code: code, reasonVi: vi)
+        return Shortfall(o, scheduled: owing.scheduled, reason: en, code: code, reasonVi: vi)
     }
 
     /// Seconds as printed in outputs: rounded to milliseconds, no trailing `.0`.

@@ -8,7 +8,7 @@ import Testing
         let empty = a.url("empty.wav")
         try Data().write(to: empty)
         let text = a.url("notes.mp3")
-        try "Thông báo lịch tiêm chủng".write(to: text, atomically: true, encoding: .utf8)
+        try "Thông báo lịch tiêm chủng".write(to: text, atomically: false, encoding: .utf8)
         let corrupt = a.url("corrupt.flac")
         var bytes = Array("fLaC".utf8)
         var rng = SystemRandomNumberGenerator()

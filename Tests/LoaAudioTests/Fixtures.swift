@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Testing
 @testable import LoaAudio
 
@@ -7,7 +8,7 @@ struct Audio {
     let dir: URL
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-audio-\(UUID().uuidString)")
+        dir = TemporaryFolders.make("loa-audio")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 

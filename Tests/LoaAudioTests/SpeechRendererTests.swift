@@ -5,7 +5,7 @@ import Testing
 
 /// A fresh cache folder per test, so tests never share renders.
 private func freshRenderer(timeout: Double = 60, engine: URL? = nil) throws -> EspeakRenderer {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(UUID().uuidString)")
+    let dir = TemporaryFolders.make("loa-speech")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return EspeakRenderer(directory: dir, engine: engine, timeout: timeout)
 }
@@ -132,7 +132,7 @@ private func modificationDate(_ url: URL) throws -> Date {
     }
 
     @Test func speechFolderTakesTheSharedCacheFolderPermissions() throws {
-        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("loa-shared-\(UUID().uuidString)")
+        let parent = TemporaryFolders.make("loa-shared")
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         #expect(chmod(parent.path, 0o2775) == 0)
         let renderer = EspeakRenderer(directory: parent.appendingPathComponent("speech"))
@@ -168,7 +168,7 @@ private func modificationDate(_ url: URL) throws -> Date {
 
     @Test func hostileTextIsSpokenNeverExecuted() throws {
         let renderer = try freshRenderer()
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("loa-pwned-\(UUID().uuidString)")
+        let marker = TemporaryFolders.make("loa-pwned").appendingPathComponent("marker")
         let hostile = [
             "$(touch \(marker.path))",
             "`touch \(marker.path)`",
@@ -217,7 +217,7 @@ private func modificationDate(_ url: URL) throws -> Date {
     }
 
     @Test func absentRegionalVoiceIsAnErrorNotASilentFallback() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(UUID().uuidString)")
+        let dir = TemporaryFolders.make("loa-speech")
         let renderer = EspeakRenderer(directory: dir, dataPath: try espeakDataWithOnlyNorthernVoice())
         #expect(try renderer.availableVoices().contains("vi"))
         #expect(try renderer.render(SpeechRequest(text: "xin chào")).duration > 0.2)
@@ -244,10 +244,10 @@ private func modificationDate(_ url: URL) throws -> Date {
     }
 
     @Test func hungEngineIsKilledAtTheTimeout() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-hung-\(UUID().uuidString)")
+        let dir = TemporaryFolders.make("loa-hung")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let program = dir.appendingPathComponent("espeak-ng")
-        try "#!/bin/sh\nexec sleep 30\n".write(to: program, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nexec sleep 30\n".write(to: program, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
         let renderer = try freshRenderer(timeout: 0.5, engine: program)
         let started = Date()
@@ -278,7 +278,7 @@ private func modificationDate(_ url: URL) throws -> Date {
     /// A program still open for writing (an upgrade in progress, or a sibling fork) fails exec with ETXTBSY; the
     /// engine waits it out instead of calling espeak-ng missing.
     @Test func aBusyProgramIsRetriedNotReportedMissing() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-busy-\(UUID().uuidString)")
+        let dir = TemporaryFolders.make("loa-busy")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let program = dir.appendingPathComponent("espeak-ng")
         #expect(FileManager.default.createFile(atPath: program.path, contents: Data("#!/bin/sh\necho 'eSpeak NG text-to-speech: 9.9'\n".utf8),

@@ -11,7 +11,7 @@ import Testing
     let cache: URL
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loa-tts-air-\(UUID().uuidString)")
+        let root = TemporaryFolders.make("loa-tts-air")
         dir = root.appendingPathComponent("plan")
         cache = root.appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

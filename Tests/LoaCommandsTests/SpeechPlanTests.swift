@@ -15,7 +15,7 @@ private struct TextPlan {
     let marker: URL
 
     init(voice: String = "vi-vn-x-south") throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loa-tts-plan-\(UUID().uuidString)")
+        let root = TemporaryFolders.make("loa-tts-plan")
         dir = root.appendingPathComponent("plan")
         cache = root.appendingPathComponent("cache")
         marker = root.appendingPathComponent("pwned")
@@ -55,7 +55,7 @@ private struct TextPlan {
             airings: {count: 1, per: week}
 
         """
-        try yaml.write(to: planFile, atomically: true, encoding: .utf8)
+        try yaml.write(to: planFile, atomically: false, encoding: .utf8)
     }
 
     var planFile: URL { dir.appendingPathComponent("plan.yaml") }

@@ -1,12 +1,13 @@
 import LoaCore
 import Foundation
 import GRDB
+import LoaTestSupport
 import Testing
 @testable import LoaLog
 
 /// A fresh folder per test; the log file lives in it with its -wal and -shm companions.
 func tempLogPath(_ name: String = "air.sqlite") throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loalog-\(UUID().uuidString)")
+    let dir = TemporaryFolders.make("loalog")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.appendingPathComponent(name).path
 }

@@ -3,6 +3,7 @@ import Foundation
 import LoaCommands
 import LoaPlayout
 import LoaPlan
+import LoaTestSupport
 import Testing
 
 @Suite struct CheckTests {
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func samplePlanPassesAndMeetsTheBrief() throws {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("loa-sample-\(UUID().uuidString)")
+        let cache = TemporaryFolders.make("loa-sample")
         let r = loadCheckedPlan(path: Self.repo.appendingPathComponent("playlists/hanoi-2026.yaml").path,
                                 probe: CachedAudioProbe(cache: .init(directory: cache)))
         #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")

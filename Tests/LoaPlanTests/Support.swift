@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import LoaL10n
 import LoaPlan
 
@@ -7,8 +8,7 @@ struct Fixture {
     let dir: URL
 
     init() {
-        dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("loa-plan-tests-\(UUID().uuidString)/plan").standardizedFileURL
+        dir = TemporaryFolders.make("loa-plan-tests").appendingPathComponent("plan").standardizedFileURL
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
@@ -16,7 +16,7 @@ struct Fixture {
     func write(_ name: String, _ text: String) -> URL {
         let url = dir.appendingPathComponent(name)
         try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try! text.write(to: url, atomically: true, encoding: .utf8)
+        try! text.write(to: url, atomically: false, encoding: .utf8)
         return url
     }
 

@@ -16,7 +16,7 @@ import Testing
         .deletingLastPathComponent()
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-daemon-\(UUID().uuidString)")
+        dir = TemporaryFolders.make("loa-daemon")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("audio"),
                                                 withIntermediateDirectories: true)
         for name in ["ident-commune.wav", "closing.wav", "fire-safety.ogg", "dengue.ogg", "storm-alert.wav"] {

@@ -1,5 +1,6 @@
 import LoaCore
 import Foundation
+import LoaTestSupport
 import LoaAudio
 import LoaLog
 import LoaPlan
@@ -116,7 +117,7 @@ struct Fixture {
                                               "storm.wav": 30, "long.wav": 400]
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-playout-\(UUID().uuidString)")
+        dir = TemporaryFolders.make("loa-playout")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for name in Fixture.durations.keys {
             try Data(name.utf8).write(to: dir.appendingPathComponent(name))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaTestSupport
 import Testing
 import LoaCommands
 import LoaPlayout
@@ -11,7 +12,7 @@ import LoaSchedule
         .deletingLastPathComponent().appendingPathComponent("playlists/hanoi-2026.yaml").path
 
     func tempDir() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("loa-cmd-\(UUID().uuidString)")
+        TemporaryFolders.make("loa-cmd")
     }
 
     @Test func samplePlanSchedulesAndPassesTheChecker() throws {
@@ -96,7 +97,7 @@ import LoaSchedule
                 max_per_day: 1
             """
         let planFile = folder.appendingPathComponent("plan.yaml")
-        try yaml.write(to: planFile, atomically: true, encoding: .utf8)
+        try yaml.write(to: planFile, atomically: false, encoding: .utf8)
         let out = folder.appendingPathComponent("out")
         let lenient = try ScheduleCommand.parse([planFile.path, "--out", out.path])
         try lenient.run()

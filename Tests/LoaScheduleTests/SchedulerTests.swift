@@ -12,7 +12,7 @@ func scheduleAndCheck(_ plan: Plan, range: DateRange? = nil, stations: [String]?
                       playlists: Bool = false) throws -> (result: ScheduleResult, text: String, shortText: String,
                                                           problems: [String], dir: URL) {
     let result = Scheduler.schedule(plan, range: range, stations: stations)
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-sched-\(UUID().uuidString)")
+    let dir = TemporaryFolders.make("loa-sched")
     try ScheduleWriter.write(result, plan: plan, to: dir, playlists: playlists)
     let text = try String(contentsOf: dir.appendingPathComponent("schedule.jsonl"), encoding: .utf8)
     let shortText = try String(contentsOf: dir.appendingPathComponent("shortfalls.jsonl"), encoding: .utf8)

@@ -15,7 +15,7 @@ public func espeakDataWithOnlyNorthernVoice() throws -> URL {
         .trimmingCharacters(in: .whitespacesAndNewlines), !system.isEmpty else {
         throw TestSupportError("espeak-ng --version did not name its data folder: \(banner)")
     }
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loa-espeak-\(UUID().uuidString)")
+    let root = TemporaryFolders.make("loa-espeak")
     let data = root.appendingPathComponent("espeak-ng-data")
     let fm = FileManager.default
     try fm.createDirectory(at: data.appendingPathComponent("lang/aav"), withIntermediateDirectories: true)
