@@ -28,32 +28,34 @@ public struct Due: Sendable, Hashable {
 public struct ReportBuilder {
     public let plan: Plan
     public let span: DateRange
-    private let owed: (Message, Station) -> [Due]
+    let owed: (Message, Station) -> [Due]
     private var dater: LocalDater
 
-    fileprivate struct Key: Hashable { var message: Int32; var station: Int32 }
+    struct Key: Hashable { var message: Int32; var station: Int32 }
     private struct Open { var key: Key; var day: Int; var planned: Double? }
 
-    private var messageIDs: [String] = []
-    private var messageIndex: [String: Int32] = [:]
-    private var stationIDs: [String] = []
-    private var stationIndex: [String: Int32] = [:]
-    private var pairTable = PairTable()
+    var messageIDs: [String] = []
+    var messageIndex: [String: Int32] = [:]
+    var stationIDs: [String] = []
+    var stationIndex: [String: Int32] = [:]
+    var pairTable = PairTable()
     private var open: [AiringDigest: Open] = [:]
     /// Airings already counted, by a 128-bit digest of their id: a nation's year is ten million ids, and the
     /// digest keeps that set at a quarter of the memory of the strings. A per-process seeded 64-bit hash beside a
     /// 64-bit FNV-1a make a collision among 10^7 ids about 10^-25 likely (see `AiringDigest`).
     private var done: Set<AiringDigest> = []
     /// Per station index: airings per week of the span.
-    private var heat: [[Int]] = []
-    private let firstMonday: Int
-    private let weekCount: Int
+    var heat: [[Int]] = []
+    let firstMonday: Int
+    let weekCount: Int
 
-    private var logs: [LogSummary] = []
+    var logs: [LogSummary] = []
     /// How many logs `build` will feed: sizes the set of counted airings once instead of growing it.
     var logsExpected = 1
     private var current: LogSummary?
-    private var undated = 0
+    var undated = 0
+    /// `--station`: only these stations are reported (every log is still read and verified).
+    public var stationFilter: Set<String>?
 
     /// `owed` gives what a station owes for a message, period by period; pass `planObligations(plan, span)` for the
     /// plan's quota (SPEC §1), or a table in tests.
@@ -207,147 +209,11 @@ public struct ReportBuilder {
             heat[s][(day - firstMonday) / 7] += 1
         }
     }
-
-    private func assemble() -> Report {
-        var pairs: [PairRow] = []
-        var messageRows: [MessageRow] = []
-        var topicRows: [String: GroupRow] = [:]
-        var stationRows: [Int32: GroupRow] = [:]
-        var warnings: [Localized] = []
-        let stationsByID = Dictionary(plan.stations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let topicTitles = Dictionary(plan.topics.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-        let noTopic = "—"
-
-        for s in 0..<stationIDs.count {
-            let id = stationIDs[s]
-            stationRows[Int32(s)] = GroupRow(id: id, title: stationsByID[id]?.name ?? id, messages: 0,
-                                             messagesAired: 0, pairsOwing: 0, pairsMet: 0, tally: Tally())
-        }
-        // Log-only pairs (messages or stations the plan does not know) follow the plan's, in id order.
-        var logOnly: [Int32: [Int32]] = [:]
-        let planMessages = Set(plan.messages.map(\.id))
-        for (p, k) in pairTable.keys.enumerated() where pairTable.tallied[p] {
-            let mid = messageIDs[Int(k.message)], sid = stationIDs[Int(k.station)]
-            guard let m = plan.message(mid), let st = stationsByID[sid],
-                  m.targets.contains(where: { $0.matches(st) }) else {
-                logOnly[k.message, default: []].append(k.station); continue
-            }
-        }
-
-        for m in 0..<messageIDs.count {
-            let mid = messageIDs[m]
-            let message = plan.message(mid)
-            var row = MessageRow(message: mid, title: message?.title ?? mid, topic: message?.topic,
-                                 inPlan: planMessages.contains(mid), targetedStations: 0, owingStations: 0,
-                                 stationsMet: 0, tally: Tally())
-            var stations: [(Int32, Station?)] = []
-            if let message { stations = plan.targetedStations(of: message).map { (stationIndex[$0.id]!, $0) } }
-            stations += (logOnly[Int32(m)] ?? []).sorted { stationIDs[Int($0)] < stationIDs[Int($1)] }.map { ($0, nil) }
-            row.targetedStations = message == nil ? 0 : stations.count - (logOnly[Int32(m)]?.count ?? 0)
-            var aired = false
-            for (s, station) in stations {
-                let k = Key(message: Int32(m), station: s)
-                let p = pairTable.find(k)
-                var t = p.map { pairTable.tallies[$0] } ?? Tally()
-                var met: Bool?
-                if let message, let station {
-                    let dues = owed(message, station).filter { $0.to >= span.from && $0.to <= span.to }
-                    if !dues.isEmpty {
-                        t.owed = dues.reduce(0) { $0 + $1.required }
-                        let days = p.map { pairTable.fullDays[$0] } ?? []
-                        met = dues.allSatisfy { due in
-                            let lo = Int32(due.from.dayNumber), hi = Int32(due.to.dayNumber)
-                            return days.lazy.filter { $0 >= lo && $0 <= hi }.count >= due.required
-                        }
-                    }
-                }
-                if t.owed > 0 { row.owingStations += 1; if met == true { row.stationsMet += 1 } }
-                row.tally.add(t)
-                pairs.append(PairRow(message: mid, station: stationIDs[Int(s)], tally: t, met: met))
-                var sr = stationRows[s]!
-                sr.messages += 1
-                if t.full > 0 { sr.messagesAired += 1 }
-                if t.owed > 0 { sr.pairsOwing += 1; if met == true { sr.pairsMet += 1 } }
-                sr.tally.add(t)
-                stationRows[s] = sr
-                if t.full > 0 { aired = true }
-            }
-            if message != nil || row.tally != Tally() {
-                messageRows.append(row)
-                let topic = message?.topic ?? noTopic
-                var tr = topicRows[topic] ?? GroupRow(id: topic, title: topicTitles[topic] ?? (topic == noTopic
-                    ? "" : topic), messages: 0, messagesAired: 0, pairsOwing: 0, pairsMet: 0, tally: Tally())
-                tr.messages += 1
-                if aired { tr.messagesAired += 1 }
-                tr.pairsOwing += row.owingStations
-                tr.pairsMet += row.stationsMet
-                tr.tally.add(row.tally)
-                topicRows[topic] = tr
-            }
-        }
-
-        let topicOrder = plan.topics.map(\.id)
-        let topics = topicRows.values.sorted { a, b in
-            let ia = topicOrder.firstIndex(of: a.id) ?? Int.max, ib = topicOrder.firstIndex(of: b.id) ?? Int.max
-            return ia != ib ? ia < ib : a.id < b.id
-        }
-        let stationList = (0..<stationIDs.count).map { stationRows[Int32($0)]! }
-        var total = Tally()
-        for r in messageRows { total.add(r.tally) }
-        let totals = Totals(
-            messagesAired: messageRows.filter { $0.inPlan && $0.tally.full > 0 }.count,
-            stationsAired: stationList.filter { $0.tally.aired > 0 }.count,
-            tally: total,
-            pairsOwing: messageRows.reduce(0) { $0 + $1.owingStations },
-            pairsMet: messageRows.reduce(0) { $0 + $1.stationsMet })
-
-        for log in logs {
-            if case .broken(let seq, let fault, _) = log.chain {
-                warnings.append(Localized(
-                    vi: "Nhật ký \(log.name): chuỗi băm hỏng từ dòng seq \(seq) (\(fault.message.vi)); vẫn được tính.",
-                    en: "Log \(log.name): hash chain broken at row seq \(seq) (\(fault.message.en)); counted anyway."))
-            }
-            if log.otherPlans > 0 {
-                warnings.append(Localized(
-                    vi: "Nhật ký \(log.name): \(log.otherPlans) sự kiện thuộc kế hoạch khác, không tính.",
-                    en: "Log \(log.name): \(log.otherPlans) events belong to other plans, not counted."))
-            }
-        }
-        let unclosed = total.unclosed
-        if unclosed > 0 {
-            warnings.append(Localized(
-                vi: "\(unclosed) lượt phát đã bắt đầu nhưng không có sự kiện kết thúc trong nhật ký nào.",
-                en: "\(unclosed) airings started but have no ending event in any log."))
-        }
-        let unknown = stationIDs.filter { stationsByID[$0] == nil }
-        if !unknown.isEmpty {
-            warnings.append(Localized(vi: "Đài không có trong kế hoạch: \(unknown.joined(separator: ", ")).",
-                                      en: "Stations not in the plan: \(unknown.joined(separator: ", "))."))
-        }
-        let strangers = messageRows.filter { !$0.inPlan }.map(\.message)
-        if !strangers.isEmpty {
-            warnings.append(Localized(vi: "Tin không có trong kế hoạch: \(strangers.joined(separator: ", ")).",
-                                      en: "Messages not in the plan: \(strangers.joined(separator: ", "))."))
-        }
-        if undated > 0 {
-            warnings.append(Localized(vi: "\(undated) sự kiện có thời điểm không đọc được, không tính.",
-                                      en: "\(undated) events have an unreadable time, not counted."))
-        }
-
-        let weeks = (0..<weekCount).map { isoWeekLabel(CivilDate(dayNumber: firstMonday + 7 * $0)) }
-        let heatRows = (0..<stationIDs.count).map { s in
-            (station: stationIDs[s], counts: s < heat.count ? heat[s] : Array(repeating: 0, count: weekCount))
-        }
-        return Report(planID: plan.id, planTitle: plan.title, span: span, logs: logs, warnings: warnings,
-                      pairs: pairs, messages: messageRows, topics: topics, stations: stationList, totals: totals,
-                      weeks: weeks, heat: heatRows,
-                      stationNames: Dictionary(plan.stations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
-    }
 }
 
 /// Per message × station counters in flat arrays: a year of airings is recorded into them hundreds of thousands
 /// of times, and a dictionary lookup per record was most of the builder's time.
-private struct PairTable {
+struct PairTable {
     /// [message][station] → index into the arrays below, or -1.
     private var index: [[Int32]] = []
     private(set) var keys: [ReportBuilder.Key] = []

@@ -12,13 +12,15 @@ extension ReportBuilder {
     /// first in order), are the same as reading one log after another. Logs travel in pieces of `pieceSize` events,
     /// so memory stays bounded however big one log is (a province's merged log).
     public static func build(plan: Plan, span: DateRange, logPaths: [String],
-                             owed: @escaping (Message, Station) -> [Due]) throws -> Report {
-        try build(plan: plan, span: span, logPaths: logPaths, owed: owed, pieceSize: 65_536)
+                             owed: @escaping (Message, Station) -> [Due], stations: Set<String>? = nil) throws
+        -> Report {
+        try build(plan: plan, span: span, logPaths: logPaths, owed: owed, pieceSize: 65_536, stations: stations)
     }
 
     static func build(plan: Plan, span: DateRange, logPaths: [String], owed: @escaping (Message, Station) -> [Due],
-                      pieceSize: Int) throws -> Report {
+                      pieceSize: Int, stations: Set<String>? = nil) throws -> Report {
         var builder = ReportBuilder(plan: plan, span: span, owed: owed)
+        builder.stationFilter = stations
         builder.logsExpected = logPaths.count
         let pipeline = LogPipeline(paths: logPaths, planID: plan.id, timeZone: plan.timezone, pieceSize: pieceSize,
                                    workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
