@@ -7,7 +7,7 @@ public enum ReportCell: Sendable, Hashable {
     case int(Int)
     /// A share in 0…1 (shown as a percent).
     case share(Double)
-    /// Seconds of airtime.
+    /// Seconds of airtime, to the millisecond (as the JSON and the log write them).
     case seconds(Double)
     case date(CivilDate)
     case empty
@@ -35,9 +35,11 @@ public enum ReportTables {
         func tally(_ t: Tally) -> [ReportCell] {
             [.int(t.owed), .int(t.delivered), .int(t.owed - t.delivered), .int(t.makeups), .int(t.extra),
              .int(t.earlier), .int(t.full), .int(t.interrupted), .int(t.preempted), .int(t.missed), .int(t.failed),
-             .int(t.unclosed), .int(t.aired), .int(t.pending), .int(t.unowed), .seconds(t.airtime)]
+             .int(t.unclosed), .int(t.aired), .int(t.pending), .int(t.unowed), .seconds(ms(t.airtime))]
         }
-        func share(_ v: Double?) -> ReportCell { v.map { .share($0) } ?? .empty }
+        // Four decimals, as the JSON writes them: the workbook holds the JSON's numbers.
+        func share(_ v: Double?) -> ReportCell { v.map { .share(($0 * 10_000).rounded() / 10_000) } ?? .empty }
+        func ms(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
         func opt(_ v: Int?) -> ReportCell { v.map { .int($0) } ?? .empty }
 
         let t = r.totals
@@ -55,7 +57,7 @@ public enum ReportTables {
             [.text(l.products + ": " + l.messagesAired), .int(t.messagesAired), .text(l.ruleProducts)],
             [.text(l.products + ": " + l.airings), .int(t.tally.aired), .empty],
             [.text(l.products + ": " + l.full), .int(t.tally.full), .empty],
-            [.text(l.products + ": " + l.airtime), .seconds(t.tally.airtime), .empty],
+            [.text(l.products + ": " + l.airtime), .seconds(ms(t.tally.airtime)), .empty],
             [.text(l.coverageTitle), share(t.coverage), .text(l.ruleCoverage)],
             [.text(l.pairsOwing), .int(t.pairsOwing), .empty],
             [.text(l.pairsMet), .int(t.pairsMet), .empty],
@@ -68,7 +70,7 @@ public enum ReportTables {
             summary.append([.text(h), tally(t.tally)[i], i == 0 ? .text(l.ruleOwed) : .empty])
         }
         for (source, seconds) in t.airtimeBySource.sorted(by: { $0.key < $1.key }) {
-            summary.append([.text(l.sourcesTitle + ": " + l.source(source)), .seconds(seconds), .empty])
+            summary.append([.text(l.sourcesTitle + ": " + l.source(source)), .seconds(ms(seconds)), .empty])
         }
 
         var tables = [ReportTable(name: l.summary, header: [l.indicator, l.value, l.howCounted], rows: summary)]
@@ -90,7 +92,7 @@ public enum ReportTables {
             rows: r.stations.map { g in
                 [.text(g.title), opt(g.population), opt(g.households), .int(g.messages), .int(g.messagesAired),
                  .int(g.pairsOwing), .int(g.pairsMet), share(g.coverage), opt(g.peopleReached),
-                 opt(g.householdsReached)] + tally(g.tally) + sources.map { .seconds(g.airtimeBySource[$0] ?? 0) }
+                 opt(g.householdsReached)] + tally(g.tally) + sources.map { .seconds(ms(g.airtimeBySource[$0] ?? 0)) }
             }))
         tables.append(ReportTable(
             name: l.perMessage,
