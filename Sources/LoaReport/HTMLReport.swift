@@ -93,7 +93,7 @@ public enum HTMLReport {
         s += "<br><span class=\"rule\">\(esc(l.howCounted)): \(esc(l.ruleReach))</span></li></ol>"
         if !t.airtimeBySource.isEmpty {
             s += "<h3>\(esc(l.sourcesTitle))</h3>"
-            s += table([l.source("") + l.kind, l.airtimeHours], t.airtimeBySource.sorted { $0.key < $1.key }.map {
+            s += table([l.sourceCol, l.airtimeHours], t.airtimeBySource.sorted { $0.key < $1.key }.map {
                 [esc(l.source($0.key)), hours($0.value, lang)]
             }, numeric: [1], cls: "compact")
         }

@@ -83,6 +83,7 @@ extension Labels {
     var notMetWhy: String {
         t("chưa đạt: thiếu ở ít nhất một kỳ định mức", "not met: short in at least one quota period")
     }
+    var sourceCol: String { t("Nguồn phát", "Source") }
     var sourcesTitle: String { t("Thời lượng theo nguồn phát", "Airtime by source") }
     func source(_ s: String) -> String {
         switch s {

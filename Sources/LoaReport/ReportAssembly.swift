@@ -1,4 +1,5 @@
 import LoaL10n
+import LoaLog
 import LoaPlan
 
 extension ReportBuilder {
@@ -118,6 +119,9 @@ extension ReportBuilder {
         for (s, var row) in stationRows {
             row.stationsAired = row.messagesAired > 0 && stationsByID[row.id] != nil ? 1 : 0
             let st = stationsByID[row.id]
+            for (i, source) in AiringSource.allCases.enumerated() where sourceSeen[i] {
+                row.airtimeBySource[source.rawValue] = Int(s) < sourceAirtime.count ? sourceAirtime[Int(s)][i] : 0
+            }
             row.population = st?.population
             row.households = st?.households
             row.peopleReached = st?.population.map { row.stationsAired * $0 }
@@ -148,6 +152,7 @@ extension ReportBuilder {
             pairsOwing: messageRows.reduce(0) { $0 + $1.owingStations },
             pairsMet: messageRows.reduce(0) { $0 + $1.stationsMet })
         totals.stations = stationList.count
+        for row in stationList { totals.airtimeBySource.merge(row.airtimeBySource, uniquingKeysWith: +) }
         totals.population = reach(Set(stationRows.keys), \.population)
         totals.households = reach(Set(stationRows.keys), \.households)
         totals.peopleReached = reach(airedStations, \.population)

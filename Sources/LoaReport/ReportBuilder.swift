@@ -32,7 +32,7 @@ public struct ReportBuilder {
     private var dater: LocalDater
 
     struct Key: Hashable { var message: Int32; var station: Int32 }
-    private struct Open { var key: Key; var day: Int; var planned: Double? }
+    private struct Open { var key: Key; var day: Int; var planned: Double?; var source: Int }
 
     var messageIDs: [String] = []
     var messageIndex: [String: Int32] = [:]
@@ -54,6 +54,11 @@ public struct ReportBuilder {
     var logsExpected = 1
     private var current: LogSummary?
     var undated = 0
+    /// Per station index, per `AiringSource` index: seconds on air in the span; and which sources occurred.
+    var sourceAirtime: [[Double]] = []
+    var sourceSeen = [Bool](repeating: false, count: AiringSource.allCases.count)
+    /// Airings without a plan message already counted (for airtime by source only).
+    private var doneOther: Set<AiringDigest> = []
     /// `--station`: only these stations are reported (every log is still read and verified).
     public var stationFilter: Set<String>?
 
@@ -88,7 +93,8 @@ public struct ReportBuilder {
         let message = e.message.map { intern(message: $0) }
         var station: Int32 = -1
         count(kind: e.kind, ofPlan: e.plan == plan.id, message: message, station: &station, stationID: e.station,
-              airing: AiringDigest(e.airing), day: day(of: e), planned: e.plannedSeconds, played: e.playedSeconds)
+              airing: AiringDigest(e.airing), day: day(of: e), planned: e.plannedSeconds, played: e.playedSeconds,
+              source: sourceIndex(e.source))
     }
 
     /// The events of one log read by `LogCounter`, as the current log's. Their ids are indexes into the read's
@@ -106,7 +112,8 @@ public struct ReportBuilder {
             count(kind: e.kind, ofPlan: !e.otherPlan, message: e.message < 0 ? nil : messages[Int(e.message)],
                   station: &stations[s], stationID: read.stations[s], airing: e.airing,
                   day: e.day == CountedEvent.undated ? nil : Int(e.day),
-                  planned: e.planned.isNaN ? nil : e.planned, played: e.played.isNaN ? nil : e.played)
+                  planned: e.planned.isNaN ? nil : e.planned, played: e.played.isNaN ? nil : e.played,
+                  source: Int(e.source))
         }
         for e in read.events where !e.paired {
             guard e.started >= 0 else { add(e); continue }
@@ -121,7 +128,7 @@ public struct ReportBuilder {
                 let seconds = e.played.isNaN ? (e.kind == .finished ? (e.planned.isNaN ? planned : e.planned) : nil)
                     : e.played
                 record(Key(message: messages[Int(s.message)], station: stations[st]), day: Int(s.day), kind: e.kind,
-                       seconds: seconds ?? 0)
+                       seconds: seconds ?? 0, source: Int(e.source))
             } else {
                 add(s)
                 add(e)
@@ -132,17 +139,26 @@ public struct ReportBuilder {
     /// `station` is the report's index of `stationID`, or -1 until it is needed (then interned and set).
     private mutating func count(kind: EventKind, ofPlan: Bool, message: Int32?, station: inout Int32,
                                 stationID: String, airing digest: AiringDigest, day: Int?, planned: Double?,
-                                played: Double?) {
+                                played: Double?, source: Int) {
         current?.events += 1
         guard ofPlan else { current?.otherPlans += 1; return }
-        guard let message else { return }
+        guard let message else {
+            // Intro/outro, emergencies, announcements: no plan message, but airtime by source counts them (once).
+            if kind != .started, let day, span.contains(CivilDate(dayNumber: day)), doneOther.insert(digest).inserted {
+                if station < 0 { station = intern(station: stationID) }
+                addAirtime(station: station, source: source,
+                           seconds: played ?? (kind == .finished ? planned ?? 0 : 0))
+            }
+            return
+        }
         if done.contains(digest) { current?.duplicates += 1; return }
         switch kind {
         case .started:
             if open[digest] != nil { current?.duplicates += 1; return }
             guard let day else { undated += 1; return }
             if station < 0 { station = intern(station: stationID) }
-            open[digest] = Open(key: Key(message: message, station: station), day: day, planned: planned)
+            open[digest] = Open(key: Key(message: message, station: station), day: day, planned: planned,
+                                source: source)
         case .finished, .interrupted, .preempted, .failed, .missed:
             let started = open.removeValue(forKey: digest)
             guard let day = started?.day ?? day else { undated += 1; return }
@@ -150,7 +166,7 @@ public struct ReportBuilder {
             if started == nil, station < 0 { station = intern(station: stationID) }
             let k = started?.key ?? Key(message: message, station: station)
             let seconds = played ?? (kind == .finished ? (planned ?? started?.planned) : nil)
-            record(k, day: day, kind: kind, seconds: seconds ?? 0)
+            record(k, day: day, kind: kind, seconds: seconds ?? 0, source: source)
         }
     }
 
@@ -161,13 +177,21 @@ public struct ReportBuilder {
         // Unclosed airings only add to counters, so their order does not matter.
         for (airing, o) in open {
             done.insert(airing)
-            record(o.key, day: o.day, kind: nil, seconds: 0)
+            record(o.key, day: o.day, kind: nil, seconds: 0, source: o.source)
         }
         open = [:]
         return assemble()
     }
 
     // MARK: Internals
+
+    /// Airtime in the span by station and source (only sources that aired something are reported).
+    private mutating func addAirtime(station: Int32, source: Int, seconds: Double) {
+        let s = Int(station)
+        while sourceAirtime.count <= s { sourceAirtime.append([Double](repeating: 0, count: AiringSource.allCases.count)) }
+        sourceAirtime[s][source] += seconds
+        sourceSeen[source] = true
+    }
 
     private mutating func finishLog() {
         if let c = current { logs.append(c); current = nil }
@@ -189,7 +213,7 @@ public struct ReportBuilder {
     }
 
     /// `kind` nil: started and never ended.
-    private mutating func record(_ k: Key, day: Int, kind: EventKind?, seconds: Double) {
+    private mutating func record(_ k: Key, day: Int, kind: EventKind?, seconds: Double, source: Int) {
         let p = pairTable.pair(k)
         if kind == .finished { pairTable.fullDays[p].append(Int32(day)) }
         guard day >= span.from.dayNumber, day <= span.to.dayNumber else { return }
@@ -203,6 +227,7 @@ public struct ReportBuilder {
         case .started, nil: pairTable.tallies[p].unclosed += 1
         }
         pairTable.tallies[p].airtime += seconds
+        addAirtime(station: k.station, source: source, seconds: seconds)
         if kind == nil || kind == .finished || kind == .interrupted || kind == .preempted {
             let s = Int(k.station)
             while heat.count <= s { heat.append(Array(repeating: 0, count: weekCount)) }

@@ -132,6 +132,8 @@ struct CountedEvent {
     var message: Int32
     var station: Int32
     var kind: EventKind
+    /// Index into `AiringSource.allCases`.
+    var source: UInt8
     var otherPlan: Bool
     /// On an ending event: the index of its `started` in the same log when nothing else about the airing comes
     /// between them (the builder then counts the two at once); that `started` is marked `paired`.
@@ -208,7 +210,8 @@ struct LogCounter {
         return CountedEvent(airing: AiringDigest(bytes: row.airing!), planned: row.plannedSeconds ?? .nan,
                             played: row.playedSeconds ?? .nan, day: day(slot: row.slotStart, at: row.at!),
                             message: row.message.map { messages.index($0) } ?? CountedEvent.noMessage,
-                            station: stations.index(row.station!), kind: kind, otherPlan: !ofPlan)
+                            station: stations.index(row.station!), kind: kind,
+                            source: UInt8(sourceIndex(row.source ?? .schedule)), otherPlan: !ofPlan)
     }
 
     private mutating func day(slot: UnsafeBufferPointer<UInt8>?, at: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -255,3 +258,6 @@ struct ByteInterner {
         return i
     }
 }
+
+/// `AiringSource` as a small index (events are kept by the hundred thousand).
+func sourceIndex(_ s: AiringSource) -> Int { AiringSource.allCases.firstIndex(of: s) ?? 0 }

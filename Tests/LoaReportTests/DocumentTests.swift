@@ -33,6 +33,8 @@ import Testing
         var messagesAired = 0, airings = 0, full = 0, airtime = 0.0, owed = 0, delivered = 0
         var pairsOwing = 0, pairsMet = 0, peopleReached = 0, households = 0
         var topicMet: [String: (met: Int, owing: Int)] = [:]
+        /// Seconds per station and `source`, every airing of the plan (intro/outro, emergencies included).
+        var bySource: [String: [String: Double]] = [:]
         var stationMet: [String: (met: Int, owing: Int)] = [:]
     }
 
@@ -46,6 +48,7 @@ import Testing
         e.airings = counted.filter { onAir.contains($0.ending) }.count
         e.full = counted.filter { $0.ending == "finished" }.count
         e.airtime = counted.reduce(0) { $0 + $1.played }
+        for a in all where inSpan(a.date) { e.bySource[a.station, default: [:]][a.source, default: 0] += a.played }
         e.messagesAired = Set(counted.filter { $0.ending == "finished" }.compactMap(\.message)).count
         var reached = Set<String>()
         for station in f.plan.stations where only?.contains(station.id) ?? true {
@@ -109,6 +112,15 @@ import Testing
             #expect(full + before == delivered + (p["makeups"] as! Int) + (p["over_delivery"] as! Int)
                     + (p["toward_next_report"] as! Int) + (p["outside_quota"] as! Int))
         }
+        // Airtime by source: plan messages, the emergency and the manual announcement at the first station.
+        var sources: [String: Double] = [:]
+        for (_, perSource) in e.bySource { sources.merge(perSource, uniquingKeysWith: +) }
+        let reported = try #require(totals["airtime_by_source_s"] as? [String: Double])
+        #expect(Set(reported.keys) == ["schedule", "emergency", "manual"] && Set(sources.keys) == Set(reported.keys))
+        for (k, v) in sources { #expect(abs((reported[k] ?? -1) - v) < 0.01, "\(k)") }
+        #expect(reported["emergency"] == 120 && reported["manual"] == 60.5)
+        let baDinh = try #require((f.json["stations"] as? [[String: Any]])?.first { $0["station"] as? String == "ba-dinh" })
+        #expect((baDinh["airtime_by_source_s"] as? [String: Double])?["emergency"] == 120)
         #expect(f.json["made"] as? String == "2026-10-05")
         let issuer = try #require(f.json["issuer"] as? [String: Any])
         #expect(issuer["unit"] as? String == "Phòng Văn hóa - Thông tin")
