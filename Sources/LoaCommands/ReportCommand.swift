@@ -86,9 +86,8 @@ public struct ReportCommand: ParsableCommand {
             case .xlsx: try XLSXReport.write(report, language: language, to: out)
             }
         } catch {
-            LogReportIO.stderr(tr("Không ghi được \(out): \(error.localizedDescription)",
-                                  "Cannot write \(out): \(error.localizedDescription)"))
-            throw ExitCode(1)
+            let why = error is XlsxError ? "\(error)" : error.localizedDescription
+            throw fail(tr("Không ghi được \(out): \(why)", "Cannot write \(out): \(why)"))
         }
         for w in report.warnings { LogReportIO.stderr(tr("cảnh báo: ", "warning: ") + w.text()) }
         let t = report.totals

@@ -13,7 +13,7 @@ extension Labels {
     var number: String { t("Số", "No.") }
     var madeOn: String { t("Ngày lập", "Made on") }
     var issuedBy: String { t("Đơn vị báo cáo", "Issued by") }
-    var forStations: String { t("Phạm vi", "Stations") }
+    var forStations: String { t("Phạm vi", "Scope") }
     var allStations: String { t("tất cả các đài trong kế hoạch", "every station in the plan") }
     var recipients: String { t("Nơi nhận:", "To:") }
     var recipientsLines: [String] { lang == .vi ? ["- Như trên;", "- Lưu: VT."] : ["- As above;", "- File."] }

@@ -141,6 +141,9 @@ extension ReportBuilder {
             let ia = topicOrder.firstIndex(of: a.id) ?? Int.max, ib = topicOrder.firstIndex(of: b.id) ?? Int.max
             return ia != ib ? ia < ib : a.id < b.id
         }
+        // Sources present in the stations reported (an emergency elsewhere is not this commune's).
+        let present = Set(stationRows.values.flatMap { $0.airtimeBySource.filter { $0.value > 0 }.keys })
+        for (s, row) in stationRows { stationRows[s]!.airtimeBySource = row.airtimeBySource.filter { present.contains($0.key) } }
         let stationList = (0..<stationIDs.count).compactMap { stationRows[Int32($0)] }
         var total = Tally()
         for r in messageRows { total.add(r.tally) }

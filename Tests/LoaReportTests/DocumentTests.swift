@@ -1,6 +1,7 @@
 import Foundation
 import LoaCommands
 import LoaPlan
+import LoaXlsx
 import Testing
 @testable import LoaReport
 
@@ -140,6 +141,8 @@ import Testing
         #expect((json["stations"] as? [[String: Any]])?.map { $0["station"] as? String } == ["tay-ho"])
         #expect((json["pairs"] as? [[String: Any]])?.allSatisfy { $0["station"] as? String == "tay-ho" } == true)
         #expect(json["station_filter"] as? [String] == ["tay-ho"])
+        // The emergency and the announcement aired at ba-dinh: not in this commune's split.
+        #expect((totals["airtime_by_source_s"] as? [String: Double]).map { Array($0.keys) } == ["schedule"])
     }
 
     @Test func emptyInvertedOrUnknownIsAnError() throws {
@@ -151,5 +154,15 @@ import Testing
         #expect(loa(base + ["--from", "2027-01-01", "--to", "2027-03-31"]) == 1)  // after the plan ends
         #expect(loa(base + ["--station", "no-such-ward"]) == 1)
         #expect(!FileManager.default.fileExists(atPath: out))
+        // An xlsx that cannot be written: libxlsxwriter's own error, typed, naming the file; the command exits 1.
+        let report = try ReportBuilder.build(plan: f.plan, span: Self.quarter, logPaths: [f.logs[0]])
+        let bad = f.dir.appendingPathComponent("no-such-folder/r.xlsx").path
+        do {
+            try XLSXReport.write(report, language: .vi, to: bad)
+            Issue.record("wrote into a missing folder")
+        } catch let e as XlsxError {
+            #expect(e.code != 0 && e.operation.contains(bad) && !e.message.isEmpty, "\(e)")
+        }
+        #expect(loa(["report", samplePlanPath, "--log", f.logs[0], "--format", "xlsx", "--out", bad]) == 1)
     }
 }
