@@ -166,3 +166,39 @@ import Testing
         #expect(loa(["report", samplePlanPath, "--log", f.logs[0], "--format", "xlsx", "--out", bad]) == 1)
     }
 }
+
+/// The plan's optional report settings: read when given, precise errors when wrong.
+@Suite struct ReportSettingsTests {
+    static let base = """
+        plan:
+          id: p
+          title: "T"
+          period: {from: 2026-04-01, to: 2026-06-30}
+          report: {unit: "UBND phường Ba Đình", number: "12/BC-UBND", place: "Hà Nội", signer: "Nguyễn Văn A",
+                   signer_title: "Chủ tịch"}
+        stations:
+          - {id: ba-dinh, name: "Phường Ba Đình", population: 65000, households: 17800,
+             slots: [{name: morning, days: [mon-fri], start: "06:00", length: 15m}]}
+        """
+
+    @Test func readsIssuerAndPopulation() throws {
+        let r = PlanLoader.load(yaml: Self.base, file: URL(fileURLWithPath: "/tmp/p.yaml"))
+        #expect(r.errors.isEmpty, "\(r.diagnostics)")
+        let plan = try #require(r.plan)
+        #expect(plan.issuer == ReportIssuer(unit: "UBND phường Ba Đình", number: "12/BC-UBND", place: "Hà Nội",
+                                            signer: "Nguyễn Văn A", signerTitle: "Chủ tịch"))
+        #expect(plan.stations[0].population == 65000 && plan.stations[0].households == 17800)
+        let sample = try loadValidPlan(path: samplePlanPath)
+        #expect(sample.stations.allSatisfy { ($0.population ?? 0) > 0 } && sample.issuer?.place == "Hà Nội")
+    }
+
+    @Test func wrongSettingsNameTheirLine() {
+        for (edit, line) in [(("population: 65000", "population: -3"), 8), (("population: 65000", "population: many"), 8),
+                             (("signer_title:", "signer_titel:"), 6)] {
+            let yaml = Self.base.replacingOccurrences(of: edit.0, with: edit.1)
+            let r = PlanLoader.load(yaml: yaml, file: URL(fileURLWithPath: "/tmp/p.yaml"))
+            #expect(r.errors.count == 1, "\(edit.1): \(r.diagnostics)")
+            #expect(r.errors.first?.location?.line == line, "\(edit.1): \(r.diagnostics)")
+        }
+    }
+}
