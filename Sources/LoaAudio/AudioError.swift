@@ -1,7 +1,8 @@
+import LoaCore
 import LoaL10n
 
 /// Every failure of the audio layer, carrying the C library's code and message and the file or device involved.
-public struct AudioError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct AudioError: LoaError, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case fileMissing, fileUnreadable, notAudio, emptyAudio, corruptAudio, unsupportedFormat
         case resampler, loudness, deviceUnavailable, deviceFailed, io

@@ -57,7 +57,8 @@ public final class Player: Sendable {
     public let reconnectDelays: [Double]
     public let reconnectGiveUpSeconds: Double
 
-    let subject: String
+    /// The ALSA PCM name or the recording's path.
+    public let subject: String
     private let openSink: @Sendable () throws(AudioError) -> any AudioSink
     private let sink: Mutex<SinkHolder>
     let stopRequested = Atomic<Bool>(false)

@@ -1,7 +1,8 @@
+import LoaCore
 import LoaL10n
 
 /// Why text could not be turned into speech. `subject` names the voice, option or engine involved.
-public struct SpeechError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SpeechError: LoaError, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case engineMissing, unknownVoice, emptyText, textTooLong, badOption, engineFailed, timedOut, audio
     }

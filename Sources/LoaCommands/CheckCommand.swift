@@ -1,6 +1,8 @@
+import LoaCore
 import ArgumentParser
 import Foundation
 import LoaL10n
+import LoaPlayout
 import LoaPlan
 
 /// `loa check PLAN`: validates a plan and tells the operator, per station, the airtime owed against the airtime

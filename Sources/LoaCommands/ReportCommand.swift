@@ -1,3 +1,4 @@
+import LoaCore
 import ArgumentParser
 import Foundation
 import LoaL10n

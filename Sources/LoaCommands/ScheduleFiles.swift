@@ -1,23 +1,25 @@
 import Foundation
+import LoaCore
 import LoaL10n
 import LoaPlan
 import LoaSchedule
-#if canImport(Glibc)
-import Glibc
-private let systemWrite = Glibc.write
-private let systemClose = Glibc.close
-#elseif canImport(Darwin)
-import Darwin
-private let systemWrite = Darwin.write
-private let systemClose = Darwin.close
-#endif
+import LoaSystem
 
 // Writing the schedule's files lives here, not in LoaSchedule: the scheduler and its text forms stay pure.
 
-public struct ScheduleWriteError: Error, CustomStringConvertible {
+/// A schedule file or folder that could not be written.
+public struct ScheduleWriteError: LoaError {
+    public enum Kind: String, Sendable, Hashable { case cannotWrite }
+    public var kind: Kind { .cannotWrite }
+    public var subject: String { path }
     public var path: String
+    /// The system's own words (`File too large`, `Permission denied`).
     public var underlying: String
-    public var description: String { tr("không ghi được \(path): \(underlying)", "cannot write \(path): \(underlying)") }
+    public var localized: Localized {
+        Localized(vi: "không ghi được \(path): \(underlying)", en: "cannot write \(path): \(underlying)")
+    }
+    init(path: String, underlying: String) { self.path = path; self.underlying = underlying }
+    init(_ error: SystemError) { self.init(path: error.subject, underlying: error.systemMessage) }
 }
 
 public enum ScheduleWriter {
@@ -30,8 +32,11 @@ public enum ScheduleWriter {
         }
         let schedulePath = dir.appendingPathComponent("schedule.jsonl").path
         let shortPath = dir.appendingPathComponent("shortfalls.jsonl").path
-        let schedule = try OutFile(path: schedulePath)
-        let shorts = try OutFile(path: shortPath)
+        let schedule: OutputFile, shorts: OutputFile
+        do {
+            schedule = try OutputFile(path: schedulePath)
+            shorts = try OutputFile(path: shortPath)
+        } catch { throw ScheduleWriteError(error) }
         let stations = result.stations
         let batch = 32
         var start = 0
@@ -41,24 +46,27 @@ public enum ScheduleWriter {
             let first = start
             DispatchQueue.concurrentPerform(iterations: end - first) { k in
                 let st = stations[first + k]
-                var lines: [UInt8] = []
-                lines.reserveCapacity(st.occurrences.count * 600)
-                for o in st.occurrences { lines.putLine(o); lines.append(0x0A) }
-                var shortLines: [UInt8] = []
-                for f in st.shortfalls { shortLines.putLine(f); shortLines.append(0x0A) }
+                var lines = TextBuffer(capacity: st.occurrences.count * 600)
+                for o in st.occurrences { lines.put(line: o); lines.put(byte: 0x0A) }
+                var shortLines = TextBuffer()
+                for f in st.shortfalls { shortLines.put(line: f); shortLines.put(byte: 0x0A) }
                 var failure: ScheduleWriteError?
                 if playlists { failure = writePlaylists(st, plan: plan, dir: dir) }
-                texts.set(k, (lines, shortLines, failure))
+                texts.set(k, (lines.bytes, shortLines.bytes, failure))
             }
             for (lines, shortLines, failure) in texts.values {
                 if let failure { throw failure }
-                try schedule.write(lines)
-                try shorts.write(shortLines)
+                do {
+                    try schedule.write(lines)
+                    try shorts.write(shortLines)
+                } catch { throw ScheduleWriteError(error) }
             }
             start = end
         }
-        try schedule.close()
-        try shorts.close()
+        do {
+            try schedule.close()
+            try shorts.close()
+        } catch { throw ScheduleWriteError(error) }
     }
 
     private static func writePlaylists(_ st: StationSchedule, plan: Plan, dir: URL) -> ScheduleWriteError? {
@@ -89,35 +97,4 @@ final class TextBox: @unchecked Sendable {
     init(count: Int) { items = Array(repeating: ([], [], nil), count: count) }
     func set(_ i: Int, _ v: ([UInt8], [UInt8], ScheduleWriteError?)) { lock.lock(); items[i] = v; lock.unlock() }
     var values: [([UInt8], [UInt8], ScheduleWriteError?)] { lock.lock(); defer { lock.unlock() }; return items }
-}
-
-/// A file written through a plain descriptor (FileHandle's throwing API differs across platforms).
-final class OutFile {
-    let path: String
-    private var fd: Int32
-    init(path: String) throws {
-        self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if fd < 0 { throw ScheduleWriteError(path: path, underlying: String(cString: strerror(errno))) }
-    }
-    func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { buf in
-            var done = 0
-            while done < buf.count {
-                let n = systemWrite(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ScheduleWriteError(path: path, underlying: String(cString: strerror(errno)))
-                }
-                done += n
-            }
-        }
-    }
-    func close() throws {
-        guard fd >= 0 else { return }
-        let r = systemClose(fd)
-        fd = -1
-        if r != 0 { throw ScheduleWriteError(path: path, underlying: String(cString: strerror(errno))) }
-    }
-    deinit { if fd >= 0 { _ = systemClose(fd) } }
 }

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -225,22 +226,6 @@ public final class AiringLog: Sendable {
         }
     }
 
-    /// RFC 3339 with milliseconds and the zone's offset at that instant, e.g. `2026-06-01T06:00:00.012+07:00`.
-    public static func timestamp(_ date: Date, timeZone: TimeZone) -> String {
-        let offset = timeZone.secondsFromGMT(for: date)
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + Int64(offset) * 1000
-        let millis = Int(((totalMillis % 1000) + 1000) % 1000)
-        let seconds = (totalMillis - Int64(millis)) / 1000
-        let days = Int((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)
-        let secOfDay = Int(seconds - Int64(days) * 86_400)
-        let (y, m, d) = civil(fromDays: days)
-        func p(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        let sign = offset < 0 ? "-" : "+"
-        let off = abs(offset) / 60
-        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(secOfDay / 3600, 2)):\(p(secOfDay / 60 % 60, 2)):"
-            + "\(p(secOfDay % 60, 2)).\(p(millis, 3))\(sign)\(p(off / 60, 2)):\(p(off % 60, 2))"
-    }
-
     // MARK: Internals
 
     private func guarded<T>(_ body: () throws -> T) throws -> T {
@@ -360,17 +345,4 @@ public final class AiringLog: Sendable {
                            plannedSeconds: row[11], playedSeconds: row[12], detail: row[13],
                            prevHash: row[14] ?? "", hash: row[15] ?? "")
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's civil_from_days).
-func civil(fromDays days: Int) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
 }

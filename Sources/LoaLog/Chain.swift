@@ -1,3 +1,4 @@
+import LoaCore
 import Crypto
 import LoaL10n
 import Foundation

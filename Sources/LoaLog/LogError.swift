@@ -1,9 +1,13 @@
 import Foundation
 import GRDB
+import LoaCore
 import LoaL10n
 
 /// Anything that goes wrong reading or writing an airing log, naming the file.
-public struct LogError: Error, CustomStringConvertible, LocalizedError, Sendable {
+public struct LogError: LoaError, LocalizedError {
+    public enum Kind: String, Sendable, Hashable {
+        case notALog, cannotOpen, locked, readOnly, diskFull, ioError, appendOnly, sqlite, invalid
+    }
     public let path: String
     public let reason: Localized
     /// The SQLite result code when SQLite reported the fault.
@@ -13,10 +17,26 @@ public struct LogError: Error, CustomStringConvertible, LocalizedError, Sendable
         self.path = path; self.reason = reason; self.sqliteCode = sqliteCode
     }
 
-    public var message: Localized {
+    public var subject: String { path }
+    /// From SQLite's result code; `invalid` for faults Loa finds itself (a broken chain, a bad row).
+    public var kind: Kind {
+        switch sqliteCode {
+        case nil: .invalid
+        case 26?, 11?: .notALog            // SQLITE_NOTADB, SQLITE_CORRUPT
+        case 14?: .cannotOpen
+        case 5?, 6?: .locked
+        case 8?: .readOnly
+        case 13?: .diskFull
+        case 10?: .ioError
+        case 19?: .appendOnly
+        default: .sqlite
+        }
+    }
+    public var localized: Localized {
         Localized(vi: "\(path): lỗi nhật ký: \(reason.vi)", en: "\(path): log error: \(reason.en)")
     }
-    public var description: String { message.text() }
+    public var message: Localized { localized }
+    public var description: String { localized.text() }
     public var errorDescription: String? { description }
 
     static func wrap(_ error: any Error, path: String) -> any Error {

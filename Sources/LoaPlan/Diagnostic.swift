@@ -1,13 +1,5 @@
+import LoaCore
 import LoaL10n
-
-/// A position in a plan file, 1-based, as Yams reports it.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public init(file: String, line: Int, column: Int) { self.file = file; self.line = line; self.column = column }
-    public var description: String { "\(file):\(line):\(column)" }
-}
 
 /// One problem found in a plan, printed `file:line:column: error: …`.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {

@@ -1,31 +1,69 @@
+import LoaCore
 import Foundation
 import LoaL10n
 
-/// Measures an audio file's decoded length. LoaPlan decodes nothing itself; LoaCommands adapts LoaAudio's
-/// cached probe to this.
+/// The file-system questions the plan's media resolver asks, answered outside this pure module (LoaPlayout's
+/// `CachedAudioProbe` answers them with the operating-system wrapper and LoaAudio's content cache).
 public protocol MediaProbe: Sendable {
-    /// Decoded length in seconds. Throw `MediaProbeError` to say why a file can't be used; any other error is
-    /// reported as "not audio" with its description.
-    func duration(of file: URL) throws -> Double
+    /// What is at `path` (absolute), following links, without reading it; nil when nothing is there.
+    func inspect(_ path: String) -> MediaFileStatus?
+    /// Decoded length and SHA-256 of the file. Throw `MediaProbeError` to say why it can't be used; any other
+    /// error is reported as "not audio" with its description.
+    func measure(_ file: URL) throws -> MeasuredMedia
 }
 
-/// Why a probe could not measure a file.
-public enum MediaProbeError: Error, Sendable, Hashable {
-    case missing
-    case unreadable(String)
-    case notAudio(String)
-    case empty
+/// What the file system says about a media path.
+public struct MediaFileStatus: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case regular, directory, other }
+    public var kind: Kind
+    public var size: Int
+    /// The path with every link resolved.
+    public var canonicalPath: String
+    public var isReadable: Bool
+    public init(kind: Kind, size: Int, canonicalPath: String, isReadable: Bool) {
+        self.kind = kind; self.size = size; self.canonicalPath = canonicalPath; self.isReadable = isReadable
+    }
 }
 
-/// Renders a text bulletin to an audio file (text-to-speech). Implemented by the TTS issue; without one, text
-/// messages are reported as not playable.
+/// A measured media file.
+public struct MeasuredMedia: Sendable, Hashable {
+    public var duration: Double
+    public var sha256: String
+    public init(duration: Double, sha256: String) { self.duration = duration; self.sha256 = sha256 }
+}
+
+/// Why a probe could not measure a file; `detail` is the library's own words.
+public struct MediaProbeError: LoaError, Hashable {
+    public enum Kind: String, Sendable, Hashable { case missing, unreadable, notAudio, empty }
+    public var kind: Kind
+    public var subject: String
+    public var detail: String
+    public init(_ kind: Kind, subject: String, detail: String = "") {
+        self.kind = kind; self.subject = subject; self.detail = detail
+    }
+    public var localized: Localized {
+        let why = detail.isEmpty ? "" : ": \(detail)"
+        return switch kind {
+        case .missing: Localized(vi: "không có tệp âm thanh '\(subject)'", en: "audio file '\(subject)' does not exist")
+        case .unreadable: Localized(vi: "không đọc được tệp âm thanh '\(subject)'\(why)",
+                                    en: "audio file '\(subject)' cannot be read\(why)")
+        case .notAudio: Localized(vi: "'\(subject)' không phải tệp âm thanh đọc được\(why)",
+                                  en: "'\(subject)' is not a readable audio file\(why)")
+        case .empty: Localized(vi: "tệp âm thanh '\(subject)' không có âm thanh (dài 0 giây)",
+                               en: "audio file '\(subject)' holds no sound (0 seconds long)")
+        }
+    }
+}
+
+/// Renders a text bulletin to an audio file (text-to-speech). Without one, text messages are reported as not
+/// playable.
 public protocol SpeechRenderer: Sendable {
     /// The rendered audio file (may live outside the plan folder, e.g. in a cache).
     func render(_ bulletin: TextBulletin, messageID: String) throws -> URL
 }
 
 extension Plan {
-    /// Fills `MediaRef.duration` of every intro, outro and message (rendering text through `renderer`) and reports,
+    /// Fills `Media.duration` of every intro, outro and message (rendering text through `renderer`) and reports,
     /// with positions: missing, unreadable, non-audio, empty or outside-the-plan-folder files, text without a
     /// renderer, and messages longer than every slot they may use. Each distinct path is probed once.
     public func resolvingMedia(probe: any MediaProbe, renderer: (any SpeechRenderer)? = nil) -> PlanLoadResult {
@@ -33,14 +71,14 @@ extension Plan {
         var resolver = MediaPathResolver(base: baseDirectory, probe: probe, sink: sink)
         var plan = self
         for i in plan.stations.indices {
-            if let ref = plan.stations[i].intro { plan.stations[i].intro?.duration = resolver.duration(of: ref) }
-            if let ref = plan.stations[i].outro { plan.stations[i].outro?.duration = resolver.duration(of: ref) }
+            if let ref = plan.stations[i].intro { plan.stations[i].intro = resolver.resolve(ref) }
+            if let ref = plan.stations[i].outro { plan.stations[i].outro = resolver.resolve(ref) }
         }
         for i in plan.messages.indices {
             let m = plan.messages[i]
             switch m.content {
             case .audio:
-                if let ref = m.media { plan.messages[i].media?.duration = resolver.duration(of: ref) }
+                if let ref = m.media { plan.messages[i].media = resolver.resolve(ref) }
             case .text(let bulletin):
                 let at = m.contentLocation ?? m.location
                 guard let renderer else {
@@ -51,8 +89,7 @@ extension Plan {
                 }
                 do {
                     let url = try renderer.render(bulletin, messageID: m.id)
-                    let d = resolver.probeRendered(url, at: at, id: m.id)
-                    plan.messages[i].media = MediaRef(path: url.path, duration: d, location: at)
+                    plan.messages[i].media = resolver.resolveRendered(url, at: at)
                 } catch {
                     sink.error("không đọc được tin '\(m.id)' thành giọng nói: \(error)",
                                "could not render message '\(m.id)' to speech: \(error)", at: at)
@@ -77,7 +114,7 @@ extension Plan {
                        + "'\(shortest.name)' (\(describe(shortest.lengthSeconds)))",
                        "the intro and outro of station '\(station.id)' (\(seconds(frame))) fill its slot "
                        + "'\(shortest.name)' (\(describe(shortest.lengthSeconds)))",
-                       at: station.intro?.location ?? station.outro?.location ?? station.location)
+                       at: station.intro?.writtenAt ?? station.outro?.writtenAt ?? station.location)
         }
         // The most room per slot name, for every kind of target, so each message is checked without a station scan.
         var roomAll: [String: Double] = [:], roomByGroup: [String: [String: Double]] = [:]
@@ -120,13 +157,6 @@ func seconds(_ s: Double) -> String {
     return "\(minutes)m" + String(format: "%04.1fs", s - Double(minutes * 60))
 }
 
-/// The canonical path with every link resolved, or nil when it doesn't exist.
-func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
-
 extension PlanLoadResult {
     /// Checks the audio of messages left out of the plan for other errors (outside the folder, missing, not audio…),
     /// skipping paths the plan's own media check already covered. `planFile` anchors the relative paths.
@@ -135,37 +165,49 @@ extension PlanLoadResult {
                           + (plan?.stations.flatMap { [$0.intro, $0.outro].compactMap { $0 } } ?? []).map(\.path))
         let sink = DiagnosticSink()
         var resolver = MediaPathResolver(base: planFile.deletingLastPathComponent(), probe: probe, sink: sink)
-        for ref in mediaOfDroppedEntries where !covered.contains(ref.path) { _ = resolver.duration(of: ref) }
+        for ref in mediaOfDroppedEntries where !covered.contains(ref.path) { _ = resolver.resolve(ref) }
         return sink.items
     }
 }
 
-/// Checks and measures plan-relative audio paths, once per distinct path.
+/// Checks, locates and measures plan-relative audio paths, once per distinct path: the one place a media path is
+/// joined to the plan's folder.
 struct MediaPathResolver {
     let base: URL
     let realBase: String
     let probe: any MediaProbe
     let sink: DiagnosticSink
-    var memo: [String: Double?] = [:]
+    var memo: [String: Media] = [:]
 
     init(base: URL, probe: any MediaProbe, sink: DiagnosticSink) {
         self.base = base.standardizedFileURL
-        self.realBase = realPath(base.standardizedFileURL.path) ?? base.standardizedFileURL.path
+        self.realBase = probe.inspect(base.standardizedFileURL.path)?.canonicalPath ?? base.standardizedFileURL.path
         self.probe = probe; self.sink = sink
     }
 
-    mutating func duration(of ref: MediaRef) -> Double? {
-        if let known = memo[ref.path] { return known }
-        let d = measure(ref.path, at: ref.location)
-        memo[ref.path] = d
-        return d
+    /// The media with its location, length and hash; unchanged (unresolved) when it can't be used, with the
+    /// reason reported.
+    mutating func resolve(_ ref: Media) -> Media {
+        if let known = memo[ref.path] { return Media(path: known.path, url: known.url, duration: known.duration,
+                                                      sha256: known.sha256, writtenAt: ref.writtenAt) }
+        var media = ref
+        if let (url, measured) = locateAndMeasure(ref.path, at: ref.writtenAt) {
+            media.url = url; media.duration = measured.duration; media.sha256 = measured.sha256
+        }
+        memo[ref.path] = media
+        return media
     }
 
-    mutating func probeRendered(_ url: URL, at: SourceLocation?, id: String) -> Double? {
-        measureFile(url, shown: url.path, at: at)
+    /// A speech rendering: it lives in the speech cache, outside the plan folder, and is named by its full path.
+    mutating func resolveRendered(_ url: URL, at: SourceLocation?) -> Media {
+        var media = Media(path: url.path, writtenAt: at)
+        if let status = probe.inspect(url.path), let measured = measure(url, shown: url.path, status: status, at: at) {
+            media.url = url; media.duration = measured.duration; media.sha256 = measured.sha256
+        }
+        return media
     }
 
-    private func measure(_ path: String, at: SourceLocation?) -> Double? {
+    private func locateAndMeasure(_ path: String, at: SourceLocation?) -> (URL, MeasuredMedia)? {
         let folder = PlanLoader.displayName(base)
         if path.hasPrefix("/") || path.hasPrefix("~") {
             sink.error("'\(path)' là đường dẫn tuyệt đối; âm thanh phải nằm trong thư mục kế hoạch (\(folder)), "
@@ -184,65 +226,55 @@ struct MediaPathResolver {
             }
         }
         let url = base.appendingPathComponent(path).standardizedFileURL
-        // Plain stat/realpath/access: FileManager's attribute calls cost far more, and a national plan has thousands
-        // of references.
-        var st = stat()
-        guard stat(url.path, &st) == 0 else {
+        guard let status = probe.inspect(url.path) else {
             sink.error("không có tệp âm thanh '\(path)' (tìm ở \(PlanLoader.displayName(url)))",
                        "audio file '\(path)' does not exist (looked for \(PlanLoader.displayName(url)))", at: at)
             return nil
         }
-        let real = realPath(url.path) ?? url.path
+        let real = status.canonicalPath
         guard real.hasPrefix(realBase.hasSuffix("/") ? realBase : realBase + "/") else {
             sink.error("'\(path)' là liên kết trỏ ra ngoài thư mục kế hoạch (tới \(real))",
                        "'\(path)' is a link that leads outside the plan folder (to \(real))", at: at)
             return nil
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        return measure(url, shown: path, status: status, at: at).map { (url, $0) }
+    }
+
+    private func measure(_ url: URL, shown path: String, status: MediaFileStatus, at: SourceLocation?)
+        -> MeasuredMedia? {
+        switch status.kind {
+        case .directory:
             sink.error("'\(path)' là thư mục, không phải tệp âm thanh", "'\(path)' is a folder, not an audio file",
                        at: at)
             return nil
+        case .other:
+            // A FIFO or a device (/dev/zero) would block or never end: only regular files are audio.
+            sink.error("'\(path)' không phải tệp thường (FIFO hay thiết bị), không dùng làm âm thanh được",
+                       "'\(path)' is not a regular file (a FIFO or a device) and cannot be audio", at: at)
+            return nil
+        case .regular:
+            break
         }
-        return measureFile(url, shown: path, at: at, size: Int(st.st_size))
-    }
-
-    private func measureFile(_ url: URL, shown path: String, at: SourceLocation?, size: Int? = nil) -> Double? {
-        guard access(url.path, R_OK) == 0 else {
+        guard status.isReadable else {
             sink.error("không đọc được tệp âm thanh '\(path)' (không có quyền đọc)",
                        "audio file '\(path)' cannot be read (no read permission)", at: at)
             return nil
         }
-        var size = size
-        if size == nil {
-            var st = stat()
-            if stat(url.path, &st) == 0 { size = Int(st.st_size) }
-        }
-        if size == 0 {
+        if status.size == 0 {
             sink.error("tệp âm thanh '\(path)' rỗng (0 byte)", "audio file '\(path)' is empty (0 bytes)", at: at)
             return nil
         }
         do {
-            let d = try probe.duration(of: url)
-            guard d > 0 else {
+            let measured = try probe.measure(url)
+            guard measured.duration > 0 else {
                 sink.error("tệp âm thanh '\(path)' không có âm thanh (dài 0 giây)",
                            "audio file '\(path)' holds no sound (0 seconds long)", at: at)
                 return nil
             }
-            return d
-        } catch let e as MediaProbeError {
-            switch e {
-            case .missing:
-                sink.error("không có tệp âm thanh '\(path)'", "audio file '\(path)' does not exist", at: at)
-            case .unreadable(let why):
-                sink.error("không đọc được tệp âm thanh '\(path)': \(why)", "audio file '\(path)' cannot be read: \(why)",
-                           at: at)
-            case .notAudio(let why):
-                sink.error("'\(path)' không phải tệp âm thanh đọc được: \(why)",
-                           "'\(path)' is not a readable audio file: \(why)", at: at)
-            case .empty:
-                sink.error("tệp âm thanh '\(path)' không có âm thanh (dài 0 giây)",
-                           "audio file '\(path)' holds no sound (0 seconds long)", at: at)
-            }
+            return measured
+        } catch var e as MediaProbeError {
+            e.subject = path
+            sink.append(Diagnostic(.error, e.localized, at: at))
         } catch {
             sink.error("'\(path)' không phải tệp âm thanh đọc được: \(error)",
                        "'\(path)' is not a readable audio file: \(error)", at: at)

@@ -1,3 +1,4 @@
+import LoaCore
 /// What one station owes for one message in one quota period (SPEC §1 "Quota").
 public struct Obligation: Sendable, Hashable, CustomStringConvertible {
     public var message: String

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 
 /// A communication plan as loaded from YAML (SPEC §1), after includes and templates are resolved.
@@ -52,18 +53,6 @@ public struct SlotSpec: Sendable, Hashable {
     public var endMinutes: Double { Double(start.minutes) + Double(lengthSeconds) / 60 }
 }
 
-/// An audio file the plan names (message audio, intro, outro, or speech rendered from text).
-public struct MediaRef: Sendable, Hashable {
-    /// The path as written in the plan, relative to the plan's folder (or the rendered file for text).
-    public var path: String
-    /// Decoded length in seconds; nil until media is resolved.
-    public var duration: Double?
-    public var location: SourceLocation?
-    public init(path: String, duration: Double? = nil, location: SourceLocation? = nil) {
-        self.path = path; self.duration = duration; self.location = location
-    }
-}
-
 public struct Station: Sendable, Hashable {
     public var id: String
     public var name: String
@@ -71,8 +60,8 @@ public struct Station: Sendable, Hashable {
     public var slots: [SlotSpec]
     /// ALSA PCM device for `loa run`.
     public var output: String?
-    public var intro: MediaRef?
-    public var outro: MediaRef?
+    public var intro: Media?
+    public var outro: Media?
     public var closed: Set<CivilDate>
     /// People and households the station's speakers reach (`population:`, `households:`), for "people reached".
     public var population: Int?
@@ -80,7 +69,7 @@ public struct Station: Sendable, Hashable {
     public var location: SourceLocation?
 
     public init(id: String, name: String, groups: [String] = [], slots: [SlotSpec], output: String? = nil,
-                intro: MediaRef? = nil, outro: MediaRef? = nil, closed: Set<CivilDate> = [],
+                intro: Media? = nil, outro: Media? = nil, closed: Set<CivilDate> = [],
                 location: SourceLocation? = nil) {
         self.id = id; self.name = name; self.groups = groups; self.slots = slots; self.output = output
         self.intro = intro; self.outro = outro; self.closed = closed; self.location = location
@@ -105,16 +94,6 @@ public struct ReportIssuer: Sendable, Hashable {
                 signerTitle: String? = nil) {
         self.unit = unit; self.number = number; self.place = place; self.signer = signer; self.signerTitle = signerTitle
     }
-}
-
-public enum Priority: Int, Sendable, Hashable, Comparable, CaseIterable {
-    case normal = 0, priority = 1, emergency = 2
-    public init?(name: String) {
-        switch name { case "normal": self = .normal; case "priority": self = .priority
-        case "emergency": self = .emergency; default: return nil }
-    }
-    public var name: String { ["normal", "priority", "emergency"][rawValue] }
-    public static func < (a: Priority, b: Priority) -> Bool { a.rawValue < b.rawValue }
 }
 
 public enum QuotaPeriod: String, Sendable, Hashable, CaseIterable {
@@ -178,14 +157,14 @@ public struct Message: Sendable, Hashable {
     public var slotNames: [String]?
     public var maxPerDay: Int
     /// What airs: the audio file (or the rendered speech) with its duration once resolved.
-    public var media: MediaRef?
+    public var media: Media?
     public var location: SourceLocation?
     /// Where the message's `audio:` or `text:` value is written, for diagnostics about what it airs.
     public var contentLocation: SourceLocation? = nil
 
     public init(id: String, title: String, topic: String? = nil, content: MessageContent,
                 priority: Priority = .normal, window: DateRange, quota: Quota, targets: [Target] = [.all],
-                slotNames: [String]? = nil, maxPerDay: Int = 1, media: MediaRef? = nil,
+                slotNames: [String]? = nil, maxPerDay: Int = 1, media: Media? = nil,
                 location: SourceLocation? = nil) {
         self.id = id; self.title = title; self.topic = topic; self.content = content; self.priority = priority
         self.window = window; self.quota = quota; self.targets = targets; self.slotNames = slotNames

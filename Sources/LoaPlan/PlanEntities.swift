@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaL10n
 
@@ -40,7 +41,7 @@ extension PlanBuilder {
             for key in ["intro", "outro"] {
                 guard let e = k[key], !e.value.isNull, let path = r.string(e.value, "'\(key)'", "'\(key)'")
                 else { continue }
-                let ref = MediaRef(path: path, location: e.value.location)
+                let ref = Media(path: path, writtenAt: e.value.location)
                 if key == "intro" { station.intro = ref } else { station.outro = ref }
             }
             if let e = k["closed"], !e.value.isNull, let items = r.list(e.value, "'closed'", "'closed'") {
@@ -98,8 +99,8 @@ extension PlanBuilder {
 
             let content = readContent(k, id: id, node: node)
             if content == nil { ok = false }
-            var media: MediaRef?
-            if case .audio(let path)? = content { media = MediaRef(path: path, location: k["audio"]!.value.location) }
+            var media: Media?
+            if case .audio(let path)? = content { media = Media(path: path, writtenAt: k["audio"]!.value.location) }
 
             var priority = Priority.normal
             if let e = k["priority"], let name = r.string(e.value, "'priority'", "'priority'") {

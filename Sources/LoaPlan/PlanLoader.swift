@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaL10n
 import Yams
@@ -8,8 +9,8 @@ public struct PlanLoadResult: Sendable {
     public var plan: Plan?
     public var diagnostics: [Diagnostic]
     /// Audio of messages left out of `plan` because of other errors; `checkingDroppedMedia` still checks it.
-    public var mediaOfDroppedEntries: [MediaRef]
-    public init(plan: Plan?, diagnostics: [Diagnostic], mediaOfDroppedEntries: [MediaRef] = []) {
+    public var mediaOfDroppedEntries: [Media]
+    public init(plan: Plan?, diagnostics: [Diagnostic], mediaOfDroppedEntries: [Media] = []) {
         self.plan = plan; self.diagnostics = diagnostics; self.mediaOfDroppedEntries = mediaOfDroppedEntries
     }
 
@@ -41,7 +42,8 @@ public enum PlanLoader {
     }
 
     /// How a file is named in diagnostics: relative to the working directory when inside it.
-    static func displayName(_ url: URL) -> String {
+    /// (The path relative to the working folder when it lies inside it, as the user most likely typed it.)
+    public static func displayName(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         let cwd = FileManager.default.currentDirectoryPath
         let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"

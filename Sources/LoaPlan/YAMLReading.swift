@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaL10n
 import Yams
@@ -6,7 +7,7 @@ import Yams
 final class DiagnosticSink {
     private(set) var items: [Diagnostic] = []
     /// Audio named by entries left out of the plan for other errors: still checked, so one run reports everything.
-    var mediaOfDroppedEntries: [MediaRef] = []
+    var mediaOfDroppedEntries: [Media] = []
     var hasErrors: Bool { items.contains { $0.severity == .error } }
 
     func error(_ vi: String, _ en: String, at location: SourceLocation?) {

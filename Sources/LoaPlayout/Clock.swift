@@ -1,4 +1,5 @@
 import Foundation
+import LoaAudio
 
 /// Time as the engine sees it. Decisions are made on wall time (the plan speaks in wall-clock slots); the audio
 /// engine's timed start is on CLOCK_MONOTONIC, so a real clock converts one to the other right before each start.
@@ -10,9 +11,9 @@ public protocol PlayoutClock: AnyObject, Sendable {
     /// re-reads wall time at least every second, so a stepped clock is noticed within a second.
     func wait(until deadline: Date, signal: Signal)
     /// The CLOCK_MONOTONIC instant at which wall time reaches `date`; nil when simulated (start at once).
-    func monotonicDeadline(for date: Date) -> UInt64?
+    func monotonicDeadline(for date: Date) -> MonotonicInstant?
     /// The wall time of a CLOCK_MONOTONIC instant reported by the audio engine; nil when simulated.
-    func wallTime(ofMonotonic ns: UInt64) -> Date?
+    func wallTime(ofMonotonic instant: MonotonicInstant) -> Date?
     /// Simulated time moves forward to `date` (as audio plays); a real clock ignores this.
     func advance(to date: Date)
     /// How far wall time was stepped (positive = forward) since the last call, beyond normal running.
@@ -29,7 +30,7 @@ public final class SystemClock: PlayoutClock, @unchecked Sendable {
     public func now() -> Date { Date() }
 
     private static func currentOffset() -> TimeInterval {
-        Date().timeIntervalSince1970 - Double(monotonicNanoseconds()) / 1e9
+        Date().timeIntervalSince1970 - Double(MonotonicInstant.now().nanoseconds) / 1e9
     }
 
     public func wait(until deadline: Date, signal: Signal) {
@@ -41,17 +42,15 @@ public final class SystemClock: PlayoutClock, @unchecked Sendable {
         }
     }
 
-    public func monotonicDeadline(for date: Date) -> UInt64? {
-        let mono = monotonicNanoseconds()
+    public func monotonicDeadline(for date: Date) -> MonotonicInstant? {
+        let mono = MonotonicInstant.now()
         let ahead = date.timeIntervalSinceNow
         guard ahead > 0 else { return nil }
-        return mono + UInt64(ahead * 1e9)
+        return mono.adding(seconds: ahead)
     }
 
-    public func wallTime(ofMonotonic ns: UInt64) -> Date? {
-        let mono = monotonicNanoseconds()
-        let delta = (Double(ns) - Double(mono)) / 1e9
-        return Date().addingTimeInterval(delta)
+    public func wallTime(ofMonotonic instant: MonotonicInstant) -> Date? {
+        Date().addingTimeInterval(instant.seconds(since: MonotonicInstant.now()))
     }
 
     public func advance(to date: Date) {}
@@ -85,8 +84,8 @@ public final class SimulatedClock: PlayoutClock, @unchecked Sendable {
         advance(to: deadline)
     }
 
-    public func monotonicDeadline(for date: Date) -> UInt64? { nil }
-    public func wallTime(ofMonotonic ns: UInt64) -> Date? { nil }
+    public func monotonicDeadline(for date: Date) -> MonotonicInstant? { nil }
+    public func wallTime(ofMonotonic instant: MonotonicInstant) -> Date? { nil }
 
     public func advance(to date: Date) {
         state.withLock { s in

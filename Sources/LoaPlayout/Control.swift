@@ -1,11 +1,8 @@
 import Foundation
 import LoaAudio
+import LoaCore
 import LoaL10n
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import LoaSystem
 
 /// Where the daemon of a station listens for `loa emergency`, and how to talk to it: one JSON line each way over a
 /// Unix socket. The path is derived from the station id so the operator names only the station.
@@ -17,7 +14,7 @@ public enum ControlSocket {
         if let d = environment["LOA_RUNTIME_DIR"], !d.isEmpty { dirs.append(d) }
         dirs.append("/run/loa")
         if let x = environment["XDG_RUNTIME_DIR"], !x.isEmpty { dirs.append(x + "/loa") }
-        dirs.append("/tmp/loa-\(getuid())")
+        dirs.append("/tmp/loa-\(ProcessIdentity.userID)")
         return dirs
     }
 
@@ -27,7 +24,7 @@ public enum ControlSocket {
         for dir in directories() {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                      attributes: [.posixPermissions: 0o750])
-            if access(dir, W_OK) == 0 { return dir + "/\(station).sock" }
+            if FileStatus.isWritable(dir) { return dir + "/\(station).sock" }
         }
         return "/tmp/loa-\(station).sock"
     }
@@ -47,112 +44,75 @@ public enum ControlSocket {
     public static func sendEmergency(_ request: EmergencyRequest, station: String, explicit: String? = nil,
                                      timeout: TimeInterval = 30) throws -> EmergencyReply {
         let paths = candidatePaths(station: station, explicit: explicit)
-        var lastError: String?
+        var lastError: ControlError?
         for path in paths where FileManager.default.fileExists(atPath: path) {
             do {
-                let fd = try connect(path)
-                defer { close(fd) }
+                let socket = try connect(path)
+                defer { socket.close() }
                 guard let body = try? Data(contentsOf: request.audio) else {
-                    throw ControlError(tr("không đọc được \(request.audio.path)", "cannot read \(request.audio.path)"))
+                    throw ControlError(.unreadableAudio, subject: request.audio.path)
                 }
-                var timeoutValue = timeval(tv_sec: Int(timeout), tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
+                socket.setReceiveTimeout(seconds: Int(timeout))
                 var line = try JSONEncoder().encode(Wire(audio: request.audio.path, title: request.title,
                                                          bytes: body.count))
                 line.append(0x0A)
-                try writeAll(fd, line + body)
-                guard let answer = readLine(fd, limit: 1 << 16) else {
-                    throw ControlError(tr("trình phát không trả lời qua \(path)", "no answer from the daemon on \(path)"))
-                }
+                do { try socket.send(line + body) } catch { throw ControlError(.system(error), subject: path) }
+                guard let answer = socket.readLine(limit: 1 << 16) else { throw ControlError(.noAnswer, subject: path) }
                 return try JSONDecoder().decode(EmergencyReply.self, from: answer)
             } catch let e as ControlError {
-                lastError = e.message
+                lastError = e
             }
         }
-        throw ControlError(lastError ?? tr(
-            "không có trình phát nào đang chạy cho đài \(station) (đã tìm: \(paths.joined(separator: ", ")))",
-            "no daemon is running for station \(station) (looked for: \(paths.joined(separator: ", ")))"))
+        throw lastError ?? ControlError(.noDaemon(station: station, looked: paths), subject: station)
     }
 
-    static func connect(_ path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ControlError("socket: \(String(cString: strerror(errno)))") }
-        var addr = try address(path)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if rc != 0 {
-            let why = String(cString: strerror(errno))
-            close(fd)
-            throw ControlError(tr("không kết nối được \(path): \(why) (trình phát có đang chạy không?)",
-                                  "cannot connect to \(path): \(why) (is the daemon running?)"))
-        }
-        return fd
-    }
-
-    static func address(_ path: String) throws -> sockaddr_un {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
-        guard bytes.count < capacity else {
-            throw ControlError(tr("đường dẫn socket quá dài: \(path)", "socket path too long: \(path)"))
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        return addr
-    }
-
-    static func writeAll(_ fd: Int32, _ data: Data) throws {
-        var offset = 0
-        while offset < data.count {
-            // MSG_NOSIGNAL: a peer that hung up must give an error here, not kill the process with SIGPIPE.
-            let n = data.withUnsafeBytes { send(fd, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { throw ControlError("write: \(String(cString: strerror(errno)))") }
-            offset += n
-        }
-    }
-
-    /// Reads exactly `count` bytes; nil on timeout, error or early end.
-    static func readExactly(_ fd: Int32, _ count: Int) -> Data? {
-        var data = Data(count: count)
-        var offset = 0
-        while offset < count {
-            let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, min(count - offset, 1 << 20)) }
-            if n <= 0 { return nil }
-            offset += n
-        }
-        return data
-    }
-
-    /// Reads up to the first newline (or end); nil on timeout, error or an over-long line.
-    static func readLine(_ fd: Int32, limit: Int) -> Data? {
-        var data = Data()
-        var byte: UInt8 = 0
-        while data.count < limit {
-            let n = read(fd, &byte, 1)
-            if n <= 0 { return data.isEmpty ? nil : data }
-            if byte == 0x0A { return data }
-            data.append(byte)
-        }
-        return nil
+    static func connect(_ path: String) throws(ControlError) -> UnixSocket {
+        do { return try UnixSocket.connect(to: path) } catch { throw ControlError(.cannotConnect(error), subject: path) }
     }
 }
 
-public struct ControlError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// Why the control socket could not serve or reach a daemon.
+public struct ControlError: LoaError {
+    public enum Kind: Sendable, Hashable {
+        case unreadableAudio
+        case noAnswer
+        case cannotConnect(SystemError)
+        case cannotListen(SystemError)
+        case alreadyRunning
+        case noDaemon(station: String, looked: [String])
+        case system(SystemError)
+    }
+    public let kind: Kind
+    /// The socket path, or the file or station involved.
+    public let subject: String
+    public init(_ kind: Kind, subject: String) { self.kind = kind; self.subject = subject }
+
+    public var localized: Localized {
+        switch kind {
+        case .unreadableAudio:
+            return Localized(vi: "không đọc được \(subject)", en: "cannot read \(subject)")
+        case .noAnswer:
+            return Localized(vi: "trình phát không trả lời qua \(subject)", en: "no answer from the daemon on \(subject)")
+        case .cannotConnect(let e):
+            return Localized(vi: "\(e.localized.vi) (trình phát có đang chạy không?)",
+                             en: "\(e.localized.en) (is the daemon running?)")
+        case .cannotListen(let e), .system(let e):
+            return e.localized
+        case .alreadyRunning:
+            return Localized(vi: "một trình phát khác đang chạy trên \(subject)",
+                             en: "another daemon is already listening on \(subject)")
+        case .noDaemon(let station, let looked):
+            let list = looked.joined(separator: ", ")
+            return Localized(vi: "không có trình phát nào đang chạy cho đài \(station) (đã tìm: \(list))",
+                             en: "no daemon is running for station \(station) (looked for: \(list))")
+        }
+    }
 }
 
 /// The daemon's side: accepts one request per connection on its own thread and answers when the engine has.
 public final class ControlServer: @unchecked Sendable {
     public let path: String
-    private let fd: Int32
+    private let socket: UnixSocket
     private let handler: @Sendable (EmergencyRequest, @escaping @Sendable (EmergencyReply) -> Void) -> Void
     private let closed = Locked(false)
     /// Where bulletins sent as bytes are kept (the log names the copy); nil airs the client's path as given.
@@ -160,30 +120,18 @@ public final class ControlServer: @unchecked Sendable {
 
     public init(path: String, spool: URL? = nil,
                 handler: @escaping @Sendable (EmergencyRequest, @escaping @Sendable (EmergencyReply) -> Void) -> Void)
-        throws {
+        throws(ControlError) {
         self.path = path; self.handler = handler; self.spool = spool
         if FileManager.default.fileExists(atPath: path) {
             // A socket that answers belongs to a live daemon; one that does not is left over from a crash.
-            if let probe = try? ControlSocket.connect(path) {
-                Glibc.close(probe)
-                throw ControlError(tr("một trình phát khác đang chạy trên \(path)",
-                                      "another daemon is already listening on \(path)"))
+            if let probe = try? UnixSocket.connect(to: path) {
+                probe.close()
+                throw ControlError(.alreadyRunning, subject: path)
             }
-            unlink(path)
+            try? FileStatus.remove(path)
         }
-        let s = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard s >= 0 else { throw ControlError("socket: \(String(cString: strerror(errno)))") }
-        var addr = try ControlSocket.address(path)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0, listen(s, 8) == 0 else {
-            let why = String(cString: strerror(errno))
-            Glibc.close(s)
-            throw ControlError(tr("không mở được socket \(path): \(why)", "cannot listen on \(path): \(why)"))
-        }
-        chmod(path, 0o660)
-        fd = s
+        do { socket = try UnixSocket.listen(at: path) } catch { throw ControlError(.cannotListen(error), subject: path) }
+        try? FileStatus.setPermissions(path, 0o660)
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "loa-control"
         thread.start()
@@ -191,18 +139,14 @@ public final class ControlServer: @unchecked Sendable {
 
     public func close() {
         guard !closed.withLock({ c in defer { c = true }; return c }) else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        Glibc.close(fd)
-        unlink(path)
+        socket.shutdown()
+        socket.close()
+        try? FileStatus.remove(path)
     }
 
     private func acceptLoop() {
         while !closed.current {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+            guard let client = try? socket.accept() else { return }
             let handler = self.handler, spool = self.spool
             Thread.detachNewThread { ControlServer.serve(client, spool: spool, handler: handler) }
         }
@@ -230,21 +174,20 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
-    private static func serve(_ client: Int32, spool: URL?,
+    private static func serve(_ client: UnixSocket, spool: URL?,
                               handler: @Sendable (EmergencyRequest, @escaping @Sendable (EmergencyReply) -> Void) -> Void) {
-        defer { Glibc.close(client) }
-        var timeoutValue = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
+        defer { client.close() }
+        client.setReceiveTimeout(seconds: 5)
         let reply: EmergencyReply
         var audio: URL?
         var wire: ControlSocket.Wire?
-        if let line = ControlSocket.readLine(client, limit: 1 << 16),
+        if let line = client.readLine(limit: 1 << 16),
            let w = try? JSONDecoder().decode(ControlSocket.Wire.self, from: line), w.audio.hasPrefix("/") {
             wire = w
             audio = URL(fileURLWithPath: w.audio)
             if let n = w.bytes {
                 // A bulletin is seconds to minutes of audio; 512 MiB is far beyond any real one.
-                let body = (1...(512 << 20)).contains(n) ? ControlSocket.readExactly(client, n) : nil
+                let body = (1...(512 << 20)).contains(n) ? client.readExactly(n) : nil
                 if let spool { audio = body.flatMap { store($0, like: w.audio, in: spool) } }
             }
         }
@@ -265,7 +208,7 @@ public final class ControlServer: @unchecked Sendable {
         }
         if var data = try? JSONEncoder().encode(reply) {
             data.append(0x0A)
-            try? ControlSocket.writeAll(client, data)
+            try? client.send(data)
         }
     }
 }

@@ -1,4 +1,6 @@
+import LoaCore
 import Foundation
+import LoaAudio
 import LoaL10n
 import LoaLog
 import LoaPlan
@@ -63,7 +65,7 @@ public final class PlayoutEngine: @unchecked Sendable {
         case reload(Plan, [SlotOccurrence])
         case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void)
     }
-    enum StopReason: Sendable { case operatorStop, emergency(requestedAt: UInt64) }
+    enum StopReason: Sendable { case operatorStop, emergency(requestedAt: MonotonicInstant) }
     struct Shared {
         var commands: [Command] = []
         /// nil: nothing on air; else whether an emergency is on air, and why it is being cut.
@@ -89,10 +91,9 @@ public final class PlayoutEngine: @unchecked Sendable {
     var lower = Date.distantPast
     var startupPass = true
     var recentStep: TimeInterval = 0
-    var deviceDown: SinkFailure?
+    var deviceDown: AudioError?
     var deviceRetryAt: Date?
     var backoffIndex = 0
-    var hashes: [String: (size: Int, modified: Date, hash: String)] = [:]
     lazy var preparer = Preparer(sink: sink)
     /// Events the log refused, oldest first; also serializes appends from the engine's and the audio thread.
     let unlogged = Locked(Unlogged())
@@ -122,8 +123,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is measured first, on the
     /// caller's thread, while the programme goes on, so the cut is followed by the bulletin, not by dead air.
     public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
-        sink.prepare(request.audio)
-        let at = monotonicNanoseconds()
+        try? sink.prepare(request.audio)
+        let at = MonotonicInstant.now()
         post(.emergency(request, reply)) { s in
             // Never cut one emergency for another: the second waits its turn.
             guard let onAir = s.onAir, !onAir.emergency, onAir.stopping == nil else { return false }
@@ -230,8 +231,7 @@ public final class PlayoutEngine: @unchecked Sendable {
         var seen = Set<URL>(), urls: [URL] = []
         for slot in timeline.slots where slot.end > now && slot.start < upper {
             for item in slot.items {
-                let url = resolve(audioPath(item))
-                if seen.insert(url).inserted { urls.append(url) }
+                if let url = item.media.url, seen.insert(url).inserted { urls.append(url) }
             }
         }
         preparer.want(urls)
@@ -242,7 +242,7 @@ public final class PlayoutEngine: @unchecked Sendable {
         return calendar.date(byAdding: .day, value: 2, to: today) ?? today.addingTimeInterval(2 * 86_400)
     }
 
-    func stamp(_ date: Date) -> String { Timestamp.rfc3339(date, timeZone: plan.timezone) }
+    func stamp(_ date: Date) -> String { Timestamp.format(date, timeZone: plan.timezone) }
 
     private func missReason(_ cause: Timeline.MissCause) -> String {
         if cause == .noRoom {
@@ -250,7 +250,7 @@ public final class PlayoutEngine: @unchecked Sendable {
                       "no time left in the slot (after an emergency or a delay)")
         }
         if let d = deviceDown {
-            return tr("thiết bị âm thanh không sẵn sàng: \(d.message)", "audio device unavailable: \(d.message)")
+            return tr("thiết bị âm thanh không sẵn sàng: \(d.localized.vi)", "audio device unavailable: \(d.localized.en)")
         }
         if recentStep > 0 {
             let s = Int(recentStep.rounded())

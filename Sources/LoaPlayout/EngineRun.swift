@@ -1,4 +1,6 @@
+import LoaCore
 import Foundation
+import LoaAudio
 import LoaL10n
 import LoaLog
 import LoaPlan
@@ -21,8 +23,8 @@ extension PlayoutEngine {
         struct State {
             var started: [Int: Date] = [:]
             var playedBefore: Double = 0
-            var results: [Int: SinkResult] = [:]
-            var deviceFailure: SinkFailure?
+            var results: [Int: ItemResult] = [:]
+            var deviceFailure: AudioError?
             var anyStarted = false
         }
         init(items: [Item], simStart: Date) { self.items = items; self.simStart = simStart }
@@ -31,25 +33,26 @@ extension PlayoutEngine {
     func play(_ run: Timeline.Run) throws {
         let slot = timeline.slots[run.slotIndex]
         var items: [Airing.Item] = []
-        var sinkItems: [SinkItem] = []
+        var sinkItems: [PlayItem] = []
         for entry in run.entries {
             let item = slot.items[entry.itemIndex]
-            let audio = audioPath(item)
-            let url = resolve(audio)
             var template = AiringEvent(
                 at: "", kind: .started, airing: entry.airing, station: options.station, plan: plan.id,
-                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: audio,
+                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: item.media.path,
                 plannedSeconds: item.duration)
+            let url: URL
             do {
-                template.audioSHA256 = try contentHash(url)
+                guard let located = item.media.url else { throw AudioError(.fileMissing, subject: item.media.path) }
+                url = located
+                template.audioSHA256 = try sink.contentHash(of: item.media)
             } catch {
                 // Missing or unreadable at air time: the airing is attempted and fails alone; the rest plays.
-                try logFailedAttempt(template, reason: describe(error, url: url))
+                try logFailedAttempt(template, reason: describe(error))
                 continue
             }
             items.append(Airing.Item(template: template, planned: item.duration, cap: entry.cap,
                                      capCause: entry.capCause))
-            sinkItems.append(SinkItem(url: url, gainDB: nil, maxSeconds: entry.cap))
+            sinkItems.append(PlayItem(url: url, gainDB: nil, maxSeconds: entry.cap))
         }
         guard !items.isEmpty else { return }
         let startAt = run.entries.first { e in items.contains { $0.template.airing == e.airing } }?.plannedStart
@@ -61,7 +64,7 @@ extension PlayoutEngine {
     struct AirOutcome { var cutForEmergency: Bool }
 
     /// Plays `items` as one stream, logging each airing as it starts and ends.
-    func air(_ items: [Airing.Item], _ sinkItems: [SinkItem], startAt: Date, emergency: Bool,
+    func air(_ items: [Airing.Item], _ sinkItems: [PlayItem], startAt: Date, emergency: Bool,
              onStarted: (@Sendable (AiringEvent) -> Void)? = nil) throws -> AirOutcome {
         let begun = shared.withLock { s -> Bool in
             // A command that arrived since the loop looked is served first; nothing starts under it.
@@ -89,11 +92,11 @@ extension PlayoutEngine {
         }
 
         if let failure = state.deviceFailure, !state.anyStarted || state.results.values.contains(where: {
-            if case .failed(let f) = $0.outcome { return f.kind == .device }; return false
+            if case .failed(let f) = $0.outcome { return f.isDeviceFault }; return false
         }) {
             if deviceDown == nil {
-                options.problem(tr("loa: thiết bị âm thanh không sẵn sàng: \(failure.message)",
-                                   "loa: audio device unavailable: \(failure.message)"))
+                options.problem(tr("loa: thiết bị âm thanh không sẵn sàng: \(failure.localized.vi)",
+                                   "loa: audio device unavailable: \(failure.localized.en)"))
             }
             deviceDown = failure
             let wait = options.backoff[min(backoffIndex, options.backoff.count - 1)]
@@ -107,12 +110,12 @@ extension PlayoutEngine {
         return AirOutcome(cutForEmergency: false)
     }
 
-    private func observe(_ event: SinkEvent, _ airing: Airing, onStarted: (@Sendable (AiringEvent) -> Void)?) {
+    private func observe(_ event: PlayEvent, _ airing: Airing, onStarted: (@Sendable (AiringEvent) -> Void)?) {
         switch event {
         case .willStart(let index, let airsAt):
             guard airing.items.indices.contains(index) else { return }
             let at = airing.state.withLock { s -> Date in
-                let t = airsAt.flatMap { clock.wallTime(ofMonotonic: $0) }
+                let t = clock.wallTime(ofMonotonic: airsAt)
                     ?? (clock.isSimulated ? airing.simStart.addingTimeInterval(s.playedBefore) : clock.now())
                 s.started[index] = t; s.anyStarted = true
                 return t
@@ -147,7 +150,7 @@ extension PlayoutEngine {
                     && result.playedSeconds + 0.05 < item.planned
                 switch reason {
                 case .emergency(let requestedAt)?:
-                    let ms = Double(monotonicNanoseconds() &- requestedAt) / 1e6
+                    let ms = MonotonicInstant.now().seconds(since: requestedAt) * 1000
                     shared.withLock { $0.stats.cutLatencies.append(ms); $0.lastCut = ms }
                     e.kind = .preempted
                     e.detail = tr("bị ngắt để phát bản tin khẩn cấp (ngắt sau \(Int(ms.rounded())) ms)",
@@ -159,7 +162,7 @@ extension PlayoutEngine {
                     // The audio engine cut it at its cap: a pre-empting slot began, or its own slot ended.
                     if case .preempt(let j)? = item.capCause {
                         e.kind = .preempted
-                        let at = Timestamp.rfc3339(timeline.slots[j].start, timeZone: plan.timezone)
+                        let at = Timestamp.format(timeline.slots[j].start, timeZone: plan.timezone)
                         e.detail = tr("bị ngắt để phát khung giờ khẩn cấp \(at)",
                                       "pre-empted by the emergency slot at \(at)")
                     } else {
@@ -171,33 +174,33 @@ extension PlayoutEngine {
                     if result.outcome == .stopped { e.detail = tr("bị dừng", "stopped") }
                 }
             case .failed(let failure):
-                let firstDeviceFailure = failure.kind == .device && airing.state.withLock { s in
+                let firstDeviceFailure = failure.isDeviceFault && airing.state.withLock { s in
                     defer { s.deviceFailure = failure }
                     return s.deviceFailure == nil
                 }
                 if startedAt == nil {
-                    if failure.kind == .device {
+                    if failure.isDeviceFault {
                         // Only the item due now is lost; later ones wait for the device to come back.
                         guard firstDeviceFailure else { return }
                         e.kind = .missed; e.playedSeconds = nil
-                        e.detail = tr("thiết bị âm thanh không sẵn sàng: \(failure.message)",
-                                      "audio device unavailable: \(failure.message)")
+                        e.detail = tr("thiết bị âm thanh không sẵn sàng: \(failure.localized.vi)",
+                                      "audio device unavailable: \(failure.localized.en)")
                     } else {
-                        try? logFailedAttempt(item.template, reason: failure.message, at: endAt)
+                        try? logFailedAttempt(item.template, reason: failure.description, at: endAt)
                         return
                     }
                 } else {
                     e.kind = .failed
-                    e.detail = failure.kind == .device
-                        ? tr("mất thiết bị âm thanh: \(failure.message)", "audio device lost: \(failure.message)")
-                        : failure.message
+                    e.detail = failure.isDeviceFault
+                        ? tr("mất thiết bị âm thanh: \(failure.localized.vi)", "audio device lost: \(failure.localized.en)")
+                        : failure.description
                 }
             }
             record(e)
         case .deviceLost(let failure):
             airing.state.withLock { $0.deviceFailure = failure }
-            options.problem(tr("loa: mất thiết bị âm thanh: \(failure.message)",
-                               "loa: audio device lost: \(failure.message)"))
+            options.problem(tr("loa: mất thiết bị âm thanh: \(failure.localized.vi)",
+                               "loa: audio device lost: \(failure.localized.en)"))
         case .deviceBack:
             options.problem(tr("loa: thiết bị âm thanh đã trở lại", "loa: audio device back"))
         }
@@ -262,17 +265,7 @@ extension PlayoutEngine {
         let item = slot.items[entry.itemIndex]
         record(AiringEvent(at: stamp(at), kind: .missed, airing: entry.airing, station: options.station, plan: plan.id,
                            message: item.message, slotStart: stamp(slot.start), source: .schedule,
-                           audio: audioPath(item), plannedSeconds: item.duration, detail: reason))
-    }
-
-    /// The file an item airs. A text message airs this box's own rendering of the plan's text: a schedule made on
-    /// another machine names that machine's speech cache. Everything else airs the file the schedule names.
-    func audioPath(_ item: ScheduledItem) -> String {
-        if item.kind == .message, let id = item.message, let message = plan.message(id), case .text = message.content,
-           let rendered = message.media?.path {
-            return rendered
-        }
-        return item.audio
+                           audio: item.media.path, plannedSeconds: item.duration, detail: reason))
     }
 
     /// An airing that could not start because of its file: `started` then `failed`, so it reads as attempted.
@@ -286,27 +279,13 @@ extension PlayoutEngine {
         record(f)
     }
 
-    func resolve(_ audio: String) -> URL {
-        audio.hasPrefix("/") ? URL(fileURLWithPath: audio)
-            : plan.baseDirectory.appendingPathComponent(audio).standardizedFileURL
-    }
-
-    /// The content hash, recomputed only when the file's size or modification time changed.
-    func contentHash(_ url: URL) throws -> String {
-        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-        let modified = attributes[.modificationDate] as? Date ?? .distantPast
-        if let c = hashes[url.path], c.size == size, c.modified == modified { return c.hash }
-        let hash = try sink.contentHash(of: url)
-        hashes[url.path] = (size, modified, hash)
-        return hash
-    }
-
-    func describe(_ error: any Error, url: URL) -> String {
-        if !FileManager.default.fileExists(atPath: url.path) {
-            return tr("thiếu tệp âm thanh: \(url.path)", "audio file missing: \(url.path)")
+    /// The reason an item could not be read at air time, in the log's words.
+    func describe(_ error: any Error) -> String {
+        guard let error = error as? AudioError else { return "\(error)" }
+        if error.kind == .fileMissing {
+            return tr("thiếu tệp âm thanh: \(error.subject)", "audio file missing: \(error.subject)")
         }
-        return tr("không đọc được tệp âm thanh \(url.path): \(error)", "cannot read audio file \(url.path): \(error)")
+        return tr("không đọc được tệp âm thanh: \(error.localized.vi)", "cannot read audio file: \(error.localized.en)")
     }
 
     // MARK: emergencies
@@ -321,9 +300,9 @@ extension PlayoutEngine {
             source: .emergency, audio: request.audio.path, detail: request.title)
         let cut = shared.withLock { s in defer { s.lastCut = nil }; return s.lastCut }
         do {
-            template.audioSHA256 = try contentHash(request.audio)
+            template.audioSHA256 = try sink.contentHash(of: Media(path: request.audio.path, url: request.audio))
         } catch {
-            let reason = describe(error, url: request.audio)
+            let reason = describe(error)
             try logFailedAttempt(template, reason: reason)
             reply(EmergencyReply(ok: false, airing: template.airing, error: reason))
             return
@@ -331,7 +310,7 @@ extension PlayoutEngine {
         let replied = Locked(false)
         options.report(tr("loa: KHẨN CẤP \(request.audio.path)", "loa: EMERGENCY \(request.audio.path)"))
         _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
-                    [SinkItem(url: request.audio)], startAt: now, emergency: true) { event in
+                    [PlayItem(url: request.audio)], startAt: now, emergency: true) { event in
             guard !replied.withLock({ r in defer { r = true }; return r }) else { return }
             reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut))
         }

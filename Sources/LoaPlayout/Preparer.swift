@@ -49,7 +49,7 @@ final class Preparer: @unchecked Sendable {
                 (s.queue.isEmpty ? nil : s.queue.removeFirst(), s.stopped)
             }
             if next.stopped { return }
-            if let url = next.url { sink.prepare(url) } else { _ = wake.wait(seconds: 3600) }
+            if let url = next.url { try? sink.prepare(url) } else { _ = wake.wait(seconds: 3600) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaPlan
 import LoaSchedule
@@ -14,18 +15,11 @@ public struct Timeline: Sendable {
         self.timeZone = timeZone
     }
 
-    /// A slot occurrence's identity: station, slot name and scheduled start.
-    public static func slotKey(_ slot: SlotOccurrence) -> String {
-        let zone = TimeZone(secondsFromGMT: slot.utcOffsetSeconds) ?? TimeZone(identifier: "UTC")!
-        return "\(slot.station)@\(Timestamp.rfc3339(slot.start, timeZone: zone))/\(slot.slot)"
-    }
+    /// A slot occurrence's identity: station, slot name and scheduled start (`SlotOccurrence.key`).
+    public static func slotKey(_ slot: SlotOccurrence) -> String { slot.key }
 
-    /// The airing id of a scheduled item. Deterministic, so a restart, a stepped clock or a reloaded plan finds the
-    /// item already in the log and never airs it twice. A message airs at most once per slot (SPEC §1), so the
-    /// message id (or intro/outro) names the item within its slot without depending on its position.
-    public static func airingID(slot: SlotOccurrence, item: ScheduledItem) -> String {
-        "\(slotKey(slot))/" + (item.kind == .message ? "message:\(item.message ?? "?")" : item.kind.rawValue)
-    }
+    /// The airing id of a scheduled item (`SlotOccurrence.airingID(of:)`).
+    public static func airingID(slot: SlotOccurrence, item: ScheduledItem) -> String { slot.airingID(of: item) }
 
     public enum CapCause: Sendable, Hashable {
         /// The slot ends: nothing runs past it.

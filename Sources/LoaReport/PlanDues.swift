@@ -1,3 +1,4 @@
+import LoaCore
 import LoaPlan
 
 extension ReportBuilder {

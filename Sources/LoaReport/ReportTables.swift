@@ -1,3 +1,4 @@
+import LoaCore
 import LoaL10n
 import LoaPlan
 

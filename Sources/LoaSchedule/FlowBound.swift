@@ -1,3 +1,4 @@
+import LoaCore
 import LoaPlan
 
 /// An upper bound on how many owed airings any schedule can meet, by max-flow on a relaxation of the hard rules.

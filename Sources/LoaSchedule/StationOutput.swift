@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaPlan
 
@@ -34,7 +35,7 @@ extension StationScheduler {
             items.reserveCapacity(o.items.count + 2)
             var at = 0.0
             if let intro = station.intro, let d = intro.duration, d > 0 {
-                items.append(ScheduledItem(kind: .intro, audio: intro.path, offset: 0, duration: d))
+                items.append(ScheduledItem(kind: .intro, media: intro, offset: 0, duration: d))
                 at = d
             }
             // Local message order is not slot order (shorter go first there), so sort by the plan-wide rank.
@@ -43,11 +44,11 @@ extension StationScheduler {
             for i in ordered {
                 let m = plan.messages[i]
                 items.append(ScheduledItem(kind: .message, message: m.id, priority: m.priority,
-                                           audio: Self.audioPath(of: m), offset: at, duration: m.duration))
+                                           media: Self.media(of: m), offset: at, duration: m.duration))
                 at += m.duration
             }
             if let outro = station.outro, let d = outro.duration, d > 0 {
-                items.append(ScheduledItem(kind: .outro, audio: outro.path, offset: at, duration: d))
+                items.append(ScheduledItem(kind: .outro, media: outro, offset: at, duration: d))
             }
         }
         return SlotOccurrence(station: station.id, date: CivilDate(dayNumber: day), slot: spec.name,
@@ -55,10 +56,10 @@ extension StationScheduler {
                               lengthSeconds: spec.lengthSeconds, items: items)
     }
 
-    static func audioPath(of m: Message) -> String {
-        if let media = m.media { return media.path }
-        if case .audio(let path) = m.content { return path }
-        return ""
+    static func media(of m: Message) -> Media {
+        if let media = m.media { return media }
+        if case .audio(let path) = m.content { return Media(path: path) }
+        return Media(path: "")
     }
 
     // MARK: reasons
@@ -135,5 +136,5 @@ extension StationScheduler {
     }
 
     /// Seconds as printed in outputs: rounded to milliseconds, no trailing `.0`.
-    static func seconds(_ x: Double) -> String { JSONL.number(x) }
+    static func seconds(_ x: Double) -> String { TextBuffer.seconds(x) }
 }

@@ -1,8 +1,6 @@
 import Foundation
 import LoaAudio
-#if canImport(Glibc)
-import Glibc
-#endif
+import LoaSystem
 
 /// Audio: decode + resample + loudness speed per format, and the cost of playing a long FLAC to the null device
 /// beside sox and aplay on the same file. Re-runs itself as a child (LOA_BENCH_AUDIO_CHILD) for per-process CPU and
@@ -211,49 +209,18 @@ struct AudioBench {
         return (cpuNow() - c0, MonotonicInstant.now().seconds(since: w0))
     }
 
-    func cpuNow() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    func cpuNow() -> Double { ProcessClocks.processCPUSeconds() }
 
     struct Usage { var user, sys, wall, maxRSSMB: Double; var cpu: Double { user + sys } }
 
-    /// Runs a program to completion and returns its own CPU time and peak RSS. Peak RSS is sampled from
-    /// /proc/PID/status VmHWM while it runs: wait4's ru_maxrss would include this (large) parent, whose memory the
-    /// spawned child starts from.
+    /// Runs a program to completion and returns its own CPU time and peak RSS (`ChildProcess.run`).
     @discardableResult
     func spawn(_ path: String, _ args: [String], env extra: [String], quiet: Bool = false) throws -> Usage {
         let env = ProcessInfo.processInfo.environment.filter { k, _ in !k.hasPrefix("LOA_BENCH_AUDIO_CHILD") }
             .map { "\($0.key)=\($0.value)" } + extra
-        let argv = ([path] + args).map { strdup($0) } + [nil]
-        let envp = env.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if quiet { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
-        var pid: pid_t = 0
-        let w0 = MonotonicInstant.now()
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
-        var status: Int32 = 0
-        var usage = rusage()
-        var hwmKB = 0
-        while true {
-            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kb = Int(line.split(separator: " ").dropFirst().first ?? "") {
-                hwmKB = max(hwmKB, kb)
-            }
-            let done = wait4(pid, &status, WNOHANG, &usage)
-            if done == pid || (done < 0 && errno != EINTR) { break }
-            usleep(20_000)
-        }
-        let wall = MonotonicInstant.now().seconds(since: w0)
-        if status != 0 { print("audio: \(path) \(args.joined(separator: " ")) exited with status \(status)") }
-        func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return Usage(user: secs(usage.ru_utime), sys: secs(usage.ru_stime), wall: wall, maxRSSMB: Double(hwmKB) / 1024)
+        let child = try ChildProcess.run(path, args, environment: env, discardingOutput: quiet)
+        if child.status != 0 { print("audio: \(path) \(args.joined(separator: " ")) exited with status \(child.status)") }
+        return Usage(user: child.user, sys: child.sys, wall: child.wall, maxRSSMB: child.maxRSSMB)
     }
 }
 

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaAudio
 import LoaLog
@@ -54,27 +55,28 @@ enum BenchDaemon {
                     file: dir.appendingPathComponent("plan.yaml"))
     }
 
-    static func slot(_ name: String, at start: Date, audio: String, seconds: Double, length: Int = 60) -> SlotOccurrence {
+    static func slot(_ name: String, at start: Date, audio: URL, seconds: Double, length: Int = 60) -> SlotOccurrence {
         SlotOccurrence(station: "bench", date: CivilDate("2026-06-01")!, slot: name, start: start,
                        utcOffsetSeconds: 25_200, lengthSeconds: length,
-                       items: [ScheduledItem(kind: .message, message: "m-\(name)", priority: .normal, audio: audio,
+                       items: [ScheduledItem(kind: .message, message: "m-\(name)", priority: .normal,
+                                             media: Media(path: audio.lastPathComponent, url: audio),
                                              offset: 0, duration: seconds)])
     }
 
     /// Records every deadline asked for and every first sample heard.
     final class Probe: PlayoutSink, @unchecked Sendable {
-        let inner: PlayerSink
-        let starts = Locked<[(deadline: UInt64?, first: UInt64?)]>([])
-        init(_ inner: PlayerSink) { self.inner = inner }
-        func play(_ items: [SinkItem], startingAt: UInt64?, observer: @escaping @Sendable (SinkEvent) -> Void)
-            -> [SinkResult] {
+        let inner: Player
+        let starts = Locked<[(deadline: MonotonicInstant?, first: MonotonicInstant?)]>([])
+        init(_ inner: Player) { self.inner = inner }
+        func play(_ items: [PlayItem], startingAt: MonotonicInstant?, observer: @escaping @Sendable (PlayEvent) -> Void)
+            -> [ItemResult] {
             let results = inner.play(items, startingAt: startingAt, observer: observer)
             starts.withLock { $0.append((startingAt, results.first?.firstSampleAt)) }
             return results
         }
         func stop() { inner.stop() }
-        func contentHash(of url: URL) throws -> String { try inner.contentHash(of: url) }
-        func prepare(_ url: URL) { inner.prepare(url) }
+        func contentHash(of media: Media) throws(AudioError) -> String { try inner.contentHash(of: media) }
+        func prepare(_ url: URL) throws(AudioError) { try inner.prepare(url) }
     }
 
     static func engine(_ dir: URL, _ slots: [SlotOccurrence], sink: any PlayoutSink, log: String) throws
@@ -92,14 +94,14 @@ enum BenchDaemon {
 
     static func startAccuracy(_ dir: URL, _ tone: URL) throws {
         let t0 = Date().addingTimeInterval(2)
-        let slots = (0..<20).map { slot("s\($0)", at: t0.addingTimeInterval(Double($0) * 1.5), audio: "tone.wav", seconds: 0.4) }
-        let probe = Probe(PlayerSink(device: "default"))
+        let slots = (0..<20).map { slot("s\($0)", at: t0.addingTimeInterval(Double($0) * 1.5), audio: dir.appendingPathComponent("tone.wav"), seconds: 0.4) }
+        let probe = Probe(Player(device: "default"))
         let (engine, done) = try engine(dir, slots, sink: probe, log: "start.sqlite")
         Thread.sleep(forTimeInterval: 2 + 20 * 1.5 + 1)
         engine.stop(); done.wait()
         let errors = probe.starts.current.compactMap { s -> Double? in
             guard let d = s.deadline, let f = s.first else { return nil }
-            return abs(Double(Int64(f) - Int64(d))) / 1e6
+            return abs(f.seconds(since: d)) * 1000
         }.sorted()
         print("daemon start accuracy: \(errors.count) slots on the JACK-paced device, |first sample − scheduled| "
               + "p50 \(fmt(pct(errors, 0.5))) ms, p99 \(fmt(pct(errors, 0.99))) ms, max \(fmt(errors.last ?? .nan)) ms "
@@ -108,8 +110,8 @@ enum BenchDaemon {
 
     static func emergencyCut(_ dir: URL, _ long: URL, _ tone: URL) throws {
         let t0 = Date().addingTimeInterval(1.5)
-        let slots = (0..<20).map { slot("e\($0)", at: t0.addingTimeInterval(Double($0) * 4), audio: "long.wav", seconds: 3) }
-        let (engine, done) = try engine(dir, slots, sink: PlayerSink(device: "default"), log: "cut.sqlite")
+        let slots = (0..<20).map { slot("e\($0)", at: t0.addingTimeInterval(Double($0) * 4), audio: dir.appendingPathComponent("long.wav"), seconds: 3) }
+        let (engine, done) = try engine(dir, slots, sink: Player(device: "default"), log: "cut.sqlite")
         for i in 0..<20 {
             // Half a second to 1.5 s into each 3 s item.
             let at = t0.addingTimeInterval(Double(i) * 4 + 0.5 + Double(i % 5) * 0.25)
@@ -134,8 +136,8 @@ enum BenchDaemon {
             let bulletin = try makeBulletin(dir, "bulletin-\(i).mp3", seconds: 180, hz: 300 + 40 * i)
             let t0 = Date().addingTimeInterval(1.5)
             let log = "bulletin-\(i).sqlite"
-            let (engine, done) = try engine(dir, [slot("b\(i)", at: t0, audio: "long.wav", seconds: 3)],
-                                            sink: PlayerSink(device: "default"), log: log)
+            let (engine, done) = try engine(dir, [slot("b\(i)", at: t0, audio: dir.appendingPathComponent("long.wav"), seconds: 3)],
+                                            sink: Player(device: "default"), log: log)
             Thread.sleep(until: t0.addingTimeInterval(0.8))
             let asked = Date()
             let replied = DispatchSemaphore(value: 0)
@@ -175,7 +177,7 @@ enum BenchDaemon {
         let n = 500
         let start = Date()
         for i in 0..<n {
-            try log.append(AiringEvent(at: Timestamp.rfc3339(Date(), timeZone: .current), kind: i % 2 == 0 ? .started : .finished,
+            try log.append(AiringEvent(at: Timestamp.format(Date(), timeZone: .current), kind: i % 2 == 0 ? .started : .finished,
                                        airing: "bench/\(i / 2)", station: "bench", plan: "bench", message: "m",
                                        source: .schedule, audio: "a.wav", audioSHA256: String(repeating: "a", count: 64),
                                        plannedSeconds: 10, playedSeconds: i % 2 == 0 ? nil : 10))
@@ -187,8 +189,8 @@ enum BenchDaemon {
 
     static func idle(_ dir: URL, seconds: Double) throws {
         let tomorrow = Date().addingTimeInterval(86_400)
-        let (engine, done) = try engine(dir, [slot("later", at: tomorrow, audio: "tone.wav", seconds: 0.4)],
-                                        sink: PlayerSink(device: "default"), log: "idle.sqlite")
+        let (engine, done) = try engine(dir, [slot("later", at: tomorrow, audio: dir.appendingPathComponent("tone.wav"), seconds: 0.4)],
+                                        sink: Player(device: "default"), log: "idle.sqlite")
         Thread.sleep(forTimeInterval: 1)
         let (cpu0, rss0) = (cpuSeconds(), rssKiB())
         Thread.sleep(forTimeInterval: seconds)

@@ -1,7 +1,10 @@
+import LoaCore
 import Foundation
 import LoaAudio
 import LoaCommands
 import LoaPlan
+import LoaPlayout
+import LoaSystem
 
 /// `loa-bench plan`: load and validate a national-size plan (3,321 stations, 300 messages) with cold and warm
 /// duration caches. Targets: cold < 1 s, warm < 0.3 s.
@@ -125,11 +128,7 @@ func generateNationalPlan(in dir: URL, stations: Int, messages: Int) throws -> U
     return url
 }
 
-func threadCPUSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
+func threadCPUSeconds() -> Double { ProcessClocks.threadCPUSeconds() }
 
 /// A 16-bit mono 8 kHz WAV sine, written directly so the bench needs no external tool.
 func writeTone(_ url: URL, seconds: Double, hz: Double) throws {

@@ -1,8 +1,10 @@
+import LoaCore
 import Foundation
 import LoaL10n
 import LoaLog
 import LoaPlan
 import LoaReport
+import LoaSystem
 
 /// `log`: durable appends per second. `report`: one year of 126 stations (≈ 400,000 airings) read from 126 real
 /// logs and written in the three formats; then a nation's year (3,321 stations, ≈ 10.5 million airings) fed to the
@@ -140,7 +142,7 @@ enum BenchLogReport {
         let messages = (0..<20).map { i in
             Message(id: "msg-\(i)", title: "Tin \(i)", topic: topics[i % 7].id, content: .audio("audio/m\(i).flac"),
                     window: year, quota: Quota(count: 2 + i % 3, per: .week),
-                    targets: i % 4 == 0 ? [.group("inner")] : [.all], media: MediaRef(path: "m\(i).flac", duration: 90))
+                    targets: i % 4 == 0 ? [.group("inner")] : [.all], media: Media(path: "m\(i).flac", duration: 90))
         }
         return Plan(id: "bench", title: "Bench", timezone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, period: year,
                     topics: topics, stations: stations, messages: messages, file: URL(fileURLWithPath: "/tmp/b.yaml"))
@@ -183,11 +185,7 @@ enum BenchLogReport {
     }
 
     /// CPU time of the whole process: on a shared machine wall time also counts other people's builds.
-    static func cpuSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func cpuSeconds() -> Double { ProcessClocks.processCPUSeconds() }
 
     static func elapsed(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

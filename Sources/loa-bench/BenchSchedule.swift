@@ -1,6 +1,8 @@
+import LoaCore
 import Foundation
 import LoaPlan
 import LoaSchedule
+import LoaSystem
 import LoaCommands
 import LoaTestSupport
 
@@ -104,8 +106,8 @@ enum BenchSchedule {
             let holiday = CivilDate(year: period.from.year, month: 9, day: 2)!
             stations.append(Station(id: String(format: "st-%04d", i), name: "Station \(i)",
                                     groups: ["p\(i % provinces)", ward ? "ward" : "commune", "r\(i % 3)"],
-                                    slots: slots, intro: MediaRef(path: "audio/ident.wav", duration: 8.2),
-                                    outro: ward ? MediaRef(path: "audio/closing.wav", duration: 5) : nil,
+                                    slots: slots, intro: Media(path: "audio/ident.wav", duration: 8.2),
+                                    outro: ward ? Media(path: "audio/closing.wav", duration: 5) : nil,
                                     closed: period.contains(holiday) ? [holiday] : []))
         }
         var messages: [Message] = []
@@ -132,7 +134,7 @@ enum BenchSchedule {
                                     content: .audio("audio/msg-\(i).ogg"), priority: priority, window: window,
                                     quota: Quota(count: count, per: per), targets: target,
                                     slotNames: g.chance(0.2) ? [g.chance(0.5) ? "morning" : "evening"] : nil,
-                                    maxPerDay: 1, media: MediaRef(path: "audio/msg-\(i).ogg", duration: seconds)))
+                                    maxPerDay: 1, media: Media(path: "audio/msg-\(i).ogg", duration: seconds)))
         }
         return Plan(id: "bench-\(n)", title: "Bench", timezone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!,
                     period: period, stations: stations, messages: messages,
@@ -141,18 +143,10 @@ enum BenchSchedule {
 
     // MARK: measuring
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { ProcessClocks.monotonicSeconds() }
 
     /// CPU seconds of this process, all threads: the machine is shared, so wall time alone says little.
-    static func cpu() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func cpu() -> Double { ProcessClocks.processCPUSeconds() }
 
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"

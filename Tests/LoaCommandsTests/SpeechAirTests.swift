@@ -107,6 +107,9 @@ import Testing
         // null device takes audio as fast as it is decoded: 20 minutes keep it on air long enough on a busy machine.
         try sox(["-n", "-r", "8000", "-c", "1", dir.appendingPathComponent("long.wav").path,
                  "synth", "1200", "sine", "330"])
+        // A schedule file airs only what its plan names: this plan gives the long item a slot of its own.
+        try LongItemPlan.write(from: dir.appendingPathComponent("plan.yaml"), audio: "long.wav",
+                               afterSlot: "      - {name: morning, days: [mon-sun], start: \"06:00\", length: 15m}")
         let start = Date().addingTimeInterval(3)
         let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let f = DateFormatter()
@@ -119,7 +122,7 @@ import Testing
         try Data(line.utf8).write(to: schedule)
         let sock = dir.appendingPathComponent("xa-doc.sock").path
         let logPath = dir.appendingPathComponent("live.sqlite").path
-        let (daemon, _, _) = try spawn(["run", "plan.yaml", "--station", "xa-doc", "--device", "null", "--log",
+        let (daemon, _, _) = try spawn(["run", "live.yaml", "--station", "xa-doc", "--device", "null", "--log",
                                         "live.sqlite", "--schedule", schedule.path, "--socket", sock, "--quiet"])
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         var onAir = false

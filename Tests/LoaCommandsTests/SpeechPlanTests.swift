@@ -1,6 +1,8 @@
+import LoaCore
 import Foundation
 import LoaAudio
 import LoaCommands
+import LoaPlayout
 import LoaPlan
 import LoaSchedule
 import LoaTestSupport
@@ -86,7 +88,7 @@ private struct TextPlan {
         #expect(abs((notice.duration ?? 0) - info.duration) < 1e-9)
         // Two readings of a ~5 s sentence plus the 2 s pause.
         #expect(info.duration > 8 && info.duration < 30)
-        #expect(notice.location?.line == 16)
+        #expect(notice.writtenAt?.line == 16)
 
         let hostile = try #require(plan.message("hostile")?.media?.duration)
         #expect(hostile > 1)

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import GRDB
 import Testing
@@ -235,10 +236,10 @@ func tamper(_ path: String, _ sql: String) throws {
 
     @Test func timestampIsRFC3339WithMillisAndOffset() {
         let date = Date(timeIntervalSince1970: 1_780_268_400.0125) // 2026-06-01T06:00:00.0125+07:00 (23:00Z)
-        #expect(AiringLog.timestamp(date, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!)
+        #expect(Timestamp.format(date, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!)
                 == "2026-06-01T06:00:00.012+07:00")
-        #expect(AiringLog.timestamp(date, timeZone: TimeZone(identifier: "UTC")!) == "2026-05-31T23:00:00.012+00:00")
-        #expect(AiringLog.timestamp(Date(timeIntervalSince1970: -0.5), timeZone: TimeZone(secondsFromGMT: -12600)!)
+        #expect(Timestamp.format(date, timeZone: TimeZone(identifier: "UTC")!) == "2026-05-31T23:00:00.012+00:00")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5), timeZone: TimeZone(secondsFromGMT: -12600)!)
                 == "1969-12-31T20:29:59.500-03:30")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoaCommands
+import LoaPlayout
 import LoaPlan
 import Testing
 

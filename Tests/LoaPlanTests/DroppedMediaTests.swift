@@ -1,5 +1,6 @@
 import Foundation
 import LoaCommands
+import LoaPlayout
 import LoaPlan
 import Testing
 

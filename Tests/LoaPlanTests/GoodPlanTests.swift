@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaPlan
 import Testing
@@ -82,7 +83,7 @@ import Testing
         #expect(socSon.groups == ["rural", "north"])
         #expect(socSon.slots.allSatisfy { $0.days == .all && $0.lengthSeconds == 2700 })
         #expect(socSon.intro?.path == "audio/ident.wav")
-        #expect(socSon.intro?.location?.line == 11)
+        #expect(socSon.intro?.writtenAt?.line == 11)
         #expect(socSon.output == "plughw:1,0")
 
         let baVi = try #require(plan.station("ba-vi"))

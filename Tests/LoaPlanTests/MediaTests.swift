@@ -1,5 +1,7 @@
+import LoaCore
 import Foundation
 import LoaCommands
+import LoaPlayout
 import LoaPlan
 import Testing
 

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaCommands
 import LoaLog
@@ -94,7 +95,7 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         let log = try AiringLog(path: dir.appendingPathComponent("sim.sqlite").path)
         let events = try log.events()
-        let slots = try ScheduleFile.read(schedule)
+        let slots = try ScheduleFile.read(schedule).map(\.occurrence)
         let expected = slots.flatMap { s in s.items.map { Timeline.airingID(slot: s, item: $0) } }
         #expect(events.count == expected.count * 2)
         #expect(events.enumerated().allSatisfy { i, e in e.airing == expected[i / 2] })
@@ -158,7 +159,7 @@ import Testing
         #expect(try log.verify().isOK)
         #expect(events.map(\.seq) == Array(1...Int64(events.count)))
         let byAiring = Dictionary(grouping: events, by: \.airing)
-        let slots = try ScheduleFile.read(schedule)
+        let slots = try ScheduleFile.read(schedule).map(\.occurrence)
         for slot in slots {
             for item in slot.items {
                 let id = Timeline.airingID(slot: slot, item: item)
@@ -182,19 +183,22 @@ import Testing
         sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
         sox.arguments = ["-n", "-r", "8000", "-c", "1", "-b", "16", long.path, "synth", "600", "sine", "300", "vol", "0.2"]
         try sox.run(); sox.waitUntilExit()
+        // A schedule file airs only what its plan names: this plan gives the long item a slot of its own.
+        try LongItemPlan.write(from: dir.appendingPathComponent("plan.yaml"), audio: "audio/long.wav",
+                               afterSlot: "      - {name: evening, days: [mon-sun], start: \"17:00\", length: 15m}")
         let start = Date().addingTimeInterval(6)
         let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let startText = String(Timestamp.rfc3339(start, timeZone: tz).prefix(19)) + "+07:00"
+        let startText = String(Timestamp.format(start, timeZone: tz).prefix(19)) + "+07:00"
         let exact = Timestamp.parse(startText)!
         let day = String(startText.prefix(10))
         let line = "{\"station\":\"xa-thu\",\"date\":\"\(day)\",\"slot\":\"now\",\"start\":\"\(startText)\",\"length_s\":3600,"
-            + "\"used_s\":604.73,\"items\":[{\"kind\":\"message\",\"message\":\"fire-safety\",\"priority\":\"normal\","
+            + "\"used_s\":604.73,\"items\":[{\"kind\":\"message\",\"message\":\"long\",\"priority\":\"normal\","
             + "\"audio\":\"audio/long.wav\",\"offset_s\":0,\"duration_s\":600},{\"kind\":\"outro\",\"audio\":\"audio/closing.wav\","
             + "\"offset_s\":600,\"duration_s\":4.73}]}"
         let schedule = dir.appendingPathComponent("now.jsonl")
         try Data(line.utf8).write(to: schedule)
         let sock = dir.appendingPathComponent("xa-thu.sock").path
-        let (daemon, _, err) = try spawn(["run", "plan.yaml", "--station", "xa-thu", "--device", "null", "--log",
+        let (daemon, _, err) = try spawn(["run", "live.yaml", "--station", "xa-thu", "--device", "null", "--log",
                                           "live.sqlite", "--schedule", schedule.path, "--socket", sock])
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         let logPath = dir.appendingPathComponent("live.sqlite").path
@@ -239,7 +243,7 @@ import Testing
         let log = try AiringLog(path: logPath)
         let events = try log.events()
         let summary = events.map { "\($0.kind.rawValue) \($0.source == .emergency ? "emergency" : ($0.message ?? "outro"))" }
-        #expect(summary == ["started fire-safety", "preempted fire-safety", "started emergency", "finished emergency",
+        #expect(summary == ["started long", "preempted long", "started emergency", "finished emergency",
                             "started outro", "finished outro", "started emergency", "finished emergency"])
         // Still within the slot's hour, so it is logged against that slot.
         #expect(events[6].slotStart == events[0].slotStart && events[6].detail == "Bão số 3 đang vào đất liền.")
@@ -247,7 +251,7 @@ import Testing
         let startedAt = try #require(Timestamp.parse(events[0].at))
         #expect(startedAt.timeIntervalSince(exact) > -0.05, "\(events[0].at)")
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(events[2].slotStart == Timestamp.rfc3339(exact, timeZone: tz), "\(stderr)")
+        #expect(events[2].slotStart == Timestamp.format(exact, timeZone: tz), "\(stderr)")
         #expect(stderr.contains("plan daemon-test reloaded"))
         // The bulletin travelled as bytes and airs from the daemon's own copy next to its log, same content.
         let copy = try #require(events[2].audio)
@@ -270,18 +274,15 @@ import Testing
         #expect(events.count == 8 && events.allSatisfy { $0.kind == .missed })
         #expect(events.allSatisfy { $0.detail?.contains("audio device unavailable: hw:97,0") == true })
 
-        // The plan is intact, but the file the schedule airs for fire-safety is gone by air time.
+        // A schedule file naming audio its plan does not give that item is refused at its line, before anything airs
+        // (a file deleted after the daemon started fails alone: EngineTests).
         let text = try String(contentsOf: schedule, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "audio/fire-safety.ogg", with: "audio/removed.ogg").utf8).write(to: schedule)
         let r2 = try run(simArgs("gone.sqlite", from: "2026-06-01", to: "2026-06-01", schedule: schedule))
-        #expect(r2.status == 0, "\(r2.err)")
-        let log = try AiringLog(path: dir.appendingPathComponent("gone.sqlite").path)
-        let gone = try log.events()
-        let fire = gone.filter { $0.message == "fire-safety" }
-        #expect(fire.map(\.kind) == [.started, .failed, .started, .failed])
-        #expect(fire[1].detail?.contains("audio file missing") == true)
-        #expect(gone.filter { $0.kind == .finished }.count == 6)
-        #expect(try log.verify().isOK)
+        #expect(r2.status == 1)
+        #expect(r2.err.contains("schedule.jsonl:1: error: audio audio/removed.ogg is not what the plan airs for this item"),
+                "\(r2.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("gone.sqlite").path))
     }
 
     @Test func usageAndInputErrorsAreClear() throws {

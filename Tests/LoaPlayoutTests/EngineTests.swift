@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaLog
 import LoaPlan
@@ -35,9 +36,9 @@ import Testing
                 let s = events[i], e = events[i + 1]
                 #expect(s.kind == .started && s.airing == id)
                 #expect(e.kind == .finished && e.airing == id)
-                #expect(s.at == Timestamp.rfc3339(slot.start.addingTimeInterval(item.offset), timeZone: f.tz))
+                #expect(s.at == Timestamp.format(slot.start.addingTimeInterval(item.offset), timeZone: f.tz))
                 #expect(e.playedSeconds == item.duration)
-                #expect(s.slotStart == Timestamp.rfc3339(slot.start, timeZone: f.tz))
+                #expect(s.slotStart == Timestamp.format(slot.start, timeZone: f.tz))
                 i += 2
             }
         }
@@ -52,14 +53,14 @@ import Testing
         #expect(log.all.map(\.short) == ["missed intro", "missed message:msg-a", "started message:msg-b",
                                          "finished message:msg-b", "started outro", "finished outro"])
         #expect(log.all[0].detail == "the daemon was not running at that time")
-        #expect(log.all[2].at == Timestamp.rfc3339(f.date("2026-06-01", "06:00", plus: 68), timeZone: f.tz))
+        #expect(log.all[2].at == Timestamp.format(f.date("2026-06-01", "06:00", plus: 68), timeZone: f.tz))
     }
 
     @Test func restartAfterACrashClosesTheOpenAiringAndNeverAirsItAgain() throws {
         let slot = f.standardSlot("2026-06-01", "06:00", name: "morning")
         let recorder = MemoryRecorder()
         let intro = Timeline.airingID(slot: slot, item: slot.items[0])
-        try recorder.append(AiringEvent(at: Timestamp.rfc3339(slot.start, timeZone: f.tz), kind: .started,
+        try recorder.append(AiringEvent(at: Timestamp.format(slot.start, timeZone: f.tz), kind: .started,
                                         airing: intro, station: "ba-dinh", plan: "test-plan"))
         // Restarted 5 s later: the intro was on air when the box died.
         let (log, _) = try run([slot], from: f.date("2026-06-01", "00:00"), until: f.date("2026-06-01", "07:00"),
@@ -89,10 +90,10 @@ import Testing
                           "started emergency", "finished emergency", "started message:msg-b",
                           "finished message:msg-b", "started outro", "finished outro"])
         #expect(log.all[4].source == .emergency)
-        #expect(log.all[4].slotStart == Timestamp.rfc3339(slot.start, timeZone: f.tz))
+        #expect(log.all[4].slotStart == Timestamp.format(slot.start, timeZone: f.tz))
         #expect(log.all[3].playedSeconds == 10)
         // B resumes right after the emergency: 8 s intro + 10 s of A + 30 s storm.
-        #expect(log.all[6].at == Timestamp.rfc3339(slot.start.addingTimeInterval(48), timeZone: f.tz))
+        #expect(log.all[6].at == Timestamp.format(slot.start.addingTimeInterval(48), timeZone: f.tz))
         #expect(reply.current?.ok == true)
     }
 
@@ -126,8 +127,8 @@ import Testing
                                          "finished message:storm", "started message:msg-a", "finished message:msg-a"])
         #expect(log.all[1].playedSeconds == 300)
         #expect(sink.plays[0].items[0].maxSeconds == 300)
-        #expect(log.all[2].at == Timestamp.rfc3339(storm.start, timeZone: f.tz))
-        #expect(log.all[4].at == Timestamp.rfc3339(storm.start.addingTimeInterval(30), timeZone: f.tz))
+        #expect(log.all[2].at == Timestamp.format(storm.start, timeZone: f.tz))
+        #expect(log.all[4].at == Timestamp.format(storm.start.addingTimeInterval(30), timeZone: f.tz))
     }
 
     @Test func aFileDeletedBeforeItsAiringFailsAloneAndTheNextItemAirs() throws {
@@ -148,14 +149,14 @@ import Testing
         sink.state.withLock { $0.failOpens = 2 }
         let (log, _) = try run(slots, from: f.date("2026-06-01", "00:00"), until: f.date("2026-06-02", "00:00"),
                                sink: sink)
-        let morning = log.all.filter { $0.slotStart == Timestamp.rfc3339(slots[0].start, timeZone: f.tz) }
+        let morning = log.all.filter { $0.slotStart == Timestamp.format(slots[0].start, timeZone: f.tz) }
         // Two failed opens cost the intro and A; the device is back for B.
         #expect(morning.map(\.short) == ["missed intro", "missed message:msg-a", "started message:msg-b",
                                          "finished message:msg-b", "started outro", "finished outro"])
         #expect(morning[0].detail?.contains("audio device unavailable") == true)
         // Each retry waits for the item's own time: the slot keeps its schedule.
         #expect(morning.map(\.at) == [0.0, 8, 68, 158, 158, 163].map {
-            Timestamp.rfc3339(slots[0].start.addingTimeInterval($0), timeZone: f.tz)
+            Timestamp.format(slots[0].start.addingTimeInterval($0), timeZone: f.tz)
         })
         #expect(log.all.filter { $0.kind == .finished }.count == 6)
     }

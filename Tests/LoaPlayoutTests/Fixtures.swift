@@ -1,4 +1,6 @@
+import LoaCore
 import Foundation
+import LoaAudio
 import LoaLog
 import LoaPlan
 import LoaPlayout
@@ -7,7 +9,7 @@ import LoaSchedule
 /// A test double for the audio engine: "plays" by reporting each item's known length (capped like the real one),
 /// optionally in real time, and can fail the device at open or mid-item.
 final class FakeSink: PlayoutSink, @unchecked Sendable {
-    struct Play { var items: [SinkItem]; var startingAt: UInt64?; var calledAt = monotonicNanoseconds() }
+    struct Play { var items: [PlayItem]; var startingAt: UInt64?; var calledAt = monotonicNanoseconds() }
     let durations: [String: Double]
     /// Seconds of real time per second of audio (0 = instant).
     let pace: Double
@@ -24,12 +26,13 @@ final class FakeSink: PlayoutSink, @unchecked Sendable {
         var prepareSeconds: Double = 0
     }
     /// Called on the audio thread after each `willStart` is observed (tests use it to post commands mid-item).
-    let onStart = Locked<(@Sendable (SinkItem) -> Void)?>(nil)
+    let onStart = Locked<(@Sendable (PlayItem) -> Void)?>(nil)
 
     init(durations: [String: Double], pace: Double = 0) { self.durations = durations; self.pace = pace }
 
-    func play(_ items: [SinkItem], startingAt: UInt64?, observer: @escaping @Sendable (SinkEvent) -> Void)
-        -> [SinkResult] {
+    func play(_ items: [PlayItem], startingAt deadline: MonotonicInstant?,
+              observer: @escaping @Sendable (PlayEvent) -> Void) -> [ItemResult] {
+        let startingAt = deadline.map { UInt64($0.nanoseconds) }
         let (failOpen, failAfter) = state.withLock { s -> (Bool, Double?) in
             s.plays.append(Play(items: items, startingAt: startingAt)); s.stopRequested = false
             if s.failOpens > 0 { s.failOpens -= 1; return (true, nil) }
@@ -40,26 +43,28 @@ final class FakeSink: PlayoutSink, @unchecked Sendable {
             let now = monotonicNanoseconds()
             if at > now { usleep(UInt32((at - now) / 1000)) }
         }
-        var results: [SinkResult] = []
+        var results: [ItemResult] = []
         var stopped = false
         for (i, item) in items.enumerated() {
             if failOpen {
-                let r = SinkResult(outcome: .failed(SinkFailure(.device, "no such device")), playedSeconds: 0)
+                let r = ItemResult(outcome: .failed(AudioError(.deviceUnavailable, subject: "fake", libraryMessage: "no such device")),
+                                   playedSeconds: 0)
                 results.append(r); observer(.ended(index: i, r)); continue
             }
             if stopped {
-                let r = SinkResult(outcome: .skipped, playedSeconds: 0)
+                let r = ItemResult(outcome: .skipped, playedSeconds: 0)
                 results.append(r); observer(.ended(index: i, r)); continue
             }
             let full = durations[item.url.lastPathComponent] ?? 1
             var length = min(full, item.maxSeconds ?? full)
             let started = monotonicNanoseconds()
-            observer(.willStart(index: i, airsAt: pace > 0 ? started : nil))
+            observer(.willStart(index: i, airsAt: MonotonicInstant(nanoseconds: Int64(started))))
             onStart.current?(item)
-            var outcome = SinkOutcome.finished
+            var outcome = PlayOutcome.finished
             if let f = failAfter, f < length {
-                length = f; outcome = .failed(SinkFailure(.device, "device unplugged"))
-                observer(.deviceLost(SinkFailure(.device, "device unplugged")))
+                let unplugged = AudioError(.deviceFailed, subject: "fake", libraryMessage: "device unplugged")
+                length = f; outcome = .failed(unplugged)
+                observer(.deviceLost(unplugged))
             }
             var played = length
             if pace > 0 {
@@ -76,7 +81,8 @@ final class FakeSink: PlayoutSink, @unchecked Sendable {
                 played = min(length, 10); outcome = .stopped
             }
             if outcome == .stopped { stopped = true }
-            let r = SinkResult(outcome: outcome, playedSeconds: played, firstSampleAt: started)
+            let r = ItemResult(outcome: outcome, playedSeconds: played,
+                               firstSampleAt: MonotonicInstant(nanoseconds: Int64(started)))
             results.append(r); observer(.ended(index: i, r))
             if case .failed = outcome { stopped = true }
         }
@@ -85,14 +91,16 @@ final class FakeSink: PlayoutSink, @unchecked Sendable {
 
     func stop() { state.withLock { $0.stopRequested = true; $0.stopCalls.append(monotonicNanoseconds()) } }
 
-    func prepare(_ url: URL) {
+    func prepare(_ url: URL) throws(AudioError) {
         let seconds = state.withLock { $0.prepareSeconds }
         if seconds > 0 { usleep(UInt32(seconds * 1e6)) }
         state.withLock { $0.prepared.append((url.standardizedFileURL, monotonicNanoseconds())) }
     }
 
-    func contentHash(of url: URL) throws -> String {
-        let data = try Data(contentsOf: url)
+    func contentHash(of media: Media) throws(AudioError) -> String {
+        guard let url = media.url, let data = try? Data(contentsOf: url) else {
+            throw AudioError(.fileMissing, subject: media.path)
+        }
         return String(data.count) + "-" + url.lastPathComponent
     }
 
@@ -134,8 +142,9 @@ struct Fixture {
         let scheduled = items.map { kind, message, audio, priority -> ScheduledItem in
             let d = Fixture.durations[audio]!
             defer { offset += d }
-            return ScheduledItem(kind: kind, message: message, priority: priority, audio: audio, offset: offset,
-                                 duration: d)
+            return ScheduledItem(kind: kind, message: message, priority: priority,
+                                 media: Media(path: audio, url: dir.appendingPathComponent(audio), duration: d),
+                                 offset: offset, duration: d)
         }
         return SlotOccurrence(station: "ba-dinh", date: CivilDate(day)!, slot: name, start: date(day, time),
                               utcOffsetSeconds: 7 * 3600, lengthSeconds: length, items: scheduled)
@@ -178,3 +187,6 @@ struct Fixture {
 extension AiringEvent {
     var short: String { "\(kind.rawValue) \(airing.split(separator: "/").last ?? "")" }
 }
+
+/// CLOCK_MONOTONIC nanoseconds, the fake sink's timebase.
+func monotonicNanoseconds() -> UInt64 { UInt64(MonotonicInstant.now().nanoseconds) }

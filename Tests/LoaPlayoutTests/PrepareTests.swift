@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaAudio
 import LoaLog
@@ -97,10 +98,10 @@ import Testing
         try sox.run(); sox.waitUntilExit()
         #expect(sox.terminationStatus == 0)
         let cache = MediaInfoCache(directory: f.dir.appendingPathComponent("cache"))
-        let sink = PlayerSink(device: "null", cache: cache)
+        let sink = Player(device: "null", cache: cache)
         let recorder = MemoryRecorder()
         var slot = at(f.slot("2026-06-01", "06:00", name: "new", [(.message, "new", "a.wav", .normal)]), in: 3_600)
-        slot.items[0].audio = flac.path
+        slot.items[0].media = Media(path: flac.lastPathComponent, url: flac, duration: 180)
         slot.items[0].duration = 180
         let (engine, done) = f.startEngine([slot], sink: sink, recorder: recorder, lead: 0.6)
         // A probe (header only) while waiting; only the daemon's measuring fills in the loudness.

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaLog
 import LoaPlan
@@ -104,6 +105,6 @@ import Testing
             try ControlSocket.sendEmergency(EmergencyRequest(audio: URL(fileURLWithPath: "/x.wav")),
                                             station: "nowhere", explicit: socket)
         }
-        #expect(error?.message.contains("no daemon is running for station nowhere") == true)
+        #expect(error?.localized.en.contains("no daemon is running for station nowhere") == true)
     }
 }

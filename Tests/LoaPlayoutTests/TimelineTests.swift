@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaPlan
 import LoaPlayout
@@ -71,8 +72,8 @@ import Testing
 
     @Test func timestampsAreRFC3339WithMillisecondsAndOffset() {
         let d = f.date("2026-06-01", "23:59", plus: 59.9996)
-        #expect(Timestamp.rfc3339(d, timeZone: f.tz) == "2026-06-01T23:59:59.999+07:00")
-        #expect(Timestamp.rfc3339(f.date("2026-06-01", "06:00", plus: 0.012), timeZone: f.tz)
+        #expect(Timestamp.format(d, timeZone: f.tz) == "2026-06-01T23:59:59.999+07:00")
+        #expect(Timestamp.format(f.date("2026-06-01", "06:00", plus: 0.012), timeZone: f.tz)
                 == "2026-06-01T06:00:00.012+07:00")
         let parsed = Timestamp.parse("2026-06-01T06:00:00.012+07:00")
         #expect(abs(parsed!.timeIntervalSince(f.date("2026-06-01", "06:00", plus: 0.012))) < 0.0005)
@@ -86,13 +87,13 @@ import Testing
 
         """
         try Data(text.utf8).write(to: url)
-        let slots = try ScheduleFile.read(url, station: "ba-dinh")
+        let slots = try ScheduleFile.read(url, station: "ba-dinh").map(\.occurrence)
         #expect(slots.count == 1)
         #expect(slots[0].start == f.date("2026-06-01", "06:00"))
         #expect(slots[0].utcOffsetSeconds == 25200)
         #expect(slots[0].items.map(\.kind) == [.intro, .message])
         #expect(slots[0].items[1].priority == .emergency)
-        #expect(try ScheduleFile.read(url).count == 2)
+        #expect(try ScheduleFile.read(url).map(\.occurrence).count == 2)
     }
 
     @Test(arguments: [
@@ -108,14 +109,14 @@ import Testing
     func badScheduleLinesAreNamedByFileAndLine(line: String, expected: String) throws {
         let url = f.dir.appendingPathComponent("schedule.jsonl")
         try Data(line.utf8).write(to: url)
-        let error = #expect(throws: ControlError.self) { try ScheduleFile.read(url) }
-        #expect(error?.message.hasSuffix(expected) == true, "\(error?.message ?? "")")
+        let error = #expect(throws: ScheduleFileError.self) { try ScheduleFile.read(url) }
+        #expect(error?.localized.en.hasSuffix(expected) == true, "\(error?.localized.en ?? "")")
     }
 
     @Test func aMissingScheduleFileIsAClearError() {
-        let error = #expect(throws: ControlError.self) {
+        let error = #expect(throws: ScheduleFileError.self) {
             try ScheduleFile.read(f.dir.appendingPathComponent("nope.jsonl"))
         }
-        #expect(error?.message.contains("nope.jsonl: cannot read the schedule") == true)
+        #expect(error?.localized.en.contains("nope.jsonl: error: cannot read the schedule") == true)
     }
 }

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaLog
 import LoaPlan
@@ -30,13 +31,13 @@ func samplePlan() -> Plan {
         messages: [
             Message(id: "flooding", title: "Chủ động phòng, chống ngập úng", topic: "1.12",
                     content: .audio("audio/flooding.flac"), window: period, quota: Quota(count: 2, per: .week),
-                    media: MediaRef(path: "audio/flooding.flac", duration: 95)),
+                    media: Media(path: "audio/flooding.flac", duration: 95)),
             Message(id: "heat", title: "Phòng chống nắng nóng", topic: "1.13", content: .audio("audio/heat.flac"),
                     window: period, quota: Quota(count: 1, per: .week), targets: [.station("ba-dinh")],
-                    media: MediaRef(path: "audio/heat.flac", duration: 60)),
+                    media: Media(path: "audio/heat.flac", duration: 60)),
             Message(id: "olympic", title: "Thành phố thể thao", topic: "1.13", content: .audio("audio/o.flac"),
                     window: DateRange(from: day("2026-09-01"), to: day("2026-09-30")),
-                    quota: Quota(count: 1, per: .week), media: MediaRef(path: "audio/o.flac", duration: 60)),
+                    quota: Quota(count: 1, per: .week), media: Media(path: "audio/o.flac", duration: 60)),
         ],
         file: URL(fileURLWithPath: "/tmp/plan.yaml"))
 }

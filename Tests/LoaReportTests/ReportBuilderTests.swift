@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import GRDB
 import LoaLog

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaPlan
 
@@ -16,8 +17,8 @@ enum Fx {
     static func station(_ id: String, slots: [SlotSpec] = twoSlots(), groups: [String] = [],
                         closed: [String] = [], intro: Double? = nil, outro: Double? = nil) -> Station {
         Station(id: id, name: id, groups: groups, slots: slots,
-                intro: intro.map { MediaRef(path: "audio/intro-\(id).wav", duration: $0) },
-                outro: outro.map { MediaRef(path: "audio/outro.wav", duration: $0) },
+                intro: intro.map { located("audio/intro-\(id).wav", duration: $0) },
+                outro: outro.map { located("audio/outro.wav", duration: $0) },
                 closed: Set(closed.map(d)))
     }
     static func message(_ id: String, _ count: Int, per: QuotaPeriod, from: String = "2026-04-01",
@@ -26,7 +27,11 @@ enum Fx {
         Message(id: id, title: id, content: .audio("audio/\(id).wav"), priority: priority,
                 window: range(from, to), quota: Quota(count: count, per: per), targets: targets,
                 slotNames: slots, maxPerDay: maxPerDay,
-                media: MediaRef(path: "audio/\(id).wav", duration: seconds))
+                media: located("audio/\(id).wav", duration: seconds))
+    }
+    /// Media as the plan's resolver leaves it: located in the plan's folder (`/tmp/loa-test`) and measured.
+    static func located(_ path: String, duration: Double) -> Media {
+        Media(path: path, url: URL(fileURLWithPath: "/tmp/loa-test/\(path)"), duration: duration)
     }
     static func plan(_ stations: [Station], _ messages: [Message], from: String = "2026-04-01",
                      to: String = "2026-12-31") -> Plan {

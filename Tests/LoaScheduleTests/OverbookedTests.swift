@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import LoaTestSupport
 import Testing

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 import LoaCommands
+import LoaPlayout
 import LoaPlan
 import LoaSchedule
 

@@ -1,3 +1,4 @@
+import LoaCore
 import Foundation
 import Testing
 import PropertyBased
@@ -117,7 +118,7 @@ func randomPlan(seed: Int, stations nS: Int, messages nM: Int) -> Plan {
         let plan = Self.realistic()
         let run = try scheduleAndCheck(plan)
         #expect(run.problems == [])
-        #expect(run.result.shortfalls.map { JSONL.line($0) } == [])
+        #expect(run.result.shortfalls.map { ShortfallFile.line($0) } == [])
         let tally = run.result.tally
         #expect(tally.allSatisfy { $0.owed == $0.scheduled })
         #expect(tally[Priority.emergency.rawValue].owed == 10 * 10)  // 2 a day × 5 days × 10 stations
@@ -178,18 +179,18 @@ func randomPlan(seed: Int, stations nS: Int, messages nM: Int) -> Plan {
         let plan = Self.realistic()
         let first = Scheduler.schedule(plan, range: Fx.range("2026-06-01", "2026-06-01"), stations: ["xa-0"])
             .occurrences
-        #expect(first.map { JSONL.timestamp($0.start, utcOffsetSeconds: $0.utcOffsetSeconds) }
+        #expect(first.map { Timestamp.format($0.start, utcOffsetSeconds: $0.utcOffsetSeconds) }
                 == ["2026-06-01T06:00:00+07:00", "2026-06-01T17:00:00+07:00"])
         #expect(first[0].start.timeIntervalSince1970 == 1_780_268_400)  // 2026-05-31T23:00:00Z
     }
 
     @Test func numbersPrintCompactly() {
-        #expect(JSONL.number(95.0) == "95")
-        #expect(JSONL.number(8.2) == "8.2")
-        #expect(JSONL.number(8.2 + 95.0) == "103.2")
-        #expect(JSONL.number(0.0004) == "0")
-        #expect(JSONL.number(12.3456) == "12.346")
-        #expect(JSONL.quoted("a\"b\\c\nđ") == "\"a\\\"b\\\\c\\nđ\"")
+        #expect(TextBuffer.seconds(95.0) == "95")
+        #expect(TextBuffer.seconds(8.2) == "8.2")
+        #expect(TextBuffer.seconds(8.2 + 95.0) == "103.2")
+        #expect(TextBuffer.seconds(0.0004) == "0")
+        #expect(TextBuffer.seconds(12.3456) == "12.346")
+        #expect(TextBuffer.quoted("a\"b\\c\nđ") == "\"a\\\"b\\\\c\\nđ\"")
     }
 
     @Test func playlistsOpenInPlayers() throws {
@@ -204,7 +205,7 @@ func randomPlan(seed: Int, stations nS: Int, messages nM: Int) -> Plan {
         let items = run.result.occurrences.filter { $0.date == Fx.d("2026-07-20") }.flatMap(\.items)
         #expect(lines.filter { $0.hasPrefix("#EXTINF:") }.count == items.count)
         #expect(lines.filter { $0.hasPrefix("# slot ") }.count == 2)
-        #expect(lines.contains("# slot morning 2026-07-20T06:00:00+07:00 length 900 s, used \(JSONL.number(run.result.occurrences[0].usedSeconds)) s"))
+        #expect(lines.contains("# slot morning 2026-07-20T06:00:00+07:00 length 900 s, used \(TextBuffer.seconds(run.result.occurrences[0].usedSeconds)) s"))
         #expect(lines.contains("#EXTINF:8.2,intro"))
         #expect(lines.contains("/tmp/loa-test/audio/intro-phuong-3.wav"))
         #expect(lines.contains("#EXTINF:95,storm-warning - storm-warning"))

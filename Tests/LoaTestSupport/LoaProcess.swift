@@ -51,3 +51,18 @@ public enum LoaBinary {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 }
+
+/// Test plans that air one long item from a schedule file: a schedule file airs only what its plan names, so the
+/// plan gets a one-hour slot `now` and a message `long` on `audio`, written to `live.yaml` beside `plan`.
+public enum LongItemPlan {
+    @discardableResult
+    public static func write(from plan: URL, audio: String, afterSlot slotLine: String) throws -> URL {
+        let text = try String(contentsOf: plan, encoding: .utf8)
+            .replacingOccurrences(of: slotLine + "\n",
+                                  with: slotLine + "\n      - {name: now, days: [mon-sun], start: \"00:00\", length: 1h}\n")
+            + "  - {id: long, title: Long, audio: \(audio), slots: [now], airings: {count: 1, per: window}}\n"
+        let live = plan.deletingLastPathComponent().appendingPathComponent("live.yaml")
+        try Data(text.utf8).write(to: live)
+        return live
+    }
+}

@@ -1,9 +1,10 @@
+import LoaCore
 import Foundation
 import LoaAudio
 import LoaPlan
 
 /// LoaAudio's espeak-ng renderer as LoaPlan's text-to-speech hook: plan loading renders each `text:` message
-/// (so the scheduler knows its length) and the message's `MediaRef` names the rendered, content-addressed WAV,
+/// (so the scheduler knows its length) and the message's `Media` names the rendered, content-addressed WAV,
 /// which is what airs and what the log's `audio` / `audio_sha256` record.
 public struct EspeakSpeechHook: SpeechRenderer {
     public let renderer: EspeakRenderer
