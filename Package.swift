@@ -26,6 +26,7 @@ let package = Package(
         shim("CAlsa", pkg: "alsa", apt: "libasound2-dev"),
         shim("CEbur128", pkg: "libebur128", apt: "libebur128-dev"),
         shim("CSoxr", pkg: "soxr", apt: "libsoxr-dev"),
+        shim("CXlsxWriter", pkg: "xlsxwriter", apt: "libxlsxwriter-dev"),
 
         // Layer 1, words: texts in both languages and the vocabulary every other module speaks.
         .target(name: "LoaL10n", swiftSettings: swift6),
@@ -53,11 +54,13 @@ let package = Package(
         .target(name: "LoaPlayout",
                 dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaL10n"],
                 swiftSettings: swift6),
+        .target(name: "LoaXlsx", dependencies: ["CXlsxWriter", "LoaReport", "LoaPlan", "LoaCore", "LoaL10n"],
+                swiftSettings: swift6),
 
         // Layer 6, face: the command line.
         .target(name: "LoaCommands",
                 dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaPlayout",
-                               "LoaReport", "LoaL10n",
+                               "LoaReport", "LoaXlsx", "LoaL10n",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: swift6),
         .executableTarget(name: "loa", dependencies: ["LoaCommands"], swiftSettings: swift6),
@@ -81,7 +84,7 @@ let package = Package(
                                    "LoaTestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "LoaReportTests",
-                    dependencies: ["LoaCore", "LoaReport", "LoaLog", "LoaPlan", "LoaPlayout", "LoaCommands",
+                    dependencies: ["LoaCore", "LoaReport", "LoaXlsx", "LoaLog", "LoaPlan", "LoaPlayout", "LoaCommands",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     swiftSettings: swift6),

@@ -104,6 +104,8 @@ public struct LogRowView {
     public var slotStart: UnsafeBufferPointer<UInt8>? { bytes(7) }
     public var plannedSeconds: Double? { row.pointee.planned.value }
     public var playedSeconds: Double? { row.pointee.played.value }
+    /// The `source` column (the report splits airtime by it); nil when the log holds a source Loa never writes.
+    public var source: AiringSource? { bytes(8).flatMap(AiringSource.init(bytes:)) }
 }
 
 /// memcmp of two byte runs: the generic `elementsEqual` costs several times more per row.

@@ -21,6 +21,8 @@ public struct Plan: Sendable {
     public var topics: [Topic]
     public var stations: [Station]
     public var messages: [Message]
+    /// Who issues the plan's reports (`plan: report:`), for the report's heading and signature block.
+    public var issuer: ReportIssuer?
     /// The plan file and its folder; audio paths are relative to the folder.
     public var file: URL
     public var baseDirectory: URL { file.deletingLastPathComponent() }
@@ -77,6 +79,9 @@ public struct Station: Sendable, Hashable {
     public var intro: Media?
     public var outro: Media?
     public var closed: Set<CivilDate>
+    /// People and households the station's speakers reach (`population:`, `households:`), for "people reached".
+    public var population: Int?
+    public var households: Int?
     public var location: SourceLocation?
 
     public init(id: String, name: String, groups: [String] = [], slots: [SlotSpec], output: String? = nil,
@@ -91,6 +96,19 @@ public struct Station: Sendable, Hashable {
         guard !closed.contains(date) else { return [] }
         let weekday = date.weekday
         return slots.filter { $0.days.contains(weekday) }.sorted { $0.start < $1.start }
+    }
+}
+
+/// `plan: report: {unit, number, place, signer, signer_title}`: the issuing unit as printed on a report.
+public struct ReportIssuer: Sendable, Hashable {
+    public var unit: String?
+    public var number: String?
+    public var place: String?
+    public var signer: String?
+    public var signerTitle: String?
+    public init(unit: String? = nil, number: String? = nil, place: String? = nil, signer: String? = nil,
+                signerTitle: String? = nil) {
+        self.unit = unit; self.number = number; self.place = place; self.signer = signer; self.signerTitle = signerTitle
     }
 }
 

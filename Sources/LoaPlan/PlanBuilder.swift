@@ -9,10 +9,11 @@ struct PlanBuilder {
     let file: URL
     var r: YReader { YReader(sink: sink) }
 
-    static let planKeys = ["id", "title", "timezone", "period", "reports"]
+    static let planKeys = ["id", "title", "timezone", "period", "reports", "report"]
     static let topicKeys = ["id", "title"]
     static let slotKeys = ["name", "days", "start", "length"]
-    static let stationKeys = ["id", "name", "groups", "slots", "output", "intro", "outro", "closed"]
+    static let stationKeys = ["id", "name", "groups", "slots", "output", "intro", "outro", "closed", "population",
+                                "households"]
     static let messageKeys = ["id", "title", "topic", "audio", "text", "voice", "speed", "repeat", "pause",
                               "priority", "from", "to", "airings", "targets", "slots", "max_per_day"]
     static let voices = ["vi", "vi-vn-x-central", "vi-vn-x-south"]
@@ -21,6 +22,7 @@ struct PlanBuilder {
         var id = "", title = "", timezone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         var period: DateRange?
         var reports: [CivilDate] = []
+        var issuer: ReportIssuer?
     }
 
     func build() -> Plan? {
@@ -34,8 +36,10 @@ struct PlanBuilder {
                        at: SourceLocation(file: PlanLoader.displayName(file), line: 1, column: 1))
         }
         guard let header, let period = header.period else { return nil }
-        return Plan(id: header.id, title: header.title, timezone: header.timezone, period: period,
-                    reports: header.reports, topics: topics, stations: stations, messages: messages, file: file)
+        var plan = Plan(id: header.id, title: header.title, timezone: header.timezone, period: period,
+                        reports: header.reports, topics: topics, stations: stations, messages: messages, file: file)
+        plan.issuer = header.issuer
+        return plan
     }
 
     // MARK: plan header
@@ -91,6 +95,13 @@ struct PlanBuilder {
                 }
                 h.reports.append(d)
             }
+        }
+        if let e = k["report"], !e.value.isNull, let entries = r.mapping(e.value, "'report'", "'report'") {
+            let rk = r.keyed(entries, in: e.value, allowed: ["unit", "number", "place", "signer", "signer_title"],
+                             required: [], where: "'report'", "'report'")
+            func text(_ key: String) -> String? { rk[key].flatMap { r.string($0.value, "'\(key)'", "'\(key)'") } }
+            h.issuer = ReportIssuer(unit: text("unit"), number: text("number"), place: text("place"),
+                                    signer: text("signer"), signerTitle: text("signer_title"))
         }
         return h
     }

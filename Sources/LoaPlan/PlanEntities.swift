@@ -47,6 +47,12 @@ extension PlanBuilder {
             if let e = k["closed"], !e.value.isNull, let items = r.list(e.value, "'closed'", "'closed'") {
                 station.closed = Set(items.compactMap { r.date($0, "a closed day", "ngày nghỉ") })
             }
+            for key in ["population", "households"] {
+                guard let e = k[key], !e.value.isNull, let n = r.int(e.value, "'\(key)'", "'\(key)'") else { continue }
+                if n < 0 {
+                    sink.error("'\(key)' không được âm: \(n)", "'\(key)' may not be negative: \(n)", at: e.value.location)
+                } else if key == "population" { station.population = n } else { station.households = n }
+            }
             stations.append(station)
         }
         return stations

@@ -11,6 +11,18 @@ public enum JSONReport {
             w.field("plan") { w.object { w.field("id") { w.string(r.planID) }; w.field("title") { w.string(r.planTitle) } } }
             w.field("from") { w.string(r.span.from.description) }
             w.field("to") { w.string(r.span.to.description) }
+            w.field("made") { r.made.map { w.string($0.description) } ?? w.null() }
+            w.field("issuer") {
+                if let i = r.issuer {
+                    w.object {
+                        for (k, v) in [("unit", i.unit), ("number", i.number), ("place", i.place), ("signer", i.signer),
+                                       ("signer_title", i.signerTitle)] {
+                            w.field(k) { v.map { w.string($0) } ?? w.null() }
+                        }
+                    }
+                } else { w.null() }
+            }
+            w.field("station_filter") { r.stationFilter.map { f in w.array(f) { w.string($0) } } ?? w.null() }
             w.field("logs") {
                 w.array(r.logs) { log in
                     w.object {
@@ -36,6 +48,12 @@ public enum JSONReport {
                     w.field("assignments_owing") { w.int(r.totals.pairsOwing) }
                     w.field("assignments_met") { w.int(r.totals.pairsMet) }
                     w.field("coverage") { w.fraction(r.totals.coverage) }
+                    w.field("stations") { w.int(r.totals.stations) }
+                    w.field("population") { optional(w, r.totals.population) }
+                    w.field("households") { optional(w, r.totals.households) }
+                    w.field("people_reached") { optional(w, r.totals.peopleReached) }
+                    w.field("households_reached") { optional(w, r.totals.householdsReached) }
+                    sources(w, r.totals.airtimeBySource)
                     tally(w, r.totals.tally)
                 }
             }
@@ -89,7 +107,24 @@ public enum JSONReport {
             w.field("assignments_owing") { w.int(g.pairsOwing) }
             w.field("assignments_met") { w.int(g.pairsMet) }
             w.field("coverage") { w.fraction(g.coverage) }
+            w.field("stations_aired") { w.int(g.stationsAired) }
+            if idKey == "station" {
+                w.field("population") { optional(w, g.population) }
+                w.field("households") { optional(w, g.households) }
+                sources(w, g.airtimeBySource)
+            }
+            w.field("people_reached") { optional(w, g.peopleReached) }
+            w.field("households_reached") { optional(w, g.householdsReached) }
             tally(w, g.tally)
+        }
+    }
+
+    private static func optional(_ w: JSONWriter, _ v: Int?) { v.map { w.int($0) } ?? w.null() }
+
+    /// Airtime per `source`, keys in order.
+    private static func sources(_ w: JSONWriter, _ s: [String: Double]) {
+        w.field("airtime_by_source_s") {
+            w.object { for (k, v) in s.sorted(by: { $0.key < $1.key }) { w.field(k) { w.raw(Chain.formatSeconds(v)) } } }
         }
     }
 
@@ -103,6 +138,12 @@ public enum JSONReport {
         w.field("unclosed") { w.int(t.unclosed) }
         w.field("aired") { w.int(t.aired) }
         w.field("airtime_s") { w.raw(Chain.formatSeconds(t.airtime)) }
+        w.field("delivered") { w.int(t.delivered) }
+        w.field("makeups") { w.int(t.makeups) }
+        w.field("over_delivery") { w.int(t.extra) }
+        w.field("before_period") { w.int(t.earlier) }
+        w.field("toward_next_report") { w.int(t.pending) }
+        w.field("outside_quota") { w.int(t.unowed) }
     }
 }
 

@@ -4,7 +4,8 @@ import LoaL10n
 /// English field names.
 struct Labels {
     let lang: Language
-    private func t(_ vi: String, _ en: String) -> String { lang == .vi ? vi : en }
+    init(lang: Language) { self.lang = lang }
+    func t(_ vi: String, _ en: String) -> String { lang == .vi ? vi : en }
 
     var title: String { t("Báo cáo độ phủ thông tin", "Information coverage report") }
     var plan: String { t("Kế hoạch", "Plan") }

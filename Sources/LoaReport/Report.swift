@@ -18,8 +18,23 @@ public struct Tally: Sendable, Hashable {
     public var unclosed = 0
     /// Seconds on air: `played_s` of every ending event (`planned_s` for a `finished` without it).
     public var airtime: Double = 0
+    /// Owed and aired, period by period (see `ReportBuilder`): full airings that count toward what is owed, at most
+    /// `required` per due period, so `delivered ≤ owed` and met means `delivered == owed` in every period.
+    public var delivered = 0
+    /// Full airings beyond a due period's `required` that fill an earlier due period's shortfall (a make-up).
+    public var makeups = 0
+    /// Full airings beyond a due period's `required` left after make-ups: over-delivery.
+    public var extra = 0
+    /// Full airings dated before the report period inside due periods that began before it (they count here).
+    public var earlier = 0
+    /// Full airings in the report period toward periods that end after it (owed in the next report).
+    public var pending = 0
 
     public init() {}
+
+    /// Full airings in the report period that belong to no quota period (outside the message's window, or a
+    /// message or station the plan does not pair): `full + earlier = delivered + makeups + extra + pending + unowed`.
+    public var unowed: Int { full + earlier - delivered - makeups - extra - pending }
 
     /// Airings that put sound on the air: full, interrupted, pre-empted, unclosed.
     public var aired: Int { full + interrupted + preempted + unclosed }
@@ -27,6 +42,7 @@ public struct Tally: Sendable, Hashable {
     public mutating func add(_ o: Tally) {
         owed += o.owed; full += o.full; interrupted += o.interrupted; preempted += o.preempted; missed += o.missed
         failed += o.failed; unclosed += o.unclosed; airtime += o.airtime
+        delivered += o.delivered; makeups += o.makeups; extra += o.extra; earlier += o.earlier; pending += o.pending
     }
 }
 
@@ -65,6 +81,18 @@ public struct GroupRow: Sendable, Hashable {
     public var pairsMet: Int
     public var tally: Tally
     public var coverage: Double? { pairsOwing == 0 ? nil : Double(pairsMet) / Double(pairsOwing) }
+    /// Stations that aired at least one plan message of the group in full (for a station: 1 or 0).
+    public var stationsAired = 0
+    /// Population and households of those stations, counting only stations that give `population:` or
+    /// `households:`; nil when none of the group's stations gives it.
+    public var peopleReached: Int?
+    public var householdsReached: Int?
+    /// A station's own `population:` and `households:` from the plan (nil for topics).
+    public var population: Int?
+    public var households: Int?
+    /// Airtime by the log's `source` column (`schedule`, `emergency`, `manual`, …), every kind of airing,
+    /// intro/outro and airings without a plan message included. Only for stations and totals.
+    public var airtimeBySource: [String: Double] = [:]
 }
 
 /// One log given to the report and what became of it.
@@ -86,6 +114,13 @@ public struct Totals: Sendable, Hashable {
     public var pairsOwing: Int
     public var pairsMet: Int
     public var coverage: Double? { pairsOwing == 0 ? nil : Double(pairsMet) / Double(pairsOwing) }
+    /// Stations in the report, and the population/households of those giving it (nil when none does).
+    public var stations = 0
+    public var population: Int?
+    public var households: Int?
+    public var peopleReached: Int?
+    public var householdsReached: Int?
+    public var airtimeBySource: [String: Double] = [:]
 }
 
 /// A coverage report (SPEC §4): a pure value, rendered by `CSVReport`, `JSONReport`, `HTMLReport`.
@@ -106,6 +141,11 @@ public struct Report: Sendable {
     public var heat: [(station: String, counts: [Int])]
     /// Station names from the plan, by id.
     public var stationNames: [String: String]
+    /// `--station`: the stations the report is limited to (a commune's own report); nil for all.
+    public var stationFilter: [String]?
+    /// Who issues it (the plan's `report:` block, or `--issuer`) and the day it was made; set by the caller.
+    public var issuer: ReportIssuer?
+    public var made: CivilDate?
 }
 
 extension Report: Equatable {
@@ -113,7 +153,7 @@ extension Report: Equatable {
         a.planID == b.planID && a.span == b.span && a.logs == b.logs && a.warnings == b.warnings
             && a.pairs == b.pairs && a.messages == b.messages && a.topics == b.topics && a.stations == b.stations
             && a.totals == b.totals && a.weeks == b.weeks && a.heat.map(\.station) == b.heat.map(\.station)
-            && a.heat.map(\.counts) == b.heat.map(\.counts)
+            && a.heat.map(\.counts) == b.heat.map(\.counts) && a.stationFilter == b.stationFilter
     }
 }
 

@@ -29,32 +29,39 @@ public struct Due: Sendable, Hashable {
 public struct ReportBuilder {
     public let plan: Plan
     public let span: DateRange
-    private let owed: (Message, Station) -> [Due]
+    let owed: (Message, Station) -> [Due]
     private var dater: LocalDater
 
-    fileprivate struct Key: Hashable { var message: Int32; var station: Int32 }
-    private struct Open { var key: Key; var day: Int; var planned: Double? }
+    struct Key: Hashable { var message: Int32; var station: Int32 }
+    private struct Open { var key: Key; var day: Int; var planned: Double?; var source: Int }
 
-    private var messageIDs: [String] = []
-    private var messageIndex: [String: Int32] = [:]
-    private var stationIDs: [String] = []
-    private var stationIndex: [String: Int32] = [:]
-    private var pairTable = PairTable()
+    var messageIDs: [String] = []
+    var messageIndex: [String: Int32] = [:]
+    var stationIDs: [String] = []
+    var stationIndex: [String: Int32] = [:]
+    var pairTable = PairTable()
     private var open: [AiringDigest: Open] = [:]
     /// Airings already counted, by a 128-bit digest of their id: a nation's year is ten million ids, and the
     /// digest keeps that set at a quarter of the memory of the strings. A per-process seeded 64-bit hash beside a
     /// 64-bit FNV-1a make a collision among 10^7 ids about 10^-25 likely (see `AiringDigest`).
     private var done: Set<AiringDigest> = []
     /// Per station index: airings per week of the span.
-    private var heat: [[Int]] = []
-    private let firstMonday: Int
-    private let weekCount: Int
+    var heat: [[Int]] = []
+    let firstMonday: Int
+    let weekCount: Int
 
-    private var logs: [LogSummary] = []
+    var logs: [LogSummary] = []
     /// How many logs `build` will feed: sizes the set of counted airings once instead of growing it.
     var logsExpected = 1
     private var current: LogSummary?
-    private var undated = 0
+    var undated = 0
+    /// Per station index, per `AiringSource` index: seconds on air in the span; and which sources occurred.
+    var sourceAirtime: [[Double]] = []
+    var sourceSeen = [Bool](repeating: false, count: AiringSource.allCases.count)
+    /// Airings without a plan message already counted (for airtime by source only).
+    private var doneOther: Set<AiringDigest> = []
+    /// `--station`: only these stations are reported (every log is still read and verified).
+    public var stationFilter: Set<String>?
 
     /// `owed` gives what a station owes for a message, period by period; pass `planObligations(plan, span)` for the
     /// plan's quota (SPEC §1), or a table in tests.
@@ -87,7 +94,8 @@ public struct ReportBuilder {
         let message = e.message.map { intern(message: $0) }
         var station: Int32 = -1
         count(kind: e.kind, ofPlan: e.plan == plan.id, message: message, station: &station, stationID: e.station,
-              airing: AiringDigest(e.airing), day: day(of: e), planned: e.plannedSeconds, played: e.playedSeconds)
+              airing: AiringDigest(e.airing), day: day(of: e), planned: e.plannedSeconds, played: e.playedSeconds,
+              source: sourceIndex(e.source))
     }
 
     /// The events of one log read by `LogCounter`, as the current log's. Their ids are indexes into the read's
@@ -105,7 +113,8 @@ public struct ReportBuilder {
             count(kind: e.kind, ofPlan: !e.otherPlan, message: e.message < 0 ? nil : messages[Int(e.message)],
                   station: &stations[s], stationID: read.stations[s], airing: e.airing,
                   day: e.day == CountedEvent.undated ? nil : Int(e.day),
-                  planned: e.planned.isNaN ? nil : e.planned, played: e.played.isNaN ? nil : e.played)
+                  planned: e.planned.isNaN ? nil : e.planned, played: e.played.isNaN ? nil : e.played,
+                  source: Int(e.source))
         }
         for e in read.events where !e.paired {
             guard e.started >= 0 else { add(e); continue }
@@ -120,7 +129,7 @@ public struct ReportBuilder {
                 let seconds = e.played.isNaN ? (e.kind == .finished ? (e.planned.isNaN ? planned : e.planned) : nil)
                     : e.played
                 record(Key(message: messages[Int(s.message)], station: stations[st]), day: Int(s.day), kind: e.kind,
-                       seconds: seconds ?? 0)
+                       seconds: seconds ?? 0, source: Int(e.source))
             } else {
                 add(s)
                 add(e)
@@ -131,17 +140,26 @@ public struct ReportBuilder {
     /// `station` is the report's index of `stationID`, or -1 until it is needed (then interned and set).
     private mutating func count(kind: EventKind, ofPlan: Bool, message: Int32?, station: inout Int32,
                                 stationID: String, airing digest: AiringDigest, day: Int?, planned: Double?,
-                                played: Double?) {
+                                played: Double?, source: Int) {
         current?.events += 1
         guard ofPlan else { current?.otherPlans += 1; return }
-        guard let message else { return }
+        guard let message else {
+            // Intro/outro, emergencies, announcements: no plan message, but airtime by source counts them (once).
+            if kind != .started, let day, span.contains(CivilDate(dayNumber: day)), doneOther.insert(digest).inserted {
+                if station < 0 { station = intern(station: stationID) }
+                addAirtime(station: station, source: source,
+                           seconds: played ?? (kind == .finished ? planned ?? 0 : 0))
+            }
+            return
+        }
         if done.contains(digest) { current?.duplicates += 1; return }
         switch kind {
         case .started:
             if open[digest] != nil { current?.duplicates += 1; return }
             guard let day else { undated += 1; return }
             if station < 0 { station = intern(station: stationID) }
-            open[digest] = Open(key: Key(message: message, station: station), day: day, planned: planned)
+            open[digest] = Open(key: Key(message: message, station: station), day: day, planned: planned,
+                                source: source)
         case .finished, .interrupted, .preempted, .failed, .missed:
             let started = open.removeValue(forKey: digest)
             guard let day = started?.day ?? day else { undated += 1; return }
@@ -149,7 +167,7 @@ public struct ReportBuilder {
             if started == nil, station < 0 { station = intern(station: stationID) }
             let k = started?.key ?? Key(message: message, station: station)
             let seconds = played ?? (kind == .finished ? (planned ?? started?.planned) : nil)
-            record(k, day: day, kind: kind, seconds: seconds ?? 0)
+            record(k, day: day, kind: kind, seconds: seconds ?? 0, source: source)
         }
     }
 
@@ -160,13 +178,21 @@ public struct ReportBuilder {
         // Unclosed airings only add to counters, so their order does not matter.
         for (airing, o) in open {
             done.insert(airing)
-            record(o.key, day: o.day, kind: nil, seconds: 0)
+            record(o.key, day: o.day, kind: nil, seconds: 0, source: o.source)
         }
         open = [:]
         return assemble()
     }
 
     // MARK: Internals
+
+    /// Airtime in the span by station and source (only sources that aired something are reported).
+    private mutating func addAirtime(station: Int32, source: Int, seconds: Double) {
+        let s = Int(station)
+        while sourceAirtime.count <= s { sourceAirtime.append([Double](repeating: 0, count: AiringSource.allCases.count)) }
+        sourceAirtime[s][source] += seconds
+        sourceSeen[source] = true
+    }
 
     private mutating func finishLog() {
         if let c = current { logs.append(c); current = nil }
@@ -188,7 +214,7 @@ public struct ReportBuilder {
     }
 
     /// `kind` nil: started and never ended.
-    private mutating func record(_ k: Key, day: Int, kind: EventKind?, seconds: Double) {
+    private mutating func record(_ k: Key, day: Int, kind: EventKind?, seconds: Double, source: Int) {
         let p = pairTable.pair(k)
         if kind == .finished { pairTable.fullDays[p].append(Int32(day)) }
         guard day >= span.from.dayNumber, day <= span.to.dayNumber else { return }
@@ -202,153 +228,18 @@ public struct ReportBuilder {
         case .started, nil: pairTable.tallies[p].unclosed += 1
         }
         pairTable.tallies[p].airtime += seconds
+        addAirtime(station: k.station, source: source, seconds: seconds)
         if kind == nil || kind == .finished || kind == .interrupted || kind == .preempted {
             let s = Int(k.station)
             while heat.count <= s { heat.append(Array(repeating: 0, count: weekCount)) }
             heat[s][(day - firstMonday) / 7] += 1
         }
     }
-
-    private func assemble() -> Report {
-        var pairs: [PairRow] = []
-        var messageRows: [MessageRow] = []
-        var topicRows: [String: GroupRow] = [:]
-        var stationRows: [Int32: GroupRow] = [:]
-        var warnings: [Localized] = []
-        let stationsByID = Dictionary(plan.stations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let topicTitles = Dictionary(plan.topics.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-        let noTopic = "—"
-
-        for s in 0..<stationIDs.count {
-            let id = stationIDs[s]
-            stationRows[Int32(s)] = GroupRow(id: id, title: stationsByID[id]?.name ?? id, messages: 0,
-                                             messagesAired: 0, pairsOwing: 0, pairsMet: 0, tally: Tally())
-        }
-        // Log-only pairs (messages or stations the plan does not know) follow the plan's, in id order.
-        var logOnly: [Int32: [Int32]] = [:]
-        let planMessages = Set(plan.messages.map(\.id))
-        for (p, k) in pairTable.keys.enumerated() where pairTable.tallied[p] {
-            let mid = messageIDs[Int(k.message)], sid = stationIDs[Int(k.station)]
-            guard let m = plan.message(mid), let st = stationsByID[sid],
-                  m.targets.contains(where: { $0.matches(st) }) else {
-                logOnly[k.message, default: []].append(k.station); continue
-            }
-        }
-
-        for m in 0..<messageIDs.count {
-            let mid = messageIDs[m]
-            let message = plan.message(mid)
-            var row = MessageRow(message: mid, title: message?.title ?? mid, topic: message?.topic,
-                                 inPlan: planMessages.contains(mid), targetedStations: 0, owingStations: 0,
-                                 stationsMet: 0, tally: Tally())
-            var stations: [(Int32, Station?)] = []
-            if let message { stations = plan.targetedStations(of: message).map { (stationIndex[$0.id]!, $0) } }
-            stations += (logOnly[Int32(m)] ?? []).sorted { stationIDs[Int($0)] < stationIDs[Int($1)] }.map { ($0, nil) }
-            row.targetedStations = message == nil ? 0 : stations.count - (logOnly[Int32(m)]?.count ?? 0)
-            var aired = false
-            for (s, station) in stations {
-                let k = Key(message: Int32(m), station: s)
-                let p = pairTable.find(k)
-                var t = p.map { pairTable.tallies[$0] } ?? Tally()
-                var met: Bool?
-                if let message, let station {
-                    let dues = owed(message, station).filter { $0.to >= span.from && $0.to <= span.to }
-                    if !dues.isEmpty {
-                        t.owed = dues.reduce(0) { $0 + $1.required }
-                        let days = p.map { pairTable.fullDays[$0] } ?? []
-                        met = dues.allSatisfy { due in
-                            let lo = Int32(due.from.dayNumber), hi = Int32(due.to.dayNumber)
-                            return days.lazy.filter { $0 >= lo && $0 <= hi }.count >= due.required
-                        }
-                    }
-                }
-                if t.owed > 0 { row.owingStations += 1; if met == true { row.stationsMet += 1 } }
-                row.tally.add(t)
-                pairs.append(PairRow(message: mid, station: stationIDs[Int(s)], tally: t, met: met))
-                var sr = stationRows[s]!
-                sr.messages += 1
-                if t.full > 0 { sr.messagesAired += 1 }
-                if t.owed > 0 { sr.pairsOwing += 1; if met == true { sr.pairsMet += 1 } }
-                sr.tally.add(t)
-                stationRows[s] = sr
-                if t.full > 0 { aired = true }
-            }
-            if message != nil || row.tally != Tally() {
-                messageRows.append(row)
-                let topic = message?.topic ?? noTopic
-                var tr = topicRows[topic] ?? GroupRow(id: topic, title: topicTitles[topic] ?? (topic == noTopic
-                    ? "" : topic), messages: 0, messagesAired: 0, pairsOwing: 0, pairsMet: 0, tally: Tally())
-                tr.messages += 1
-                if aired { tr.messagesAired += 1 }
-                tr.pairsOwing += row.owingStations
-                tr.pairsMet += row.stationsMet
-                tr.tally.add(row.tally)
-                topicRows[topic] = tr
-            }
-        }
-
-        let topicOrder = plan.topics.map(\.id)
-        let topics = topicRows.values.sorted { a, b in
-            let ia = topicOrder.firstIndex(of: a.id) ?? Int.max, ib = topicOrder.firstIndex(of: b.id) ?? Int.max
-            return ia != ib ? ia < ib : a.id < b.id
-        }
-        let stationList = (0..<stationIDs.count).map { stationRows[Int32($0)]! }
-        var total = Tally()
-        for r in messageRows { total.add(r.tally) }
-        let totals = Totals(
-            messagesAired: messageRows.filter { $0.inPlan && $0.tally.full > 0 }.count,
-            stationsAired: stationList.filter { $0.tally.aired > 0 }.count,
-            tally: total,
-            pairsOwing: messageRows.reduce(0) { $0 + $1.owingStations },
-            pairsMet: messageRows.reduce(0) { $0 + $1.stationsMet })
-
-        for log in logs {
-            if case .broken(let seq, let fault, _) = log.chain {
-                warnings.append(Localized(
-                    vi: "Nhật ký \(log.name): chuỗi băm hỏng từ dòng seq \(seq) (\(fault.message.vi)); vẫn được tính.",
-                    en: "Log \(log.name): hash chain broken at row seq \(seq) (\(fault.message.en)); counted anyway."))
-            }
-            if log.otherPlans > 0 {
-                warnings.append(Localized(
-                    vi: "Nhật ký \(log.name): \(log.otherPlans) sự kiện thuộc kế hoạch khác, không tính.",
-                    en: "Log \(log.name): \(log.otherPlans) events belong to other plans, not counted."))
-            }
-        }
-        let unclosed = total.unclosed
-        if unclosed > 0 {
-            warnings.append(Localized(
-                vi: "\(unclosed) lượt phát đã bắt đầu nhưng không có sự kiện kết thúc trong nhật ký nào.",
-                en: "\(unclosed) airings started but have no ending event in any log."))
-        }
-        let unknown = stationIDs.filter { stationsByID[$0] == nil }
-        if !unknown.isEmpty {
-            warnings.append(Localized(vi: "Đài không có trong kế hoạch: \(unknown.joined(separator: ", ")).",
-                                      en: "Stations not in the plan: \(unknown.joined(separator: ", "))."))
-        }
-        let strangers = messageRows.filter { !$0.inPlan }.map(\.message)
-        if !strangers.isEmpty {
-            warnings.append(Localized(vi: "Tin không có trong kế hoạch: \(strangers.joined(separator: ", ")).",
-                                      en: "Messages not in the plan: \(strangers.joined(separator: ", "))."))
-        }
-        if undated > 0 {
-            warnings.append(Localized(vi: "\(undated) sự kiện có thời điểm không đọc được, không tính.",
-                                      en: "\(undated) events have an unreadable time, not counted."))
-        }
-
-        let weeks = (0..<weekCount).map { isoWeekLabel(CivilDate(dayNumber: firstMonday + 7 * $0)) }
-        let heatRows = (0..<stationIDs.count).map { s in
-            (station: stationIDs[s], counts: s < heat.count ? heat[s] : Array(repeating: 0, count: weekCount))
-        }
-        return Report(planID: plan.id, planTitle: plan.title, span: span, logs: logs, warnings: warnings,
-                      pairs: pairs, messages: messageRows, topics: topics, stations: stationList, totals: totals,
-                      weeks: weeks, heat: heatRows,
-                      stationNames: Dictionary(plan.stations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
-    }
 }
 
 /// Per message × station counters in flat arrays: a year of airings is recorded into them hundreds of thousands
 /// of times, and a dictionary lookup per record was most of the builder's time.
-private struct PairTable {
+struct PairTable {
     /// [message][station] → index into the arrays below, or -1.
     private var index: [[Int32]] = []
     private(set) var keys: [ReportBuilder.Key] = []

@@ -13,13 +13,15 @@ extension ReportBuilder {
     /// first in order), are the same as reading one log after another. Logs travel in pieces of `pieceSize` events,
     /// so memory stays bounded however big one log is (a province's merged log).
     public static func build(plan: Plan, span: DateRange, logPaths: [String],
-                             owed: @escaping (Message, Station) -> [Due]) throws -> Report {
-        try build(plan: plan, span: span, logPaths: logPaths, owed: owed, pieceSize: 65_536)
+                             owed: @escaping (Message, Station) -> [Due], stations: Set<String>? = nil) throws
+        -> Report {
+        try build(plan: plan, span: span, logPaths: logPaths, owed: owed, pieceSize: 65_536, stations: stations)
     }
 
     static func build(plan: Plan, span: DateRange, logPaths: [String], owed: @escaping (Message, Station) -> [Due],
-                      pieceSize: Int) throws -> Report {
+                      pieceSize: Int, stations: Set<String>? = nil) throws -> Report {
         var builder = ReportBuilder(plan: plan, span: span, owed: owed)
+        builder.stationFilter = stations
         builder.logsExpected = logPaths.count
         let pipeline = LogPipeline(paths: logPaths, planID: plan.id, timeZone: plan.timezone, pieceSize: pieceSize,
                                    workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -131,6 +133,8 @@ struct CountedEvent {
     var message: Int32
     var station: Int32
     var kind: EventKind
+    /// Index into `AiringSource.allCases`.
+    var source: UInt8
     var otherPlan: Bool
     /// On an ending event: the index of its `started` in the same log when nothing else about the airing comes
     /// between them (the builder then counts the two at once); that `started` is marked `paired`.
@@ -207,7 +211,8 @@ struct LogCounter {
         return CountedEvent(airing: AiringDigest(bytes: row.airing!), planned: row.plannedSeconds ?? .nan,
                             played: row.playedSeconds ?? .nan, day: day(slot: row.slotStart, at: row.at!),
                             message: row.message.map { messages.index($0) } ?? CountedEvent.noMessage,
-                            station: stations.index(row.station!), kind: kind, otherPlan: !ofPlan)
+                            station: stations.index(row.station!), kind: kind,
+                            source: UInt8(sourceIndex(row.source ?? .schedule)), otherPlan: !ofPlan)
     }
 
     private mutating func day(slot: UnsafeBufferPointer<UInt8>?, at: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -254,3 +259,6 @@ struct ByteInterner {
         return i
     }
 }
+
+/// `AiringSource` as a small index (events are kept by the hundred thousand).
+func sourceIndex(_ s: AiringSource) -> Int { AiringSource.allCases.firstIndex(of: s) ?? 0 }

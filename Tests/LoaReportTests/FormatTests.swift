@@ -76,8 +76,8 @@ let chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scro
         #expect((root["weeks"] as? [String]) == ["2026-W23", "2026-W24", "2026-W25"])
         let logs = try #require(root["logs"] as? [[String: Any]])
         #expect(logs.count == 2 && logs[0]["chain_ok"] as? Bool == true && logs[0]["first_bad_seq"] is NSNull)
-        #expect(Set(root.keys) == ["format", "plan", "from", "to", "logs", "warnings", "totals", "topics", "stations",
-                                   "messages", "pairs", "weeks", "heat"])
+        #expect(Set(root.keys) == ["format", "plan", "from", "to", "made", "issuer", "station_filter", "logs", "warnings",
+                                   "totals", "topics", "stations", "messages", "pairs", "weeks", "heat"])
     }
 
     @Test func htmlIsSelfContained() throws {
@@ -89,7 +89,7 @@ let chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scro
         #expect(html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http") == false)
         #expect(html.contains("Chủ động phòng, chống ngập úng, &quot;mùa mưa&quot;"))
         let en = HTMLReport.render(try juneReport(), language: .en)
-        #expect(en.contains("<h2>Coverage per topic</h2>") && en.contains("<html lang=\"en\">"))
+        #expect(en.contains("<h3>Coverage per topic</h3>") && en.contains("<html lang=\"en\">"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: chromium)))
@@ -102,8 +102,9 @@ let chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scro
 
         let dom = try run(chromium, chromiumFlags + ["--dump-dom", page.absoluteString])
         #expect(dom.status == 0)
-        for heading in ["Báo cáo độ phủ thông tin", "Tổng hợp", "Độ phủ theo chủ đề", "Lượt phát theo đài và tuần",
-                        "Theo chủ đề", "Theo đài", "Theo tin", "Theo tin và đài"] {
+        for heading in ["BÁO CÁO", "I. Các chỉ tiêu của kế hoạch", "II. Phải phát và đã phát", "III. Chi tiết",
+                        "Độ phủ theo chủ đề", "Lượt phát theo đài và tuần", "Theo chủ đề", "Theo đài", "Theo tin",
+                        "Phụ lục kỹ thuật", "Theo tin và đài"] {
             #expect(dom.out.contains(heading), "rendered page lacks \(heading)")
         }
         #expect(dom.out.contains("<svg") && dom.out.contains("<rect"))
