@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "LoaPlan", dependencies: ["LoaCore", "LoaL10n", .product(name: "Yams", package: "Yams")],
                 swiftSettings: swift6),
         .target(name: "LoaSchedule", dependencies: ["LoaPlan", "LoaCore", "LoaL10n"], swiftSettings: swift6),
-        .target(name: "LoaReport", dependencies: ["LoaPlan", "LoaCore", "LoaLog", "LoaL10n"], swiftSettings: swift6),
+        .target(name: "LoaReport", dependencies: ["LoaPlan", "LoaCore", "LoaL10n"], swiftSettings: swift6),
 
         // Layer 3, edges: the only modules that call C (the audio libraries, SQLite, the operating system).
         .target(name: "LoaAudio",

@@ -43,7 +43,7 @@ public struct LogCommand: ParsableCommand {
                 let log = try AiringLog(path: db, readOnly: true)
                 rows = try log.events(filter).map { e in
                     [String(e.seq), e.at, e.kind.rawValue, e.station, e.message ?? "—", e.airing,
-                     e.playedSeconds.map(Chain.formatSeconds) ?? "", e.detail ?? ""]
+                     e.playedSeconds.map(Seconds.threeDecimals) ?? "", e.detail ?? ""]
                 }
             } catch {
                 LogReportIO.stderr("\(error)")

@@ -69,7 +69,7 @@ public struct ReportCommand: ParsableCommand {
         }
         var report: Report
         do {
-            report = try ReportBuilder.build(plan: plan, span: span, logPaths: logs,
+            report = try ReportBuilder.build(plan: plan, span: span, logPaths: logs, reader: SQLiteLogReader(),
                                              stations: stations.isEmpty ? nil : Set(stations))
         } catch {
             throw fail("\(error)")

@@ -92,3 +92,22 @@ extension TextBuffer {
         return text.string
     }
 }
+
+/// Seconds as the airing log keeps them: rounded to milliseconds, written with exactly three decimals.
+public enum Seconds {
+    /// Seconds rounded to milliseconds: what the log stores.
+    public static func rounded(_ value: Double) -> Double {
+        guard value.isFinite else { return 0 }
+        return (value * 1000).rounded() / 1000
+    }
+
+    /// Exactly three decimals (`95.000`), computed on integers so no locale or formatter is involved.
+    public static func threeDecimals(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 9e15 / 1000 else { return "invalid" }
+        let millis = Int64((value * 1000).rounded())
+        let sign = millis < 0 ? "-" : ""
+        let m = millis.magnitude
+        let frac = String(m % 1000)
+        return sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+}

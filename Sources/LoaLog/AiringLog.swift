@@ -290,8 +290,8 @@ public final class AiringLog: Sendable {
             row.seq = 1
             row.prevHash = Chain.genesis
         }
-        row.plannedSeconds = e.plannedSeconds.map(Chain.roundSeconds)
-        row.playedSeconds = e.playedSeconds.map(Chain.roundSeconds)
+        row.plannedSeconds = e.plannedSeconds.map(Seconds.rounded)
+        row.playedSeconds = e.playedSeconds.map(Seconds.rounded)
         row.hash = Chain.hash(row)
         let insert = try db.cachedStatement(
             sql: "INSERT INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")

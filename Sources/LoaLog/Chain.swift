@@ -64,22 +64,6 @@ public enum Chain {
 
     public static func hash(_ e: AiringEvent) -> String { hash(prevHash: e.prevHash, canonical: canonical(e)) }
 
-    /// Seconds rounded to milliseconds: what the log stores.
-    public static func roundSeconds(_ value: Double) -> Double {
-        guard value.isFinite else { return 0 }
-        return (value * 1000).rounded() / 1000
-    }
-
-    /// Exactly three decimals, computed on integers so no locale or formatter is involved.
-    public static func formatSeconds(_ value: Double) -> String {
-        guard value.isFinite, abs(value) < 9e15 / 1000 else { return "invalid" }
-        let millis = Int64((value * 1000).rounded())
-        let sign = millis < 0 ? "-" : ""
-        let m = millis.magnitude
-        let frac = String(m % 1000)
-        return sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
-    }
-
     /// SHA-256 of `prev ‖ canonical` as 64 lowercase hex bytes, written over `out` (64 bytes, reused across rows
     /// by verify).
     static func hashBytes(prev: UnsafeBufferPointer<UInt8>, canonical: UnsafeBufferPointer<UInt8>,
@@ -184,54 +168,5 @@ struct CanonicalWriter: ~Copyable {
         let frac = m % 1000
         put(UInt8(48 + frac / 100)); put(UInt8(48 + frac / 10 % 10)); put(UInt8(48 + frac % 10))
         put(UInt8(ascii: ";"))
-    }
-}
-
-/// The outcome of `AiringLog.verify()`.
-public enum ChainCheck: Sendable, Hashable {
-    /// Every row matches; `count` rows were checked.
-    case ok(count: Int)
-    /// `seq` names the first row that does not match (for a deleted row: the seq that is missing).
-    case broken(seq: Int64, fault: ChainFault, checkedBefore: Int)
-
-    public var isOK: Bool { if case .ok = self { true } else { false } }
-    public var firstBadSeq: Int64? { if case .broken(let seq, _, _) = self { seq } else { nil } }
-
-    public var message: Localized {
-        switch self {
-        case .ok(let count):
-            return Localized(vi: "Chuỗi băm hợp lệ: \(count) dòng.", en: "Hash chain verifies: \(count) rows.")
-        case .broken(let seq, let fault, _):
-            let why = fault.message
-            return Localized(vi: "Chuỗi băm hỏng tại dòng seq \(seq): \(why.vi)",
-                             en: "Hash chain broken at row seq \(seq): \(why.en)")
-        }
-    }
-}
-
-public enum ChainFault: Sendable, Hashable {
-    /// Rows are missing: `expected` was due next, `found` came instead (a deleted row or rows).
-    case missingRows(expected: Int64, found: Int64)
-    /// The row's `prev_hash` is not the previous row's `hash` (rows reordered, or a row before it replaced).
-    case prevHashMismatch
-    /// The row's columns no longer give its `hash` (the row was edited).
-    case hashMismatch
-    /// A column holds something the log never writes (e.g. a number with sub-millisecond digits, a NULL kind).
-    case malformed(String)
-
-    public var message: Localized {
-        switch self {
-        case .missingRows(let expected, let found):
-            return Localized(vi: "thiếu dòng: sau dòng \(expected - 1) là dòng \(found) (dòng đã bị xoá)",
-                             en: "rows missing: row \(expected - 1) is followed by row \(found) (rows deleted)")
-        case .prevHashMismatch:
-            return Localized(vi: "prev_hash không khớp với hash của dòng trước (dòng bị đảo thứ tự hoặc thay thế)",
-                             en: "prev_hash does not match the previous row's hash (rows reordered or replaced)")
-        case .hashMismatch:
-            return Localized(vi: "nội dung dòng không khớp với hash của nó (dòng đã bị sửa)",
-                             en: "the row's content does not match its hash (row edited)")
-        case .malformed(let what):
-            return Localized(vi: "giá trị không hợp lệ: \(what)", en: "malformed value: \(what)")
-        }
     }
 }

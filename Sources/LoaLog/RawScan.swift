@@ -48,7 +48,7 @@ struct RawRow: ~Copyable {
         case SQLITE_NULL: return (true, nil)
         case SQLITE_FLOAT:
             let d = sqlite3_column_double(stmt, i)
-            return (Chain.roundSeconds(d) == d, d)
+            return (Seconds.rounded(d) == d, d)
         case SQLITE_INTEGER: return (true, Double(sqlite3_column_int64(stmt, i)))
         default: return (false, nil)
         }
@@ -82,7 +82,7 @@ struct RawRow: ~Copyable {
 /// One row of the log as SQLite holds it, for readers that count hundreds of thousands of rows without making a
 /// string for each (the report). Its byte buffers are SQLite's and valid only inside the
 /// `AiringLog.verify(scanning:)` call that hands the view out: copy what must outlive it.
-public struct LogRowView {
+public struct LogRowView: AiringRowBytes {
     let row: UnsafePointer<RawRow>
 
     private func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? { row.pointee.bytes(i) }
@@ -108,10 +108,6 @@ public struct LogRowView {
     public var source: AiringSource? { bytes(8).flatMap(AiringSource.init(bytes:)) }
 }
 
-/// memcmp of two byte runs: the generic `elementsEqual` costs several times more per row.
-func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
-}
 
 private let kindBytes: [[UInt8]] = EventKind.allCases.map { Array($0.rawValue.utf8) }
 private let sourceBytes: [[UInt8]] = AiringSource.allCases.map { Array($0.rawValue.utf8) }
@@ -131,5 +127,13 @@ extension AiringSource {
             return nil
         }
         self = AiringSource.allCases[i]
+    }
+}
+
+/// The SQLite logs as the report reads them: opened read-only, every row verified as it is handed over.
+public struct SQLiteLogReader: AiringLogReader {
+    public init() {}
+    public func scan(path: String, _ body: (any AiringRowBytes) throws -> Void) throws -> ChainCheck {
+        try AiringLog(path: path, readOnly: true).verify(scanning: { try body($0) })
     }
 }

@@ -1,5 +1,5 @@
+import LoaCore
 import LoaL10n
-import LoaLog
 
 /// CSV: UTF-8 with a byte-order mark (so Excel reads Vietnamese correctly), comma-separated, CRLF line ends,
 /// RFC 4180 quoting. One file in sections, each a title row, a header row, its rows and a blank row: summary,

@@ -1,6 +1,5 @@
 import LoaCore
 import LoaL10n
-import LoaLog
 import LoaPlan
 
 /// The HTML report's pictures (topic bars, station × week heat map) and its number and date formats.

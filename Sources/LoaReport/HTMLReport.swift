@@ -1,6 +1,5 @@
 import LoaCore
 import LoaL10n
-import LoaLog
 import LoaPlan
 
 /// HTML: one self-contained file (inline CSS and SVG, no scripts, fonts or images from elsewhere) laid out as the

@@ -1,5 +1,5 @@
+import LoaCore
 import LoaL10n
-import LoaLog
 
 /// JSON, format `loa-report/1`. Field names are fixed English snake_case (documented in the README) whatever the
 /// language; keys are written in a fixed order, so the same report gives the same bytes.
@@ -124,7 +124,7 @@ public enum JSONReport {
     /// Airtime per `source`, keys in order.
     private static func sources(_ w: JSONWriter, _ s: [String: Double]) {
         w.field("airtime_by_source_s") {
-            w.object { for (k, v) in s.sorted(by: { $0.key < $1.key }) { w.field(k) { w.raw(Chain.formatSeconds(v)) } } }
+            w.object { for (k, v) in s.sorted(by: { $0.key < $1.key }) { w.field(k) { w.raw(Seconds.threeDecimals(v)) } } }
         }
     }
 
@@ -137,7 +137,7 @@ public enum JSONReport {
         w.field("failed") { w.int(t.failed) }
         w.field("unclosed") { w.int(t.unclosed) }
         w.field("aired") { w.int(t.aired) }
-        w.field("airtime_s") { w.raw(Chain.formatSeconds(t.airtime)) }
+        w.field("airtime_s") { w.raw(Seconds.threeDecimals(t.airtime)) }
         w.field("delivered") { w.int(t.delivered) }
         w.field("makeups") { w.int(t.makeups) }
         w.field("over_delivery") { w.int(t.extra) }

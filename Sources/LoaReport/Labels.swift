@@ -1,3 +1,4 @@
+import LoaCore
 import LoaL10n
 
 /// Every label the report formats print, in Vietnamese and English. CSV and HTML use them; JSON keeps fixed

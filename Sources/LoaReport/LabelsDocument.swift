@@ -1,3 +1,4 @@
+import LoaCore
 import LoaL10n
 
 /// The document's words: the plan's own terms for its figures, the counting rules in full sentences, the heading

@@ -1,7 +1,6 @@
 import LoaCore
 import Foundation
 import LoaL10n
-import LoaLog
 import LoaPlan
 
 /// What happened to the airings of one message at one station (or a roll-up of several) in the report's span.

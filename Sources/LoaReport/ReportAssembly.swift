@@ -1,6 +1,5 @@
 import LoaCore
 import LoaL10n
-import LoaLog
 import LoaPlan
 
 extension ReportBuilder {

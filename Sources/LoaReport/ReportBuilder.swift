@@ -1,7 +1,6 @@
 import LoaCore
 import Foundation
 import LoaL10n
-import LoaLog
 import LoaPlan
 
 /// One quota period a station owes for a message: `required` full airings within `from…to` (P∩W).
@@ -297,7 +296,3 @@ func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     return h
 }
 
-/// memcmp of two byte runs: the generic `elementsEqual` costs several times more per row.
-func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
-}

@@ -1,6 +1,5 @@
 import LoaCore
 import Foundation
-import LoaLog
 import LoaPlan
 
 extension ReportBuilder {
@@ -12,18 +11,21 @@ extension ReportBuilder {
     /// builder counts, log by log in `logPaths` order: the report, and the error thrown when several logs fail (the
     /// first in order), are the same as reading one log after another. Logs travel in pieces of `pieceSize` events,
     /// so memory stays bounded however big one log is (a province's merged log).
-    public static func build(plan: Plan, span: DateRange, logPaths: [String],
+    public static func build(plan: Plan, span: DateRange, logPaths: [String], reader: any AiringLogReader,
                              owed: @escaping (Message, Station) -> [Due], stations: Set<String>? = nil) throws
         -> Report {
-        try build(plan: plan, span: span, logPaths: logPaths, owed: owed, pieceSize: 65_536, stations: stations)
+        try build(plan: plan, span: span, logPaths: logPaths, reader: reader, owed: owed, pieceSize: 65_536,
+                  stations: stations)
     }
 
-    static func build(plan: Plan, span: DateRange, logPaths: [String], owed: @escaping (Message, Station) -> [Due],
-                      pieceSize: Int, stations: Set<String>? = nil) throws -> Report {
+    static func build(plan: Plan, span: DateRange, logPaths: [String], reader: any AiringLogReader,
+                      owed: @escaping (Message, Station) -> [Due], pieceSize: Int, stations: Set<String>? = nil) throws
+        -> Report {
         var builder = ReportBuilder(plan: plan, span: span, owed: owed)
         builder.stationFilter = stations
         builder.logsExpected = logPaths.count
-        let pipeline = LogPipeline(paths: logPaths, planID: plan.id, timeZone: plan.timezone, pieceSize: pieceSize,
+        let pipeline = LogPipeline(paths: logPaths, reader: reader, planID: plan.id, timeZone: plan.timezone,
+                                   pieceSize: pieceSize,
                                    workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
         defer { pipeline.cancel() }
         for (i, path) in logPaths.enumerated() {
@@ -43,6 +45,7 @@ extension ReportBuilder {
 /// counted; the reader of that log is never held up by the others, so the caller always gets its next piece.
 private final class LogPipeline: @unchecked Sendable {
     private let paths: [String]
+    private let reader: any AiringLogReader
     private let planID: String
     private let timeZone: TimeZone
     private let pieceSize: Int
@@ -54,8 +57,10 @@ private final class LogPipeline: @unchecked Sendable {
     private var waiting = 0
     private var pieces: [Int: [Result<LogRead, any Error>]] = [:]
 
-    init(paths: [String], planID: String, timeZone: TimeZone, pieceSize: Int, workers: Int) {
+    init(paths: [String], reader: any AiringLogReader, planID: String, timeZone: TimeZone, pieceSize: Int,
+         workers: Int) {
         self.paths = paths
+        self.reader = reader
         self.planID = planID
         self.timeZone = timeZone
         self.pieceSize = pieceSize
@@ -109,7 +114,9 @@ private final class LogPipeline: @unchecked Sendable {
             condition.unlock()
             var counter = LogCounter(planID: planID, timeZone: timeZone)
             do {
-                try counter.read(path: paths[i], pieceSize: pieceSize) { try deliver(.success($0), of: i) }
+                try counter.read(path: paths[i], reader: reader, pieceSize: pieceSize) {
+                    try deliver(.success($0), of: i)
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -171,13 +178,13 @@ struct LogCounter {
 
     /// Reads and verifies the log at `path`, handing its events to `deliver` in pieces of `pieceSize`; the last
     /// piece carries the chain check. A `started` is paired with its ending only within a piece.
-    mutating func read(path: String, pieceSize: Int, deliver: (LogRead) throws -> Void) throws {
-        let log = try AiringLog(path: path, readOnly: true)
+    mutating func read(path: String, reader: any AiringLogReader, pieceSize: Int,
+                       deliver: (LogRead) throws -> Void) throws {
         var piece = LogRead()
         // The latest unpaired `started` of each airing in this piece, so its ending can be paired with it here, on
         // this log's thread, rather than looked up in the builder's tables.
         var pending: [AiringDigest: Int32] = [:]
-        let chain = try log.verify(scanning: { row in
+        let chain = try reader.scan(path: path, { row in
             guard let kind = row.kind else { return }
             var e = counted(row, kind: kind)
             let index = Int32(piece.events.count)
@@ -202,7 +209,7 @@ struct LogCounter {
         try deliver(piece)
     }
 
-    private mutating func counted(_ row: LogRowView, kind: EventKind) -> CountedEvent {
+    private mutating func counted(_ row: any AiringRowBytes, kind: EventKind) -> CountedEvent {
         // `kind` non-nil means airing, station, plan and at are present.
         let plan = row.plan!
         let ofPlan = plan.count == planID.count && planID.withUnsafeBufferPointer {

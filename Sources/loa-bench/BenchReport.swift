@@ -59,7 +59,7 @@ enum BenchLogReport {
             print(String(format: "split: assemble %.2f s CPU", cpuSeconds() - c))
         }
         let t0 = DispatchTime.now(), c0 = cpuSeconds()
-        let report = try ReportBuilder.build(plan: city, span: year, logPaths: paths)
+        let report = try ReportBuilder.build(plan: city, span: year, logPaths: paths, reader: SQLiteLogReader())
         let tBuild = elapsed(since: t0), cBuild = cpuSeconds() - c0
         var sizes: [String: Int] = [:]
         var times: [String: Double] = [:]

@@ -44,7 +44,7 @@ extension BenchLogReport {
                      paths.count, rows, elapsed(since: gen), written))
         resetPeakMemory()
         let t0 = DispatchTime.now(), c0 = cpuSeconds()
-        let report = try ReportBuilder.build(plan: nation, span: year, logPaths: paths)
+        let report = try ReportBuilder.build(plan: nation, span: year, logPaths: paths, reader: SQLiteLogReader())
         let tBuild = elapsed(since: t0), cBuild = cpuSeconds() - c0
         let t1 = DispatchTime.now()
         let sizes = [HTMLReport.render(report, language: .vi), CSVReport.render(report, language: .vi),
@@ -73,7 +73,7 @@ extension BenchLogReport {
         }
         resetPeakMemory()
         let t0 = DispatchTime.now(), c0 = cpuSeconds()
-        let report = try ReportBuilder.build(plan: plan, span: year, logPaths: [path])
+        let report = try ReportBuilder.build(plan: plan, span: year, logPaths: [path], reader: SQLiteLogReader())
         let html = HTMLReport.render(report, language: .vi)
         let tally = report.totals.tally
         print(String(format: "report: one merged log of the city, %d airings: %.2f s wall, %.2f s CPU (with HTML, "

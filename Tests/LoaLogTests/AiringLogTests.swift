@@ -66,8 +66,8 @@ func tamper(_ path: String, _ sql: String) throws {
         // An empty text and a NULL differ.
         var empty = e; empty.message = ""
         #expect(Chain.canonical(empty) != Chain.canonical(e))
-        #expect(Chain.formatSeconds(-1.5) == "-1.500" && Chain.formatSeconds(0.0004) == "0.000")
-        #expect(Chain.formatSeconds(3600.25) == "3600.250")
+        #expect(Seconds.threeDecimals(-1.5) == "-1.500" && Seconds.threeDecimals(0.0004) == "0.000")
+        #expect(Seconds.threeDecimals(3600.25) == "3600.250")
     }
 
     @Test func canonicalNumbersAreTheDocumentedDecimals() {
@@ -75,7 +75,7 @@ func tamper(_ path: String, _ sql: String) throws {
             var e = AiringEvent(seq: 9_876_543_210, at: "", kind: .finished, airing: "", station: "", plan: "")
             e.playedSeconds = v
             let text = String(decoding: Chain.canonical(e), as: UTF8.self)
-            let formatted = Chain.formatSeconds(v)
+            let formatted = Seconds.threeDecimals(v)
             #expect(text.hasSuffix(";-;\(formatted.utf8.count):\(formatted);-;"), "\(v) → \(text)")
             #expect(text.hasPrefix("10:9876543210;0:;8:finished;"))
         }

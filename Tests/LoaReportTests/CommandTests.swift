@@ -28,8 +28,8 @@ func loa(_ args: [String]) -> Int32 {
         let bd = dir.appendingPathComponent("ba-dinh.sqlite").path
         try writeBaDinh(bd)
         let plan = samplePlan()
-        let real = try ReportBuilder.build(plan: plan, span: juneSpan, logPaths: [bd])
-        let table = try ReportBuilder.build(plan: plan, span: juneSpan, logPaths: [bd], owed: juneDues())
+        let real = try ReportBuilder.build(plan: plan, span: juneSpan, logPaths: [bd], reader: SQLiteLogReader())
+        let table = try ReportBuilder.build(plan: plan, span: juneSpan, logPaths: [bd], reader: SQLiteLogReader(), owed: juneDues())
         #expect(real.pairs == table.pairs)
         #expect(real.totals == table.totals)
         // A quarter-long span owes whole weeks only: 30 March–5 April (W14) began before the plan, so the
@@ -122,7 +122,7 @@ let loaBinary = repoRoot.appendingPathComponent(".build/debug/loa").path
 
         let plan = try loadValidPlan(path: samplePlanPath)
         let week = DateRange(from: day("2026-06-08"), to: day("2026-06-14"))
-        let r = try ReportBuilder.build(plan: plan, span: week, logPaths: [path, path])
+        let r = try ReportBuilder.build(plan: plan, span: week, logPaths: [path, path], reader: SQLiteLogReader())
         let mine = r.pairs.filter { $0.station == "ba-dinh" }
         #expect(mine.reduce(0) { $0 + $1.tally.full } == finished)
         #expect(mine.filter { $0.tally.owed > 0 }.allSatisfy { $0.met == true && $0.tally.full >= $0.tally.owed })

@@ -4,7 +4,8 @@ import LoaCommands
 import LoaPlan
 import LoaXlsx
 import Testing
-@testable import LoaReport
+@testable import LoaLog
+import LoaReport
 
 /// Quarter III of the sample Hanoi plan over its 13 stations' logs: the figures the plan asks for, recomputed from
 /// the logs' rows with plain SQL and the plan's quota, must be the report's, in JSON, xlsx and the printed page.
@@ -156,7 +157,7 @@ import Testing
         #expect(loa(base + ["--station", "no-such-ward"]) == 1)
         #expect(!FileManager.default.fileExists(atPath: out))
         // An xlsx that cannot be written: libxlsxwriter's own error, typed, naming the file; the command exits 1.
-        let report = try ReportBuilder.build(plan: f.plan, span: Self.quarter, logPaths: [f.logs[0]])
+        let report = try ReportBuilder.build(plan: f.plan, span: Self.quarter, logPaths: [f.logs[0]], reader: SQLiteLogReader())
         let bad = f.dir.appendingPathComponent("no-such-folder/r.xlsx").path
         do {
             try XLSXReport.write(report, language: .vi, to: bad)

@@ -13,7 +13,7 @@ func juneReport() throws -> Report {
     try writeHoanKiem(hk)
     var plan = samplePlan()
     plan.messages[0].title = "Chủ động phòng, chống ngập úng, \"mùa mưa\""   // a comma and quotes for CSV
-    return try ReportBuilder.build(plan: plan, span: juneSpan, logPaths: [bd, hk], owed: juneDues())
+    return try ReportBuilder.build(plan: plan, span: juneSpan, logPaths: [bd, hk], reader: SQLiteLogReader(), owed: juneDues())
 }
 
 /// Runs a program, killing it after `timeout` seconds; returns its exit status and standard output.

@@ -67,9 +67,9 @@ import Testing
             paths.append(path)
         }
         let plan = samplePlan()
-        let fast = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, owed: juneDues())
+        let fast = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, reader: SQLiteLogReader(), owed: juneDues())
         // Logs cut into pieces of a few events (a pair split across pieces is counted in turn, not at once).
-        let pieces = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, owed: juneDues(), pieceSize: 7)
+        let pieces = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, reader: SQLiteLogReader(), owed: juneDues(), pieceSize: 7)
         var plain = ReportBuilder(plan: plan, span: span, owed: juneDues())
         for path in paths {
             plain.beginLog(name: path)
@@ -111,7 +111,7 @@ import Testing
         let a = dir.appendingPathComponent("a.sqlite").path, b = dir.appendingPathComponent("b.sqlite").path
         try AiringLog(path: a).append(start)
         try AiringLog(path: b).append(contentsOf: [end, start])
-        let r = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: [a, b], owed: juneDues())
+        let r = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: [a, b], reader: SQLiteLogReader(), owed: juneDues())
         let pair = try #require(r.pairs.first { $0.message == "flooding" && $0.station == "ba-dinh" })
         #expect(pair.tally.full == 1)
         #expect(pair.tally.unclosed == 0)
@@ -136,7 +136,7 @@ import Testing
         }
         for pieceSize in [3, 65_536] {
             do {
-                _ = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: paths, owed: juneDues(),
+                _ = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: paths, reader: SQLiteLogReader(), owed: juneDues(),
                                             pieceSize: pieceSize)
                 Issue.record("a report from unreadable logs")
             } catch let error as LogError {
@@ -144,7 +144,7 @@ import Testing
             }
         }
         let good = paths.enumerated().filter { $0.offset != 7 && $0.offset != 10 }.map(\.element)
-        let r = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: good, owed: juneDues(),
+        let r = try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: good, reader: SQLiteLogReader(), owed: juneDues(),
                                         pieceSize: 3)
         #expect(r.logs.count == 10 && r.logs.allSatisfy { $0.chain.isOK })
     }

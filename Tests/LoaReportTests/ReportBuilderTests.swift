@@ -49,7 +49,7 @@ func writeHoanKiem(_ path: String) throws {
 
 @Suite struct ReportBuilderTests {
     func buildJune(_ paths: [String]) throws -> Report {
-        try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: paths, owed: juneDues())
+        try ReportBuilder.build(plan: samplePlan(), span: juneSpan, logPaths: paths, reader: SQLiteLogReader(), owed: juneDues())
     }
 
     @Test func outcomesAreCountedApart() throws {
