@@ -3,6 +3,10 @@ import PackageDescription
 
 let swift6: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+
 func shim(_ name: String, pkg: String, apt: String) -> Target {
     .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkg, providers: [.apt([apt])])
 }
@@ -69,27 +73,29 @@ let package = Package(
                                          "LoaSystem", "LoaPlayout", "LoaReport", "LoaL10n", "LoaTestSupport"],
                           swiftSettings: swift6),
 
-        .testTarget(name: "LoaPlanTests", dependencies: ["LoaCore", "LoaPlan", "LoaPlayout", "LoaCommands", "LoaTestSupport"], swiftSettings: swift6),
+        .target(name: "LoaTestSupport", path: "Tests/LoaTestSupport", swiftSettings: swift6),
+        .testTarget(name: "LoaPlanTests",
+                    dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaPlayout", "LoaCommands", "LoaTestSupport", argumentParser],
+                    swiftSettings: swift6),
         .testTarget(name: "LoaScheduleTests",
                     dependencies: ["LoaCore", "LoaSchedule", "LoaPlan", "LoaPlayout", "LoaCommands", "LoaTestSupport",
-                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                                   argumentParser, propertyBased],
                     swiftSettings: swift6),
-        .target(name: "LoaTestSupport", path: "Tests/LoaTestSupport", swiftSettings: swift6),
-        .testTarget(name: "LoaAudioTests", dependencies: ["LoaCore", "LoaAudio", "LoaTestSupport"], swiftSettings: swift6),
-        .testTarget(name: "LoaLogTests",
-                    dependencies: ["LoaCore", "LoaLog", "LoaTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "LoaAudioTests", dependencies: ["LoaAudio", "LoaTestSupport"], swiftSettings: swift6),
+        .testTarget(name: "LoaLogTests", dependencies: ["LoaCore", "LoaLog", "LoaTestSupport", grdb],
                     swiftSettings: swift6),
         .testTarget(name: "LoaPlayoutTests",
-                    dependencies: ["LoaCore", "LoaAudio", "LoaLog", "LoaPlan", "LoaSchedule", "LoaPlayout", "LoaCommands",
-                                   "LoaTestSupport"],
+                    dependencies: ["LoaCore", "LoaL10n", "LoaAudio", "LoaLog", "LoaPlan", "LoaSchedule", "LoaPlayout",
+                                   "LoaCommands", "LoaTestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "LoaReportTests",
-                    dependencies: ["LoaCore", "LoaReport", "LoaXlsx", "LoaLog", "LoaPlan", "LoaPlayout", "LoaCommands",
-                                   .product(name: "GRDB", package: "GRDB.swift"),
-                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    dependencies: ["LoaCore", "LoaL10n", "LoaReport", "LoaXlsx", "LoaLog", "LoaPlan", "LoaCommands",
+                                   argumentParser, grdb, propertyBased],
                     swiftSettings: swift6),
         .testTarget(name: "LoaCommandsTests",
-                    dependencies: ["LoaCore", "LoaPlan", "LoaAudio", "LoaPlayout", "LoaCommands", "LoaTestSupport"], swiftSettings: swift6),
+                    dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaPlayout", "LoaCommands",
+                                   "LoaTestSupport"],
+                    swiftSettings: swift6),
     ],
     swiftLanguageModes: [.v6]
 )
