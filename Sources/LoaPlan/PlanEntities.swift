@@ -48,10 +48,9 @@ extension PlanBuilder {
                 station.closed = Set(items.compactMap { r.date($0, "a closed day", "ngày nghỉ") })
             }
             for key in ["population", "households"] {
-                guard let e = k[key], !e.value.isNull, let n = r.int(e.value, "'\(key)'", "'\(key)'") else { continue }
-                if n < 0 {
-                    sink.error("'\(key)' không được âm: \(n)", "'\(key)' may not be negative: \(n)", at: e.value.location)
-                } else if key == "population" { station.population = n } else { station.households = n }
+                guard let e = k[key], !e.value.isNull,
+                      let n = r.int(e.value, "'\(key)'", "'\(key)'", in: 0...1_000_000_000) else { continue }
+                if key == "population" { station.population = n } else { station.households = n }
             }
             stations.append(station)
         }
@@ -141,11 +140,8 @@ extension PlanBuilder {
             }
 
             var maxPerDay = 1
-            if let e = k["max_per_day"], let v = r.int(e.value, "'max_per_day'", "'max_per_day'") {
-                if v < 1 {
-                    sink.error("'max_per_day' phải từ 1 trở lên (đang là \(v))",
-                               "'max_per_day' must be 1 or more (it is \(v))", at: e.value.location)
-                } else { maxPerDay = v }
+            if let e = k["max_per_day"], let v = r.int(e.value, "'max_per_day'", "'max_per_day'", in: 1...100) {
+                maxPerDay = v
             }
 
             guard ok, let content, let window, let quota else {
@@ -205,10 +201,7 @@ extension PlanBuilder {
                 }
             }
             if let e = k["repeat"] {
-                if let v = r.int(e.value, "'repeat'", "'repeat'"), v >= 1 { bulletin.repeatCount = v } else {
-                    if e.value.scalar.flatMap(Int.init) != nil {
-                        sink.error("'repeat' phải từ 1 trở lên", "'repeat' must be 1 or more", at: e.value.location)
-                    }
+                if let v = r.int(e.value, "'repeat'", "'repeat'", in: 1...10) { bulletin.repeatCount = v } else {
                     ok = false
                 }
             }
@@ -260,12 +253,8 @@ extension PlanBuilder {
         let k = r.keyed(entries, in: node, allowed: ["count", "per"], required: ["count", "per"],
                         where: "'airings'", "'airings'")
         var count: Int?
-        if let e = k["count"], let c = r.int(e.value, "'count'", "'count'") {
-            if c < 1 {
-                sink.error("'count' phải từ 1 trở lên (đang là \(c))", "'count' must be 1 or more (it is \(c))",
-                           at: e.value.location)
-            } else { count = c }
-        }
+        // A day of slots holds far fewer airings than this; it keeps the quota arithmetic far from overflow.
+        if let e = k["count"], let c = r.int(e.value, "'count'", "'count'", in: 1...10_000) { count = c }
         var per: QuotaPeriod?
         if let e = k["per"], let p = r.string(e.value, "'per'", "'per'") {
             per = QuotaPeriod(rawValue: p)

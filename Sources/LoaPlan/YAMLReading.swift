@@ -103,6 +103,17 @@ struct YReader {
         return v
     }
 
+    /// A whole number inside `range`: every number from a file gets one, so no arithmetic on input can overflow.
+    func int(_ n: YNode, _ what: String, _ whatVI: String, in range: ClosedRange<Int>) -> Int? {
+        guard let v = int(n, what, whatVI) else { return nil }
+        guard range.contains(v) else {
+            sink.error("\(whatVI) phải từ \(range.lowerBound) đến \(range.upperBound) (đang là \(v))",
+                       "\(what) must be \(range.lowerBound) to \(range.upperBound) (it is \(v))", at: n.location)
+            return nil
+        }
+        return v
+    }
+
     func date(_ n: YNode, _ what: String, _ whatVI: String) -> CivilDate? {
         guard let s = n.scalar, let d = CivilDate(s) else {
             wrongType(n, expectedVI: "một ngày dạng YYYY-MM-DD", expectedEN: "a date YYYY-MM-DD",
@@ -122,10 +133,15 @@ struct YReader {
     }
 
     /// Lengths like `90s`, `15m`, `1h`, `1h30m`. A bare number means seconds only where `bareSeconds` is set.
+    /// A length of at most a day: every length a plan names (slots, pauses) fits in one.
     func length(_ n: YNode, _ what: String, _ whatVI: String, bareSeconds: Bool = false) -> Double? {
         guard let s = n.scalar, let v = parseLength(s, bareSeconds: bareSeconds) else {
             wrongType(n, expectedVI: "một độ dài như 90s, 15m hoặc 1h", expectedEN: "a length like 90s, 15m or 1h",
                       what: what, whatVI: whatVI)
+            return nil
+        }
+        guard v <= 86_400 else {
+            sink.error("\(whatVI) dài hơn một ngày: \(s)", "\(what) is longer than a day: \(s)", at: n.location)
             return nil
         }
         return v

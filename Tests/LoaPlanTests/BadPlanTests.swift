@@ -147,7 +147,7 @@ func message(_ extra: String = "", id: String = "m1") -> String {
 
     @Test func countBelowOne() {
         check(base + message().replacingOccurrences(of: "count: 1", with: "count: 0"),
-              "plan.yaml:16:22: error: 'count' must be 1 or more (it is 0)")
+              "plan.yaml:16:22: error: 'count' must be 1 to 10000 (it is 0)")
     }
 
     @Test func bothOrNeitherAudioAndText() {
@@ -199,10 +199,36 @@ func message(_ extra: String = "", id: String = "m1") -> String {
               "plan.yaml:16:30: error: unknown 'per' 'weak' (use day, week, month, quarter, window); did you mean 'week'?")
         check(base + message("    priority: urgent"),
               "plan.yaml:17:15: error: unknown priority 'urgent': use normal, priority or emergency")
-        check(base + message("    max_per_day: 0"), "plan.yaml:17:18: error: 'max_per_day' must be 1 or more (it is 0)")
+        check(base + message("    max_per_day: 0"), "plan.yaml:17:18: error: 'max_per_day' must be 1 to 100 (it is 0)")
         check(base + "messages:\n  - {id: t, text: hi, voice: vi-south, airings: {count: 1, per: day}}\n",
               "plan.yaml:14:30: error: unknown voice 'vi-south' (message 't'): use vi, vi-vn-x-central or vi-vn-x-south")
         check(base + message("    id: Bad_ID").replacingOccurrences(of: "  - id: m1\n", with: "  -\n"),
               "plan.yaml:17:9: error: message id 'Bad_ID' may only contain lowercase a-z, digits and '-'")
+    }
+}
+
+/// Numbers from a plan get a range before any arithmetic: values that used to trap (SIGILL) in `loa check`, `loa run`
+/// and a daemon's reload are now errors at their position.
+@Suite struct OutOfRangeNumberTests {
+    func errors(_ yaml: String) -> [String] {
+        let f = Fixture()
+        f.write("plan.yaml", yaml)
+        return f.errors(f.load())
+    }
+
+    @Test func hugeLengthsAreErrorsNotCrashes() {
+        for length in ["99999999999999999999h", "2562047788015215h", "1e308s", "25h"] {
+            let yaml = base.replacingOccurrences(of: "start: \"06:00\", length: 15m",
+                                                 with: "start: \"06:00\", length: \(length)") + message()
+            let errors = errors(yaml)
+            #expect(errors.contains { $0.hasPrefix("plan.yaml:") && $0.contains("'length'") }, "\(length): \(errors)")
+        }
+    }
+
+    @Test func hugeCountsAreErrorsNotCrashes() {
+        let yaml = base + message().replacingOccurrences(of: "count: 1,", with: "count: 9223372036854775807,")
+        #expect(errors(yaml) == ["plan.yaml:16:22: error: 'count' must be 1 to 10000 (it is 9223372036854775807)"])
+        let perDay = base + message("    max_per_day: 4611686018427387904")
+        #expect(errors(perDay) == ["plan.yaml:17:18: error: 'max_per_day' must be 1 to 100 (it is 4611686018427387904)"])
     }
 }

@@ -141,7 +141,7 @@ import Testing
         f.write("plan.yaml", base + message().replacingOccurrences(of: "count: 1", with: "count: 0"))
         let d = f.load().errors
         #expect(d.map { $0.formatted(.vi).replacingOccurrences(of: f.dir.path + "/", with: "") }
-                == ["plan.yaml:16:22: error: 'count' phải từ 1 trở lên (đang là 0)"])
+                == ["plan.yaml:16:22: error: 'count' phải từ 1 đến 10000 (đang là 0)"])
     }
 
     @Test func reportDateOutsideThePeriodWarns() {

@@ -105,6 +105,15 @@ import Testing
          "schedule.jsonl:1: error: bad start: 6am"),
         ("\n{\"station\":\"x\",\"date\":\"2026-06-01\",\"slot\":\"m\",\"start\":\"2026-06-01T06:00:00+07:00\",\"length_s\":9,\"items\":[{\"kind\":\"jingle\",\"audio\":\"a\",\"offset_s\":0,\"duration_s\":1}]}",
          "schedule.jsonl:2: error: bad item kind: jingle"),
+        // Numbers that used to trap before anything was logged, and an offset no zone has.
+        ("{\"station\":\"x\",\"date\":\"2026-06-01\",\"slot\":\"m\",\"start\":\"2026-06-01T06:00:00+07:00\",\"length_s\":9223372036854775807,\"items\":[]}",
+         "schedule.jsonl:1: error: length_s must be whole seconds, 1 to 86400"),
+        ("{\"station\":\"x\",\"date\":\"2026-06-01\",\"slot\":\"m\",\"start\":\"2026-06-01T06:00:00+07:00\",\"length_s\":1e15,\"items\":[]}",
+         "schedule.jsonl:1: error: length_s must be whole seconds, 1 to 86400"),
+        ("{\"station\":\"x\",\"date\":\"2026-06-01\",\"slot\":\"m\",\"start\":\"2026-06-01T06:00:00+07:00\",\"length_s\":900,\"items\":[{\"kind\":\"intro\",\"audio\":\"a\",\"offset_s\":0,\"duration_s\":1e308}]}",
+         "schedule.jsonl:1: error: offset_s and duration_s must be 0 to 86400 seconds"),
+        ("{\"station\":\"x\",\"date\":\"2026-06-01\",\"slot\":\"m\",\"start\":\"2026-06-01T06:00:00+99:99\",\"length_s\":900,\"items\":[]}",
+         "schedule.jsonl:1: error: bad start: 2026-06-01T06:00:00+99:99"),
     ])
     func badScheduleLinesAreNamedByFileAndLine(line: String, expected: String) throws {
         let url = f.dir.appendingPathComponent("schedule.jsonl")
