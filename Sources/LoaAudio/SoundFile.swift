@@ -35,6 +35,10 @@ public final class SoundFile {
         guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: path) else {
             throw AudioError(.fileUnreadable, subject: path)
         }
+        // A FIFO or a device (/dev/zero) would block forever or never end: audio is a regular file.
+        guard ContentHash.isRegularFile(path) else {
+            throw AudioError(.notAudio, subject: path, library: .posix, libraryMessage: "not a regular file")
+        }
         var info = SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
             let code = sf_error(nil)

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// What to speak and how: a `text:` message or an emergency text.
@@ -80,7 +83,22 @@ public final class EspeakRenderer: Sendable {
            FileManager.default.isWritableFile(atPath: preferred.path) {
             return preferred
         }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(getuid())")
+        // The shared temporary folder is anyone's: use the folder there only if it is ours and closed to others
+        // (another user could plant key files in it and change what a text message airs); else a fresh one.
+        let fallback = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-\(getuid())")
+        if isPrivate(fallback) { return fallback }
+        if mkdir(fallback.path, 0o700) == 0, isPrivate(fallback) { return fallback }
+        let template = FileManager.default.temporaryDirectory.appendingPathComponent("loa-speech-XXXXXX").path
+        var bytes = Array(template.utf8CString)
+        guard let made = mkdtemp(&bytes) else { return fallback.appendingPathComponent("unusable") }
+        return URL(fileURLWithPath: String(cString: made))
+    }
+
+    /// A real folder (not a link) owned by this user with no group or other write.
+    static func isPrivate(_ url: URL) -> Bool {
+        var st = stat()
+        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return false }
+        return st.st_uid == getuid() && st.st_mode & 0o022 == 0
     }
 
     /// How many times this renderer has run the engine to synthesise speech (cache hits don't count).
