@@ -1,5 +1,8 @@
 import LoaCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import GRDBSQLite
 import LoaL10n
@@ -29,6 +32,8 @@ public struct LogFilter: Sendable, Hashable {
 public final class AiringLog: Sendable {
     public let path: String
     private let queue: DatabaseQueue
+    /// The private copy read instead of `path`, when `path`'s folder cannot be written.
+    private let readCopy: ReadCopy?
 
     /// 'Loa1': marks the file as an airing log so a stray database is refused, not written into.
     static let applicationID: Int32 = 0x4C6F_6131
@@ -42,6 +47,10 @@ public final class AiringLog: Sendable {
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             throw LogError(path: path, Localized(vi: "không có tệp nhật ký này", en: "no such log file"))
         }
+        // Reading a WAL database needs its -shm beside it: on read-only media (an official's USB stick) or in a
+        // folder the reader may not write, read a private copy instead (with the -wal, so its rows are folded in).
+        readCopy = readOnly ? try ReadCopy.ifNeeded(for: path) : nil
+        let openPath = readCopy?.path ?? path
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(10)
@@ -54,7 +63,7 @@ public final class AiringLog: Sendable {
             }
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try DatabaseQueue(path: openPath, configuration: config)
         } catch {
             throw LogError.wrap(error, path: path)
         }
@@ -68,6 +77,9 @@ public final class AiringLog: Sendable {
                         return .commit
                     }
                 }
+                // Evidence is not for every user of the box: owner and group (`loa`) only.
+                var st = stat()
+                if stat(path, &st) == 0, st.st_mode & 0o007 != 0 { chmod(path, st.st_mode & 0o770) }
             }
         }
     }

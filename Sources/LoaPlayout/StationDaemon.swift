@@ -92,6 +92,7 @@ public final class StationDaemon: Sendable {
     /// The ALSA device or recording it airs on, for the journal.
     public let output: String
     private let control: ControlServer?
+    private let writerLock: LogWriterLock?
 
     public init(_ configuration: StationConfiguration) throws(DaemonError) {
         self.configuration = configuration
@@ -124,9 +125,13 @@ public final class StationDaemon: Sendable {
             sink = Player(device: device); output = device
         }
         switch configuration.log {
-        case .custom(let r): recorder = r
+        case .custom(let r): recorder = r; writerLock = nil
         case .file(let path):
-            do { recorder = try AiringLog(path: path) } catch { throw DaemonError(kind: .log(error), subject: path) }
+            do {
+                // One writer per log, for the daemon's whole life.
+                writerLock = try LogWriterLock(log: path)
+                recorder = try AiringLog(path: path)
+            } catch { throw DaemonError(kind: .log(error), subject: path) }
         }
         let engine = PlayoutEngine(plan: plan, schedule: slots, options: options, clock: clock, sink: sink,
                                    recorder: recorder)
