@@ -53,6 +53,8 @@ public struct EngineStats: Sendable {
     public var cutLatencies: [Double] = []
     public var events = 0
     public var logErrors: [String] = []
+    /// Whether everything that aired is in the log: refusals the log later recovered from do not count against it.
+    public var everythingLogged: Bool { unwrittenEvents.isEmpty }
     /// Events that aired but could not be written to the log by the time the engine stopped, in order.
     public var unwrittenEvents: [AiringEvent] = []
 }

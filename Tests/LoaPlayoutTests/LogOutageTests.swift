@@ -56,6 +56,7 @@ import Testing
         #expect(recorder.inner.all.map(\.seq) == Array(1...32))
         #expect(stats.unwrittenEvents.isEmpty)
         #expect(!stats.logErrors.isEmpty)
+        #expect(stats.everythingLogged, "`loa run` exits 0: nothing aired is missing from the log")
         #expect(sink.plays.count == 4)
     }
 
@@ -69,5 +70,6 @@ import Testing
         #expect(stats.unwrittenEvents.map(key) == reference.all.dropFirst(9).map(key))
         #expect(sink.plays.count == 4)
         #expect(stats.logErrors.count == 32 - 9 + 1)
+        #expect(!stats.everythingLogged, "`loa run` exits 1: evidence is missing")
     }
 }
