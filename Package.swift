@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -41,6 +42,10 @@ let package = Package(
                 swiftSettings: swift6),
         .target(name: "LoaSchedule", dependencies: ["LoaPlan", "LoaCore", "LoaL10n"], swiftSettings: swift6),
         .target(name: "LoaReport", dependencies: ["LoaPlan", "LoaCore", "LoaL10n"], swiftSettings: swift6),
+        .target(name: "LoaAlerts",
+                dependencies: ["LoaCore", "LoaL10n", .product(name: "SWXMLHash", package: "SWXMLHash"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift6),
 
         // Layer 3, edges: the only modules that call C (the audio libraries, SQLite, the operating system).
         .target(name: "LoaAudio",
@@ -91,6 +96,8 @@ let package = Package(
         .testTarget(name: "LoaReportTests",
                     dependencies: ["LoaCore", "LoaL10n", "LoaReport", "LoaXlsx", "LoaLog", "LoaPlan", "LoaCommands",
                                    argumentParser, grdb, propertyBased],
+                    swiftSettings: swift6),
+        .testTarget(name: "LoaAlertsTests", dependencies: ["LoaAlerts", "LoaCore", "LoaTestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "LoaCommandsTests",
                     dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaPlayout", "LoaCommands",
