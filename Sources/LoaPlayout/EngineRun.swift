@@ -212,6 +212,8 @@ extension PlayoutEngine {
     /// log takes writes again. Returns the logged event, or nil while it waits.
     @discardableResult
     func record(_ event: AiringEvent) -> AiringEvent? {
+        var event = event
+        if options.rehearsal { event.rehearsal = true }
         handled.withLock { _ = $0.insert(event.airing) }
         return unlogged.withLock { waiting -> AiringEvent? in
             waiting.events.append(event)
