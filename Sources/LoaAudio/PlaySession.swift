@@ -99,6 +99,14 @@ struct PlaySession {
         if !stopped && gaveUp == nil { drain() }
         if stopped { cut() }
         holder.sink?.endPlay()
+        if !stopped {
+            // Everything was heard and nothing follows yet: close the stream. A stream left open but dry is up to
+            // its driver (ALSA's jack plugin repeats its last period at full level until the next play); a closed
+            // one is silent everywhere. After a cut the device stays open: the bulletin that caused it follows at
+            // once, and reopening would delay its first sample.
+            holder.sink?.close()
+            holder.sink = nil
+        }
         for i in items.indices where results[i] == nil {
             end(i, ItemResult(outcome: gaveUp.map { .failed($0) } ?? .skipped))
         }

@@ -28,6 +28,7 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Last day of a simulated run (YYYY-MM-DD).") var to: String?
     @Option(help: "Air this schedule.jsonl (from `loa schedule`) instead of scheduling the plan.") var schedule: String?
     @Option(help: "Control socket for `loa emergency` (default: derived from the station id).") var socket: String?
+    @Option(help: "The box's state folder, holding station.key (default: the log's folder).") var state: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
 
     public init() {}
@@ -54,6 +55,7 @@ public struct RunCommand: ParsableCommand {
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
+        configuration.stateFolder = state.map { URL(fileURLWithPath: $0) }
         if clock == .simulated, let from = from.flatMap(CivilDate.init), let to = to.flatMap(CivilDate.init) {
             configuration.clock = .simulated(from: from, to: to)
         }

@@ -36,14 +36,19 @@ public struct AiringEvent: Sendable, Hashable {
     public var detail: String?
     public var prevHash: String
     public var hash: String
+    /// Written by a rehearsal (`loa run --clock simulated`): not evidence of airing. Part of the row's hashed data,
+    /// so no edit can turn a rehearsal into evidence (SPEC §6).
+    public var rehearsal: Bool
 
     public init(seq: Int64 = 0, at: String, kind: EventKind, airing: String, station: String, plan: String,
                 message: String? = nil, slotStart: String? = nil, source: AiringSource = .schedule,
                 audio: String? = nil, audioSHA256: String? = nil, plannedSeconds: Double? = nil,
-                playedSeconds: Double? = nil, detail: String? = nil, prevHash: String = "", hash: String = "") {
+                playedSeconds: Double? = nil, detail: String? = nil, prevHash: String = "", hash: String = "",
+                rehearsal: Bool = false) {
         self.seq = seq; self.at = at; self.kind = kind; self.airing = airing; self.station = station
         self.plan = plan; self.message = message; self.slotStart = slotStart; self.source = source
         self.audio = audio; self.audioSHA256 = audioSHA256; self.plannedSeconds = plannedSeconds
         self.playedSeconds = playedSeconds; self.detail = detail; self.prevHash = prevHash; self.hash = hash
+        self.rehearsal = rehearsal
     }
 }

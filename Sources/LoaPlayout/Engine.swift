@@ -37,6 +37,8 @@ public struct EngineOptions: Sendable {
     public var backoff: [TimeInterval] = [1, 2, 4, 8, 15, 30]
     /// Simulated runs stop here.
     public var until: Date?
+    /// A rehearsal (`--clock simulated`): every event is marked `rehearsal`, so it is never taken as evidence.
+    public var rehearsal = false
     /// Items before this instant are not accounted for (default: the station's last logged event, at most back to
     /// the start of yesterday; the start of today on an empty log).
     public var lower: Date?

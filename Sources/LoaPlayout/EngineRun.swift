@@ -22,6 +22,8 @@ extension PlayoutEngine {
         let state = Locked(State())
         struct State {
             var started: [Int: Date] = [:]
+            /// Each item's first sample as the audio engine gave it, so later items are timed from the same stream.
+            var airsAt: [Int: MonotonicInstant] = [:]
             var playedBefore: Double = 0
             var results: [Int: ItemResult] = [:]
             var deviceFailure: AudioError?
@@ -115,9 +117,14 @@ extension PlayoutEngine {
         case .willStart(let index, let airsAt):
             guard airing.items.indices.contains(index) else { return }
             let at = airing.state.withLock { s -> Date in
-                let t = clock.wallTime(ofMonotonic: airsAt)
+                var t = clock.wallTime(ofMonotonic: airsAt)
                     ?? (clock.isSimulated ? airing.simStart.addingTimeInterval(s.playedBefore) : clock.now())
-                s.started[index] = t; s.anyStarted = true
+                // One stream, one timeline: the next item starts where the previous one's samples end, so it is timed
+                // from that item's start (wall and monotonic clocks are read once per stream, not once per item).
+                if !clock.isSimulated, let previous = s.started[index - 1], let previousAt = s.airsAt[index - 1] {
+                    t = previous.addingTimeInterval(airsAt.seconds(since: previousAt))
+                }
+                s.started[index] = t; s.airsAt[index] = airsAt; s.anyStarted = true
                 return t
             }
             var e = airing.items[index].template
@@ -130,15 +137,23 @@ extension PlayoutEngine {
             if index == 0, shared.withLock({ $0.onAir?.stopping != nil }) { sink.stop() }
         case .ended(let index, let result):
             guard airing.items.indices.contains(index) else { return }
-            let (startedAt, playedBefore) = airing.state.withLock { s -> (Date?, Double) in
+            let (startedAt, playedBefore, nextStart) = airing.state.withLock { s -> (Date?, Double, Date?) in
                 defer { s.playedBefore += result.playedSeconds; s.results[index] = result }
-                return (s.started[index], s.playedBefore)
+                return (s.started[index], s.playedBefore, s.started[index + 1])
             }
             let item = airing.items[index]
-            // An item cut while still prefilling ends no earlier than it was to start.
-            let endAt = clock.isSimulated
-                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
-                : max(clock.now(), startedAt ?? .distantPast)
+            // The end is a sample position: the next item's first sample when it already began (the same instant,
+            // so the two events never cross), else this item's start plus what was heard of it.
+            let endAt: Date
+            if clock.isSimulated {
+                endAt = airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
+            } else if let nextStart, let startedAt, nextStart >= startedAt {
+                endAt = nextStart
+            } else if let startedAt {
+                endAt = startedAt.addingTimeInterval(result.playedSeconds)
+            } else {
+                endAt = clock.now()
+            }
             var e = item.template
             e.at = stamp(endAt); e.playedSeconds = result.playedSeconds
             switch result.outcome {
@@ -212,6 +227,8 @@ extension PlayoutEngine {
     /// log takes writes again. Returns the logged event, or nil while it waits.
     @discardableResult
     func record(_ event: AiringEvent) -> AiringEvent? {
+        var event = event
+        if options.rehearsal { event.rehearsal = true }
         handled.withLock { _ = $0.insert(event.airing) }
         return unlogged.withLock { waiting -> AiringEvent? in
             waiting.events.append(event)

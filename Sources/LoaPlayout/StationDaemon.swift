@@ -47,6 +47,10 @@ public struct StationConfiguration: Sendable {
     public var spool: URL?
     /// Progress and problem lines, lead and tolerance; `station`, `until` and `lower` are set from the above.
     public var engine: EngineOptions
+    /// The box's state folder (its `station.key`); nil: the log's folder.
+    public var stateFolder: URL?
+    /// Seconds between signed checkpoints of the log while the daemon runs (SPEC §6: at most 10 minutes).
+    public var checkpointInterval: TimeInterval = 600
 
     public init(station: String, log: LogChoice, loadPlan: @escaping @Sendable () throws -> Plan) {
         self.station = station; self.log = log; self.loadPlan = loadPlan
@@ -63,6 +67,7 @@ public struct DaemonError: LoaError {
         case log(any Error)
         case control(ControlError)
         case engine(any Error)
+        case key(any Error)
     }
     public let kind: Kind
     public let subject: String
@@ -79,6 +84,8 @@ public struct DaemonError: LoaError {
         case .control(let e): return e.localized
         case .engine(let e):
             return Localized(vi: "trình phát dừng vì lỗi: \(e)", en: "the daemon stopped on an error: \(e)")
+        case .key(let e):
+            return Localized(vi: "không dùng được khoá của đài \(subject): \(e)", en: "cannot use the station key \(subject): \(e)")
         }
     }
 }
@@ -93,6 +100,7 @@ public final class StationDaemon: Sendable {
     public let output: String
     private let control: ControlServer?
     private let writerLock: LogWriterLock?
+    private let signer: CheckpointSigner?
 
     public init(_ configuration: StationConfiguration) throws(DaemonError) {
         self.configuration = configuration
@@ -116,6 +124,8 @@ public final class StationDaemon: Sendable {
             clock = SimulatedClock(start: start)
             options.until = end; options.lower = start
             simulated = true
+            // A rehearsal: every row it writes says so, inside its hash (SPEC §6).
+            options.rehearsal = true
         }
         let sink: any PlayoutSink
         switch configuration.sink {
@@ -136,6 +146,20 @@ public final class StationDaemon: Sendable {
         let engine = PlayoutEngine(plan: plan, schedule: slots, options: options, clock: clock, sink: sink,
                                    recorder: recorder)
         self.engine = engine
+        if let log = recorder as? AiringLog {
+            let folder = configuration.stateFolder ?? URL(fileURLWithPath: log.path).deletingLastPathComponent()
+            let keyFile = folder.appendingPathComponent("station.key")
+            let key: StationKey
+            do { key = try StationKey.loadOrCreate(at: keyFile) } catch {
+                throw DaemonError(kind: .key(error), subject: keyFile.path)
+            }
+            let zone = plan.timezone
+            signer = CheckpointSigner(log: log, key: key, station: station, interval: configuration.checkpointInterval,
+                                      now: { Timestamp.format(clock.now(), timeZone: zone) },
+                                      problem: configuration.engine.problem)
+        } else {
+            signer = nil
+        }
         if let path = configuration.controlSocket {
             do {
                 control = try ControlServer(path: path, spool: configuration.spool) { request, reply in
@@ -152,7 +176,13 @@ public final class StationDaemon: Sendable {
     @discardableResult
     public func run() throws(DaemonError) -> EngineStats {
         defer { control?.close() }
-        do { try engine.run() } catch { throw DaemonError(kind: .engine(error), subject: configuration.station) }
+        signer?.start()
+        do { try engine.run() } catch {
+            signer?.finish()
+            throw DaemonError(kind: .engine(error), subject: configuration.station)
+        }
+        // At stop, a checkpoint covers the last row (before the -wal file is folded in, so the file holds it).
+        signer?.finish()
         let stats = engine.stats
         let problem = configuration.engine.problem
         // Until now recent rows may live only in the -wal file beside the log; a copy of the log alone would lack them.
