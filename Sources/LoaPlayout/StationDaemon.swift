@@ -43,6 +43,9 @@ public struct StationConfiguration: Sendable {
     public var log: LogChoice
     /// The control socket `loa emergency` talks to; nil: none.
     public var controlSocket: String?
+    /// Builds the control surface (LoaStationWeb's HTTP server on `controlSocket` and `--http`) once the daemon
+    /// exists; it is closed when `run()` returns. Nil: no control surface.
+    public var control: (@Sendable (StationDaemon) throws -> any ControlSurface)?
     /// Where bulletins sent over the control socket are kept (the log names the copy).
     public var spool: URL?
     /// Progress and problem lines, lead and tolerance; `station`, `until` and `lower` are set from the above.
@@ -61,7 +64,7 @@ public struct DaemonError: LoaError {
         case noStation(plan: String)
         case schedule(ScheduleFileError)
         case log(any Error)
-        case control(ControlError)
+        case control(any Error)
         case engine(any Error)
     }
     public let kind: Kind
@@ -76,7 +79,9 @@ public struct DaemonError: LoaError {
         case .schedule(let e): return e.localized
         case .log(let e):
             return Localized(vi: "không mở được nhật ký phát \(subject): \(e)", en: "cannot open the airing log \(subject): \(e)")
-        case .control(let e): return e.localized
+        case .control(let e):
+            if let e = e as? any LoaError { return e.localized }
+            return Localized(vi: "không mở được cổng điều khiển \(subject): \(e)", en: "cannot open the control surface \(subject): \(e)")
         case .engine(let e):
             return Localized(vi: "trình phát dừng vì lỗi: \(e)", en: "the daemon stopped on an error: \(e)")
         }
@@ -91,7 +96,11 @@ public final class StationDaemon: Sendable {
     public let recorder: any AiringRecorder
     /// The ALSA device or recording it airs on, for the journal.
     public let output: String
-    private let control: ControlServer?
+    /// Every event as it is logged, and the airings open now (the page's live view).
+    public let feed = EventFeed()
+    /// The plan and schedule airing now (replaced on reload).
+    let current: Locked<(plan: Plan, slots: [SlotOccurrence])>
+    private let surface = Locked<(any ControlSurface)?>(nil)
 
     public init(_ configuration: StationConfiguration) throws(DaemonError) {
         self.configuration = configuration
@@ -102,6 +111,7 @@ public final class StationDaemon: Sendable {
             throw DaemonError(kind: .noStation(plan: PlanLoader.displayName(plan.file)), subject: station)
         }
         let slots = try Self.schedule(plan, configuration)
+        current = Locked((plan, slots))
 
         var options = configuration.engine
         options.station = station
@@ -129,16 +139,12 @@ public final class StationDaemon: Sendable {
             do { recorder = try AiringLog(path: path) } catch { throw DaemonError(kind: .log(error), subject: path) }
         }
         let engine = PlayoutEngine(plan: plan, schedule: slots, options: options, clock: clock, sink: sink,
-                                   recorder: recorder)
+                                   recorder: FeedingRecorder(recorder, feed: feed))
         self.engine = engine
-        if let path = configuration.controlSocket {
-            do {
-                control = try ControlServer(path: path, spool: configuration.spool) { request, reply in
-                    engine.emergency(request, reply: reply)
-                }
-            } catch { throw DaemonError(kind: .control(error), subject: path) }
-        } else {
-            control = nil
+        if let control = configuration.control {
+            do { let built = try control(self); surface.withLock { $0 = built } } catch {
+                throw DaemonError(kind: .control(error), subject: configuration.controlSocket ?? station)
+            }
         }
     }
 
@@ -146,7 +152,7 @@ public final class StationDaemon: Sendable {
     /// the end are printed to the journal as JSON lines (SPEC §3 names) and counted in the returned stats.
     @discardableResult
     public func run() throws(DaemonError) -> EngineStats {
-        defer { control?.close() }
+        defer { surface.withLock { s in s?.close(); s = nil } }
         do { try engine.run() } catch { throw DaemonError(kind: .engine(error), subject: configuration.station) }
         let stats = engine.stats
         let problem = configuration.engine.problem
@@ -181,7 +187,9 @@ public final class StationDaemon: Sendable {
         do {
             let fresh = try configuration.loadPlan()
             guard fresh.station(station) != nil else { throw DaemonError(kind: .noStation(plan: fresh.id), subject: station) }
-            engine.reload(plan: fresh, schedule: try Self.schedule(fresh, configuration))
+            let slots = try Self.schedule(fresh, configuration)
+            engine.reload(plan: fresh, schedule: slots)
+            current.withLock { $0 = (fresh, slots) }
             return true
         } catch {
             configuration.engine.problem(tr("loa: không nạp lại được kế hoạch (\(error)), giữ kế hoạch đang chạy",
