@@ -67,10 +67,12 @@ extension StationDaemon {
                 elapsedSeconds: max(0, now.timeIntervalSince(started)))
         }
         var next: [StationStatus.Upcoming] = []
+        // Items already on air or over are not "next", whatever their planned time (a late or early run).
+        let begun = Set(feed.recent.map(\.airing)).union(feed.onAir.map(\.airing))
         for slot in slots where slot.end > now {
             for item in slot.items {
                 let start = slot.start.addingTimeInterval(item.offset)
-                guard start > now else { continue }
+                guard start > now || slot.start <= now, !begun.contains(slot.airingID(of: item)) else { continue }
                 next.append(.init(start: stamp(start), slot: slot.slot, kind: item.kind.rawValue, message: item.message,
                                   title: item.message.flatMap { plan.message($0)?.title }, plannedSeconds: item.duration))
                 if next.count >= nextCount { break }

@@ -15,6 +15,8 @@ public struct StationConfiguration: Sendable {
         case plan
         /// Air a `schedule.jsonl` as written, its items matched to the plan's media.
         case file(URL)
+        /// Air these slot occurrences (tests, and a face that schedules itself).
+        case slots([SlotOccurrence])
     }
     public enum ClockChoice: Sendable {
         /// The wall clock: the station's real day.
@@ -219,6 +221,8 @@ public final class StationDaemon: Sendable {
         switch configuration.schedule {
         case .plan:
             return Scheduler.schedule(plan, stations: [station]).occurrences
+        case .slots(let given):
+            return given.filter { $0.station == station }
         case .file(let url):
             do throws(ScheduleFileError) {
                 return try plan.resolving(try ScheduleFile.read(url, station: station), file: url.path)

@@ -38,7 +38,11 @@ public final class OperatorAccess: Sendable {
         let temp = file.appendingPathExtension("new")
         _ = FileManager.default.createFile(atPath: temp.path, contents: Data((hash + "\n").utf8),
                                        attributes: [.posixPermissions: 0o600])
-        _ = try FileManager.default.replaceItemAt(file, withItemAt: temp)
+        if FileManager.default.fileExists(atPath: file.path) {
+            _ = try FileManager.default.replaceItemAt(file, withItemAt: temp)
+        } else {
+            try FileManager.default.moveItem(at: temp, to: file)
+        }
     }
 
     public enum LoginResult: Sendable, Equatable {

@@ -5,6 +5,7 @@ import LoaCore
 import LoaL10n
 import LoaPlayout
 import LoaSystem
+import Logging
 import NIOCore
 
 /// Each request knows whether it came over TCP (sign-in needed) or the Unix socket, and from which address.
@@ -85,11 +86,14 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         PageRoutes(access: tcp ? options.access : nil, station: daemon.configuration.station).register(on: router)
         let started = DispatchSemaphore(value: 0)
         let bound = Locked<Int?>(nil)
+        // Stopping cancels the server, which Hummingbird logs as errors; the daemon reports its own problems.
+        var logger = Logger(label: "loa-web")
+        logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: address, serverName: "loa"),
                               onServerRunning: { channel in
                                   bound.withLock { $0 = channel.localAddress?.port }
                                   started.signal()
-                              })
+                              }, logger: logger)
         let failure = Locked<(any Error)?>(nil)
         let task = Task {
             do { try await app.runService(gracefulShutdownSignals: []) } catch {
