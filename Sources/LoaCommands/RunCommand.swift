@@ -57,8 +57,10 @@ public struct RunCommand: ParsableCommand {
         let logPath = log ?? "loa-\(station).sqlite"
         let stateFolder = URL(fileURLWithPath: state ?? URL(fileURLWithPath: logPath).deletingLastPathComponent().path)
         let planPath = plan
+        // The station's own slot times and announcements (the page writes them) are laid over the plan.
+        let localFile = stateFolder.appendingPathComponent("local.yaml"), stationID = station
         var configuration = StationConfiguration(station: station, log: .file(logPath)) {
-            try loadValidPlan(path: planPath)
+            try loadValidPlan(path: planPath, local: localFile, station: stationID)
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
@@ -77,8 +79,9 @@ public struct RunCommand: ParsableCommand {
             let access = OperatorAccess(passwordFile: OperatorAccess.passwordFile(state: stateFolder, station: station),
                                         report: configuration.engine.problem)
             configuration.control = { daemon in
-                try StationWebServer(daemon: daemon, options: .init(socketPath: socketPath, http: address, spool: spool,
-                                                                    access: access))
+                var options = StationWebServer.Options(socketPath: socketPath, http: address, spool: spool, access: access)
+                options.localFile = localFile
+                return try StationWebServer(daemon: daemon, options: options)
             }
         }
         if quiet { configuration.engine.report = { _ in } }

@@ -38,7 +38,9 @@ extension PlayoutEngine {
             let item = slot.items[entry.itemIndex]
             var template = AiringEvent(
                 at: "", kind: .started, airing: entry.airing, station: options.station, plan: plan.id,
-                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: item.media.path,
+                message: item.message, slotStart: stamp(slot.start),
+                source: item.message.flatMap { plan.message($0) }?.isLocal == true ? .local : .schedule,
+                audio: item.media.path,
                 plannedSeconds: item.duration)
             let url: URL
             do {

@@ -43,6 +43,8 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         public var spool: URL
         public var access: OperatorAccess?
         public var limits = WebLimits()
+        /// The station's `local.yaml` (announcements and slot times); nil: those endpoints answer 404.
+        public var localFile: URL?
         public init(socketPath: String?, http: (host: String, port: Int)?, spool: URL, access: OperatorAccess?) {
             self.socketPath = socketPath; self.http = http; self.spool = spool; self.access = access
         }
@@ -51,6 +53,8 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
     public let options: Options
     let daemon: StationDaemon
     private var tasks: [Task<Void, any Error>] = []
+    /// One change to `local.yaml` at a time, over both transports.
+    let edits = Locked(0)
     /// The TCP port actually bound (useful with port 0).
     public private(set) var httpPort: Int?
 
@@ -83,6 +87,9 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         if tcp, let access = options.access { router.add(middleware: SignInGate(access: access)) }
         let api = StationAPI(daemon: daemon, options: options)
         api.register(on: router)
+        if let local = options.localFile {
+            LocalRoutes(daemon: daemon, file: local, limits: options.limits, edits: edits).register(on: router)
+        }
         PageRoutes(access: tcp ? options.access : nil, station: daemon.configuration.station).register(on: router)
         let started = DispatchSemaphore(value: 0)
         let bound = Locked<Int?>(nil)
