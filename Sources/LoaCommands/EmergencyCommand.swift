@@ -4,6 +4,7 @@ import LoaAudio
 import LoaL10n
 import LoaPlan
 import LoaPlayout
+import LoaStationWeb
 
 /// `loa emergency (--audio FILE | --text T) --station ID`: hands a bulletin (*khẩn cấp*) to the station's running
 /// daemon, which cuts what is on air and airs it at once.
@@ -21,6 +22,7 @@ public struct EmergencyCommand: ParsableCommand {
     @Option(help: "The station whose daemon airs it.") var station: String
     @Option(help: "A short title, kept in the log's detail.") var title: String?
     @Option(help: "The daemon's control socket (default: derived from the station id).") var socket: String?
+    @Flag(help: "Replace an emergency bulletin already on air (otherwise refused).") var replace = false
 
     public init() {}
 
@@ -56,7 +58,7 @@ public struct EmergencyCommand: ParsableCommand {
         let reply: EmergencyReply
         do {
             // The daemon airs its own copy, so the log's detail keeps the name the operator gave.
-            reply = try ControlSocket.sendEmergency(EmergencyRequest(audio: file, title: title ?? text ?? audio),
+            reply = try ControlClient.sendEmergency(audio: file, title: title ?? text ?? audio, replace: replace,
                                                     station: station, explicit: socket)
         } catch { throw failure("\(error)") }
         guard reply.ok else {

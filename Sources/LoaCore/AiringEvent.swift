@@ -8,7 +8,8 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
 }
 
 public enum AiringSource: String, Sendable, Hashable, CaseIterable {
-    case schedule, emergency, manual
+    /// `local`: a local announcement the station added itself (SPEC §7), counted apart from the plan's messages.
+    case schedule, emergency, manual, local
 }
 
 /// One row of the airing log (SPEC §3).

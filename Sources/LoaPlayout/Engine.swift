@@ -77,6 +77,8 @@ public final class PlayoutEngine: @unchecked Sendable {
         var stats = EngineStats()
         /// The cut that made room for the emergency about to air.
         var lastCut: Double?
+        /// Why the audio device is unavailable, while it is (for the status page).
+        var deviceFault: Localized?
     }
 
     let options: EngineOptions
@@ -136,6 +138,25 @@ public final class PlayoutEngine: @unchecked Sendable {
             return true
         }
     }
+
+    /// `DELETE /api/v1/emergency`: cuts the emergency on air (logged `interrupted`, "stopped by operator"); the
+    /// programme goes on. False when no emergency is on air.
+    @discardableResult
+    public func stopEmergency() -> Bool {
+        let cut = shared.withLock { s -> Bool in
+            guard let onAir = s.onAir, onAir.emergency, onAir.stopping == nil else { return false }
+            s.onAir?.stopping = .operatorStop
+            return true
+        }
+        if cut { sink.stop() }
+        return cut
+    }
+
+    /// An emergency bulletin is on air now.
+    public var emergencyOnAir: Bool { shared.withLock { $0.onAir?.emergency ?? false } }
+
+    /// Why the audio device is unavailable, or nil while it works.
+    public var deviceFault: Localized? { shared.withLock { $0.deviceFault } }
 
     private func post(_ command: Command, cut: (inout Shared) -> Bool) {
         let mustCut = shared.withLock { s in s.commands.append(command); return cut(&s) }

@@ -40,7 +40,9 @@ extension PlayoutEngine {
             let item = slot.items[entry.itemIndex]
             var template = AiringEvent(
                 at: "", kind: .started, airing: entry.airing, station: options.station, plan: plan.id,
-                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: item.media.path,
+                message: item.message, slotStart: stamp(slot.start),
+                source: item.message.flatMap { plan.message($0) }?.isLocal == true ? .local : .schedule,
+                audio: item.media.path,
                 plannedSeconds: item.duration)
             let url: URL
             do {
@@ -101,12 +103,14 @@ extension PlayoutEngine {
                                    "loa: audio device unavailable: \(failure.localized.en)"))
             }
             deviceDown = failure
+            shared.withLock { $0.deviceFault = failure.localized }
             let wait = options.backoff[min(backoffIndex, options.backoff.count - 1)]
             backoffIndex += 1
             deviceRetryAt = clock.now().addingTimeInterval(wait)
         } else if state.anyStarted {
             if deviceDown != nil { options.problem(tr("loa: thiết bị âm thanh đã trở lại", "loa: audio device back")) }
             deviceDown = nil; deviceRetryAt = nil; backoffIndex = 0
+            shared.withLock { $0.deviceFault = nil }
         }
         if case .emergency = stopping { return AirOutcome(cutForEmergency: true) }
         return AirOutcome(cutForEmergency: false)

@@ -54,3 +54,24 @@ public func loadCheckedPlan(path: String, probe: (any MediaProbe)? = nil,
     let dropped = loaded.checkingDroppedMedia(planFile: url, probe: activeProbe)
     return PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
 }
+
+/// `loadCheckedPlan` with the station's `local.yaml` laid over it (SPEC §7): its slot times and local announcements.
+/// A missing file changes nothing; a faulty one is an error naming it.
+public func loadCheckedPlan(path: String, local: URL, station: String,
+                            renderer: (any SpeechRenderer)? = defaultSpeechRenderer()) -> PlanLoadResult {
+    let result = loadCheckedPlan(path: path, renderer: renderer)
+    guard let plan = result.validPlan else { return result }
+    let additions: LocalAdditions
+    do { additions = try LocalAdditions.read(local, station: station) } catch {
+        return PlanLoadResult(plan: nil, diagnostics: result.diagnostics + [Diagnostic(.error, error.localized, at: nil)])
+    }
+    guard additions.slots != nil || !additions.messages.isEmpty else { return result }
+    let probe = CachedAudioProbe()
+    defer { probe.cache.save() }
+    let (merged, problems) = plan.applying(additions, folder: local.deletingLastPathComponent(), file: local.path,
+                                           probe: probe, renderer: renderer)
+    guard problems.isEmpty else {
+        return PlanLoadResult(plan: nil, diagnostics: result.diagnostics + problems.map { Diagnostic(.error, $0, at: nil) })
+    }
+    return PlanLoadResult(plan: merged, diagnostics: result.diagnostics)
+}

@@ -15,6 +15,8 @@ public struct StationConfiguration: Sendable {
         case plan
         /// Air a `schedule.jsonl` as written, its items matched to the plan's media.
         case file(URL)
+        /// Air these slot occurrences (tests, and a face that schedules itself).
+        case slots([SlotOccurrence])
     }
     public enum ClockChoice: Sendable {
         /// The wall clock: the station's real day.
@@ -43,6 +45,9 @@ public struct StationConfiguration: Sendable {
     public var log: LogChoice
     /// The control socket `loa emergency` talks to; nil: none.
     public var controlSocket: String?
+    /// Builds the control surface (LoaStationWeb's HTTP server on `controlSocket` and `--http`) once the daemon
+    /// exists; it is closed when `run()` returns. Nil: no control surface.
+    public var control: (@Sendable (StationDaemon) throws -> any ControlSurface)?
     /// Where bulletins sent over the control socket are kept (the log names the copy).
     public var spool: URL?
     /// Progress and problem lines, lead and tolerance; `station`, `until` and `lower` are set from the above.
@@ -65,7 +70,7 @@ public struct DaemonError: LoaError {
         case noStation(plan: String)
         case schedule(ScheduleFileError)
         case log(any Error)
-        case control(ControlError)
+        case control(any Error)
         case engine(any Error)
         case key(any Error)
     }
@@ -81,7 +86,9 @@ public struct DaemonError: LoaError {
         case .schedule(let e): return e.localized
         case .log(let e):
             return Localized(vi: "không mở được nhật ký phát \(subject): \(e)", en: "cannot open the airing log \(subject): \(e)")
-        case .control(let e): return e.localized
+        case .control(let e):
+            if let e = e as? any LoaError { return e.localized }
+            return Localized(vi: "không mở được cổng điều khiển \(subject): \(e)", en: "cannot open the control surface \(subject): \(e)")
         case .engine(let e):
             return Localized(vi: "trình phát dừng vì lỗi: \(e)", en: "the daemon stopped on an error: \(e)")
         case .key(let e):
@@ -98,9 +105,13 @@ public final class StationDaemon: Sendable {
     public let recorder: any AiringRecorder
     /// The ALSA device or recording it airs on, for the journal.
     public let output: String
-    private let control: ControlServer?
     private let writerLock: LogWriterLock?
     private let signer: CheckpointSigner?
+    /// Every event as it is logged, and the airings open now (the page's live view).
+    public let feed = EventFeed()
+    /// The plan and schedule airing now (replaced on reload).
+    let current: Locked<(plan: Plan, slots: [SlotOccurrence])>
+    private let surface = Locked<(any ControlSurface)?>(nil)
 
     public init(_ configuration: StationConfiguration) throws(DaemonError) {
         self.configuration = configuration
@@ -111,6 +122,7 @@ public final class StationDaemon: Sendable {
             throw DaemonError(kind: .noStation(plan: PlanLoader.displayName(plan.file)), subject: station)
         }
         let slots = try Self.schedule(plan, configuration)
+        current = Locked((plan, slots))
 
         var options = configuration.engine
         options.station = station
@@ -144,7 +156,7 @@ public final class StationDaemon: Sendable {
             } catch { throw DaemonError(kind: .log(error), subject: path) }
         }
         let engine = PlayoutEngine(plan: plan, schedule: slots, options: options, clock: clock, sink: sink,
-                                   recorder: recorder)
+                                   recorder: FeedingRecorder(recorder, feed: feed))
         self.engine = engine
         if let log = recorder as? AiringLog {
             let folder = configuration.stateFolder ?? URL(fileURLWithPath: log.path).deletingLastPathComponent()
@@ -160,14 +172,10 @@ public final class StationDaemon: Sendable {
         } else {
             signer = nil
         }
-        if let path = configuration.controlSocket {
-            do {
-                control = try ControlServer(path: path, spool: configuration.spool) { request, reply in
-                    engine.emergency(request, reply: reply)
-                }
-            } catch { throw DaemonError(kind: .control(error), subject: path) }
-        } else {
-            control = nil
+        if let control = configuration.control {
+            do { let built = try control(self); surface.withLock { $0 = built } } catch {
+                throw DaemonError(kind: .control(error), subject: configuration.controlSocket ?? station)
+            }
         }
     }
 
@@ -175,7 +183,7 @@ public final class StationDaemon: Sendable {
     /// the end are printed to the journal as JSON lines (SPEC §3 names) and counted in the returned stats.
     @discardableResult
     public func run() throws(DaemonError) -> EngineStats {
-        defer { control?.close() }
+        defer { surface.withLock { s in s?.close(); s = nil } }
         signer?.start()
         do { try engine.run() } catch {
             signer?.finish()
@@ -216,7 +224,9 @@ public final class StationDaemon: Sendable {
         do {
             let fresh = try configuration.loadPlan()
             guard fresh.station(station) != nil else { throw DaemonError(kind: .noStation(plan: fresh.id), subject: station) }
-            engine.reload(plan: fresh, schedule: try Self.schedule(fresh, configuration))
+            let slots = try Self.schedule(fresh, configuration)
+            engine.reload(plan: fresh, schedule: slots)
+            current.withLock { $0 = (fresh, slots) }
             return true
         } catch {
             configuration.engine.problem(tr("loa: không nạp lại được kế hoạch (\(error)), giữ kế hoạch đang chạy",
@@ -246,6 +256,8 @@ public final class StationDaemon: Sendable {
         switch configuration.schedule {
         case .plan:
             return Scheduler.schedule(plan, stations: [station]).occurrences
+        case .slots(let given):
+            return given.filter { $0.station == station }
         case .file(let url):
             do throws(ScheduleFileError) {
                 return try plan.resolving(try ScheduleFile.read(url, station: station), file: url.path)
