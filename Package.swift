@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -61,10 +64,26 @@ let package = Package(
         .target(name: "LoaXlsx", dependencies: ["CXlsxWriter", "LoaReport", "LoaPlan", "LoaCore", "LoaL10n"],
                 swiftSettings: swift6),
 
+        // Layer 4, engine: the station's side of the hub (manifest, blobs, pushing events) over HTTP.
+        .target(name: "LoaSync",
+                dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaLog",
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift6),
+
+        // Layer 5, hub: the city's server (plans out, stations' logs in) on Hummingbird.
+        .target(name: "LoaHub",
+                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaSystem", grdb,
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift6),
+
         // Layer 6, face: the command line.
         .target(name: "LoaCommands",
                 dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaPlayout",
-                               "LoaReport", "LoaXlsx", "LoaL10n",
+                               "LoaReport", "LoaXlsx", "LoaL10n", "LoaSync", "LoaHub",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: swift6),
         .executableTarget(name: "loa", dependencies: ["LoaCommands"], swiftSettings: swift6),
@@ -91,6 +110,13 @@ let package = Package(
         .testTarget(name: "LoaReportTests",
                     dependencies: ["LoaCore", "LoaL10n", "LoaReport", "LoaXlsx", "LoaLog", "LoaPlan", "LoaCommands",
                                    argumentParser, grdb, propertyBased],
+                    swiftSettings: swift6),
+        .testTarget(name: "LoaHubTests",
+                    dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaPlayout", "LoaSync", "LoaHub",
+                                   "LoaCommands", "LoaTestSupport", grdb, argumentParser,
+                                   .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "NIOHTTP1", package: "swift-nio")],
                     swiftSettings: swift6),
         .testTarget(name: "LoaCommandsTests",
                     dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaPlayout", "LoaCommands",

@@ -15,6 +15,7 @@ public struct Loa: AsyncParsableCommand {
             ScheduleCommand.self,
             RunCommand.self,
             EmergencyCommand.self,
+            HubCommand.self,
         ]
     )
     public init() {}

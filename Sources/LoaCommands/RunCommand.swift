@@ -17,7 +17,7 @@ public struct RunCommand: ParsableCommand {
 
     public enum ClockKind: String, ExpressibleByArgument, Sendable { case real, simulated }
 
-    @Argument(help: "The plan file (YAML).") var plan: String
+    @Argument(help: "The plan file (YAML); omit it with --hub, which serves the plan.") var plan: String?
     @Option(help: "The station to air.") var station: String
     @Option(help: "ALSA PCM device (default: the station's `output`, else `default`; `null` when simulated).")
     var device: String?
@@ -29,10 +29,12 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Air this schedule.jsonl (from `loa schedule`) instead of scheduling the plan.") var schedule: String?
     @Option(help: "Control socket for `loa emergency` (default: derived from the station id).") var socket: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
+    @OptionGroup var hubOptions: RunHubOptions
 
     public init() {}
 
     public func validate() throws {
+        try hubOptions.validate(plan: plan)
         if clock == .simulated {
             guard let from, let to else {
                 throw ValidationError(tr("--clock simulated cần --from và --to", "--clock simulated needs --from and --to"))
@@ -48,9 +50,10 @@ public struct RunCommand: ParsableCommand {
 
     public func run() throws {
         let logPath = log ?? "loa-\(station).sqlite"
+        let hubLink = try hubOptions.link(station: station, logPath: logPath)
         let planPath = plan
         var configuration = StationConfiguration(station: station, log: .file(logPath)) {
-            try loadValidPlan(path: planPath)
+            try loadValidPlan(path: try hubLink?.planPath() ?? planPath ?? "")
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
@@ -77,8 +80,10 @@ public struct RunCommand: ParsableCommand {
         }
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
+        let syncing = hubLink?.start(daemon: daemon, report: configuration.engine.report)
         let stats: EngineStats
         do { stats = try daemon.run() } catch { throw failure(error.description) }
+        syncing?.finish()
         if !stats.logErrors.isEmpty { throw ExitCode(1) }
     }
 }

@@ -28,7 +28,7 @@ public struct LogFilter: Sendable, Hashable {
 /// processes may open the same file (SQLite locks; writers wait up to 10 s).
 public final class AiringLog: Sendable {
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     /// 'Loa1': marks the file as an airing log so a stray database is refused, not written into.
     static let applicationID: Int32 = 0x4C6F_6131

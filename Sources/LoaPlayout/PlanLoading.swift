@@ -52,5 +52,7 @@ public func loadCheckedPlan(path: String, probe: (any MediaProbe)? = nil,
     let activeProbe = probe ?? cached!
     let resolved = loaded.plan.map { $0.resolvingMedia(probe: activeProbe, renderer: renderer) }
     let dropped = loaded.checkingDroppedMedia(planFile: url, probe: activeProbe)
-    return PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
+    var result = PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
+    result.files = loaded.files
+    return result
 }
