@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -77,6 +78,7 @@ let package = Package(
         .target(name: "LoaHub",
                 dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaSystem", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift6),
 

@@ -15,6 +15,17 @@ enum HubEventRoutes {
                 return try HubRoutes.json(try await hub.ingest(station: station, rows: rows, subject: subject))
             }
         }
+        router.get("/api/v1/stations/:id/log") { request, context in
+            let station = context.parameters.get("id") ?? ""
+            return await HubRoutes.answer("GET /api/v1/stations/\(station)/log") { subject in
+                try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),
+                                     subject: subject)
+                let bytes = try await hub.exportLog(station: station, subject: subject)
+                return Response(status: .ok, headers: [.contentType: "application/vnd.sqlite3",
+                                                       .contentDisposition: "attachment; filename=\"\(station).sqlite\""],
+                                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+        }
         router.get("/api/v1/stations") { request, _ in
             await HubRoutes.answer("GET /api/v1/stations") { subject in
                 try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),

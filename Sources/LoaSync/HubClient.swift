@@ -15,10 +15,19 @@ public struct HubClient: Sendable {
     public let http: HTTPClient
     public let timeout: TimeAmount
 
-    public init(base: String, token: String, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
+    public init(base: String, token: String, http: HTTPClient = HubClient.http, timeout: TimeAmount = .seconds(60)) {
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
         self.token = token; self.http = http; self.timeout = timeout
     }
+
+    /// The process's one client for the hub: an unreachable hub fails at once (no connection retries until the
+    /// deadline, which would hold a station's sync for the whole timeout); the station tries again at its next round.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Reads a token file (the token on its first line).
     public static func token(fromFile path: String) throws -> String {
@@ -82,6 +91,11 @@ public struct HubClient: Sendable {
     /// The hub's status of every station (admin).
     public func stations() async throws -> [HubStationStatus] {
         try decode(try await call(.GET, "/api/v1/stations", accept: [200]).1, "GET /api/v1/stations")
+    }
+
+    /// The hub's copy of a station's log, as a SQLite airing log file's bytes (admin).
+    public func stationLog(_ station: String) async throws -> Data {
+        try await call(.GET, "/api/v1/stations/\(station)/log", accept: [200]).1
     }
 
     // MARK: Internals
