@@ -13,13 +13,16 @@ public final class SQLiteHubStore: HubStore {
     static let eventColumns = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, "
         + "planned_s, played_s, detail, prev_hash, hash"
 
-    public init(path: String) throws {
+    /// - Parameter maxPageCount: caps the file's size in pages (SQLite's `max_page_count`): a hub on a shared disk
+    ///   can keep room for the rest; beyond it SQLite answers "full", the hub answers 507.
+    public init(path: String, maxPageCount: Int? = nil) throws {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let maxPageCount { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(maxPageCount)") }
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)

@@ -25,6 +25,13 @@ struct RunningHub {
         let data = TemporaryFolders.make("loa-hub").appendingPathComponent("data")
         let opened = try HubService.open(data: data.path, maxBody: maxBody)
         let service = HubService(store: opened.store, blobs: opened.blobs, key: opened.key, maxBody: maxBody)
+        var tokens: [String: String] = [:]
+        for station in stations { tokens[station] = try await service.issueToken(.station(station)) }
+        return try await serve(service, admin: try await service.issueToken(.admin), tokens: tokens)
+    }
+
+    /// Serves `service` as it is, with tokens already made.
+    static func serve(_ service: HubService, admin: String, tokens: [String: String]) async throws -> RunningHub {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             try await HubServer.run(service, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { port in
@@ -33,10 +40,8 @@ struct RunningHub {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestSupportError("the hub did not start") }
-        var tokens: [String: String] = [:]
-        for station in stations { tokens[station] = try await service.issueToken(.station(station)) }
-        return RunningHub(service: service, base: "http://127.0.0.1:\(port)", task: task,
-                          admin: try await service.issueToken(.admin), stationTokens: tokens)
+        return RunningHub(service: service, base: "http://127.0.0.1:\(port)", task: task, admin: admin,
+                          stationTokens: tokens)
     }
 
     func client(_ token: String) -> HubClient { HubClient(base: base, token: token) }
