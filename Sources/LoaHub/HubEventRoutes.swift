@@ -15,6 +15,18 @@ enum HubEventRoutes {
                 return try HubRoutes.json(try await hub.ingest(station: station, rows: rows, subject: subject))
             }
         }
+        router.post("/api/v1/stations/:id/checkpoints") { request, context in
+            let station = context.parameters.get("id") ?? ""
+            return await HubRoutes.answer("POST /api/v1/stations/\(station)/checkpoints") { subject in
+                let grant = try await hub.authenticate(request.headers[.authorization], subject: subject)
+                try hub.requireStation(grant, station, subject: subject)
+                let checkpoints: [Checkpoint] = try HubRoutes.decode(try await HubRoutes.body(request, hub, subject), subject: subject)
+                switch try await hub.store.addCheckpoints(station: station, checkpoints, at: hub.timestamp) {
+                case .diverged(let seq): throw HubService.divergence(station: station, at: seq, subject: subject)
+                case .stored(_, _, let added): return try HubRoutes.json(["kept": added])
+                }
+            }
+        }
         router.get("/api/v1/stations/:id/log") { request, context in
             let station = context.parameters.get("id") ?? ""
             return await HubRoutes.answer("GET /api/v1/stations/\(station)/log") { subject in

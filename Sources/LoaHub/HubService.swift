@@ -92,15 +92,19 @@ public struct HubService: Sendable {
         return (manifest.version, changed)
     }
 
+    static func divergence(station: String, at seq: Int64, subject: String) -> HubError {
+        HubError(.diverged, subject: subject, Localized(
+            vi: "nhật ký của đài '\(station)' khác với bản hub đang giữ từ seq \(seq); hub giữ bản cũ",
+            en: "station '\(station)''s log differs from the hub's copy from seq \(seq); the hub keeps its copy"),
+            divergedAt: seq)
+    }
+
     /// Checks and stores pushed rows; signs a receipt for the stored chain's end.
     public func ingest(station: String, rows: [AiringEvent], subject: String) async throws -> HubAcknowledgement {
         let at = timestamp
         switch try await store.ingest(station: station, rows: rows, at: at) {
         case .diverged(let seq):
-            throw HubError(.diverged, subject: subject, Localized(
-                vi: "nhật ký của đài '\(station)' khác với bản hub đang giữ từ seq \(seq); hub giữ bản cũ",
-                en: "station '\(station)''s log differs from the hub's copy from seq \(seq); the hub keeps its copy"),
-                divergedAt: seq)
+            throw Self.divergence(station: station, at: seq, subject: subject)
         case .stored(let through, let hash, _):
             let receipt = through == 0 ? nil : try key.checkpoint(station: station, seq: through, hash: hash, at: at)
             return HubAcknowledgement(through: through, hash: hash, receipt: receipt)

@@ -30,6 +30,9 @@ public protocol HubStore: Sendable {
     /// Checks `rows` against the station's stored chain (`IngestCheck`) and stores the new ones, all in one
     /// transaction.
     func ingest(station: String, rows: [AiringEvent], at: String) async throws -> IngestOutcome
+    /// Checks the station's signed checkpoints (`IngestCheck.checkpoints`) and keeps them; the first one registers the
+    /// station's key. Returns the number newly kept, or the seq at which a checkpoint contradicts a stored row.
+    func addCheckpoints(station: String, _ checkpoints: [Checkpoint], at: String) async throws -> IngestOutcome
     /// The station's stored rows after `afterSeq`, in seq order, at most `limit`.
     func events(station: String, afterSeq: Int64, limit: Int) async throws -> [AiringEvent]
 }
@@ -78,5 +81,26 @@ public enum IngestCheck {
             tailSeq = row.seq; tailHash = row.hash
         }
         return .accept(new: new, through: tailSeq, hash: tailSeq == 0 ? "" : tailHash)
+    }
+
+    /// Every checkpoint must be the station's, signed by `registeredKey` (or, with none yet, by the first one's key,
+    /// which the hub then registers); a checkpoint over a stored row must name that row's hash (else: diverged).
+    /// - Returns: the key to register, and the seq of the first contradiction, if any.
+    public static func checkpoints(station: String, _ checkpoints: [Checkpoint], registeredKey: String?, subject: String,
+                                   storedHash: (Int64) throws -> String?) throws -> (key: String?, divergedAt: Int64?) {
+        let key = registeredKey ?? checkpoints.first?.publicKey
+        for c in checkpoints {
+            guard c.station == station else {
+                throw HubError(.badRequest, subject: subject, Localized(
+                    vi: "điểm kiểm seq \(c.seq) thuộc đài '\(c.station)'", en: "checkpoint seq \(c.seq) belongs to station '\(c.station)'"))
+            }
+            guard let key, c.isSigned(by: key) else {
+                throw HubError(.badRequest, subject: subject, Localized(
+                    vi: "điểm kiểm seq \(c.seq) không được ký bằng khoá đã đăng ký của đài",
+                    en: "checkpoint seq \(c.seq) is not signed by the station's registered key"))
+            }
+            if let stored = try storedHash(c.seq), stored != c.hash { return (key, c.seq) }
+        }
+        return (key, nil)
     }
 }

@@ -43,6 +43,8 @@ public final class SQLiteHubStore: HubStore {
                 kind TEXT NOT NULL, airing TEXT NOT NULL, plan TEXT NOT NULL, message TEXT,
                 slot_start TEXT, source TEXT NOT NULL, audio TEXT, audio_sha256 TEXT, planned_s REAL, played_s REAL,
                 detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (station, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS checkpoints (station TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
+                at TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (station, seq, at));
             """)
     }
 
@@ -137,6 +139,35 @@ public final class SQLiteHubStore: HubStore {
                     """, arguments: [station, at, through, hash])
                 return .stored(through: through, hash: hash, added: new.count)
             }
+        }
+    }
+
+    public func addCheckpoints(station: String, _ checkpoints: [Checkpoint], at: String) async throws -> IngestOutcome {
+        let subject = "POST /api/v1/stations/\(station)/checkpoints"
+        return try await write { db in
+            let registered = try String.fetchOne(db, sql: "SELECT public_key FROM stations WHERE id = ?", arguments: [station])
+            let lookup = try db.cachedStatement(sql: "SELECT hash FROM events WHERE station = ? AND seq = ?")
+            let (key, divergedAt) = try IngestCheck.checkpoints(station: station, checkpoints, registeredKey: registered,
+                                                                subject: subject) { seq in
+                try String.fetchOne(lookup, arguments: [station, seq])
+            }
+            try db.execute(sql: """
+                INSERT INTO stations (id, last_contact, public_key, diverged_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact,
+                    public_key = COALESCE(stations.public_key, excluded.public_key),
+                    diverged_at = COALESCE(stations.diverged_at, excluded.diverged_at)
+                """, arguments: [station, at, key, divergedAt])
+            if let divergedAt { return .diverged(at: divergedAt) }
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO checkpoints (station, seq, hash, at, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            var added = 0
+            for c in checkpoints {
+                try insert.execute(arguments: [station, c.seq, c.hash, c.at, c.publicKey, c.signature])
+                added += db.changesCount
+            }
+            let tail = try Row.fetchOne(db, sql: "SELECT last_seq, last_hash FROM stations WHERE id = ?", arguments: [station])
+            return .stored(through: tail?[0] ?? 0, hash: tail?[1] ?? "", added: added)
         }
     }
 

@@ -34,10 +34,18 @@ public struct EventPusher: Sendable {
     /// Pushes every row after the acknowledged one; returns once the hub holds them all, or throws the first fault
     /// (the rows stay for the next try).
     public func pushPending() async throws -> Outcome {
-        var through = try acknowledged(), pushed = 0
+        let before = try acknowledged()
+        var through = before, pushed = 0
         while true {
             let rows = try log.events(LogFilter(afterSeq: through, limit: batchSize))
-            guard let last = rows.last else { return Outcome(pushed: pushed, through: through) }
+            guard let last = rows.last else {
+                // The box's own checkpoints over the rows just acknowledged (the hub checks them against the rows).
+                if let stationKey {
+                    let own = try log.checkpoints(afterSeq: before).filter { $0.publicKey == stationKey && $0.seq <= through }
+                    if !own.isEmpty { try await client.push(station: station, checkpoints: own) }
+                }
+                return Outcome(pushed: pushed, through: through)
+            }
             let ack = try await client.push(station: station, rows: rows)
             guard ack.through >= last.seq, let receipt = ack.receipt, receipt.isSigned(), receipt.seq == ack.through,
                   receipt.station == station else {

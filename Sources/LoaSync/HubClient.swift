@@ -88,6 +88,12 @@ public struct HubClient: Sendable {
         return try decode(try await call(.POST, path, body: body, accept: [200]).1, "POST \(path)")
     }
 
+    /// Sends the station's own signed checkpoints; the hub checks them against the key it registered.
+    public func push(station: String, checkpoints: [Checkpoint]) async throws {
+        _ = try await call(.POST, "/api/v1/stations/\(station)/checkpoints", body: try JSONEncoder().encode(checkpoints),
+                           accept: [200])
+    }
+
     /// The hub's status of every station (admin).
     public func stations() async throws -> [HubStationStatus] {
         try decode(try await call(.GET, "/api/v1/stations", accept: [200]).1, "GET /api/v1/stations")

@@ -71,4 +71,41 @@ import Testing
         await #expect(throws: SyncError.self) { try await hub.station("hoan-kiem").push(station: "hoan-kiem", rows: [next]) }
         #expect(try await hub.adminClient.stations().first { $0.station == "hoan-kiem" }?.divergedAt == 3)
     }
+
+    @Test func checkpointsAreCheckedAgainstTheKeyRegisteredOnFirstContact() async throws {
+        let hub = try await RunningHub.start()
+        defer { Task { await hub.stop() } }
+        let log = try stationLog("ba-dinh", airings: 3)
+        let rows = try log.events()
+        let key = StationKey.ephemeral()
+        try log.append(checkpoint: try key.checkpoint(station: "ba-dinh", seq: 4, hash: rows[3].hash,
+                                                      at: "2026-06-01T06:10:00.000+07:00"))
+        let client = hub.station("ba-dinh")
+        let pushed = try await EventPusher(log: log, station: "ba-dinh", client: client, stationKey: key.publicKey).pushPending()
+        #expect(pushed.through == 6)
+        var status = try await hub.adminClient.stations().first { $0.station == "ba-dinh" }
+        #expect(status?.publicKey == key.publicKey, "the first checkpoint registered the box's key")
+        #expect(try log.checkpoints().filter { $0.publicKey == hub.service.key.publicKey }.last?.seq == 6,
+                "the hub's receipt is kept in the log")
+
+        // Another key (a replaced or forged box) is refused; the registered key stays.
+        let forged = try StationKey.ephemeral().checkpoint(station: "ba-dinh", seq: 6, hash: rows[5].hash, at: "2026-06-01T07:00:00.000+07:00")
+        do {
+            try await client.push(station: "ba-dinh", checkpoints: [forged])
+            Issue.record("a checkpoint signed by another key must be refused")
+        } catch let error as SyncError {
+            #expect(error.status == 422 && error.description.contains("registered key"))
+        }
+        // The box's own key over another hash for a stored row: the log was rewritten.
+        let contradiction = try key.checkpoint(station: "ba-dinh", seq: 2, hash: String(repeating: "f", count: 64),
+                                               at: "2026-06-01T07:00:00.000+07:00")
+        do {
+            try await client.push(station: "ba-dinh", checkpoints: [contradiction])
+            Issue.record("a checkpoint contradicting a stored row must be refused")
+        } catch let error as SyncError {
+            #expect(error.status == 409 && error.refusal?.divergedAt == 2)
+        }
+        status = try await hub.adminClient.stations().first { $0.station == "ba-dinh" }
+        #expect(status?.divergedAt == 2 && status?.publicKey == key.publicKey)
+    }
 }
