@@ -16,6 +16,7 @@ public struct Loa: AsyncParsableCommand {
             RunCommand.self,
             EmergencyCommand.self,
             PasswdCommand.self,
+            HubCommand.self,
         ]
     )
     public init() {}

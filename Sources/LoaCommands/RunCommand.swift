@@ -18,7 +18,7 @@ public struct RunCommand: ParsableCommand {
 
     public enum ClockKind: String, ExpressibleByArgument, Sendable { case real, simulated }
 
-    @Argument(help: "The plan file (YAML).") var plan: String
+    @Argument(help: "The plan file (YAML); omit it with --hub, which serves the plan.") var plan: String?
     @Option(help: "The station to air.") var station: String
     @Option(help: "ALSA PCM device (default: the station's `output`, else `default`; `null` when simulated).")
     var device: String?
@@ -33,10 +33,12 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "The box's state folder: station.key, the `loa passwd` password, received bulletins (default: the log's folder).")
     var state: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
+    @OptionGroup var hubOptions: RunHubOptions
 
     public init() {}
 
     public func validate() throws {
+        try hubOptions.validate(plan: plan)
         if clock == .simulated {
             guard let from, let to else {
                 throw ValidationError(tr("--clock simulated cần --from và --to", "--clock simulated needs --from and --to"))
@@ -56,11 +58,12 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         let logPath = log ?? "loa-\(station).sqlite"
         let stateFolder = URL(fileURLWithPath: state ?? URL(fileURLWithPath: logPath).deletingLastPathComponent().path)
+        let hubLink = try hubOptions.link(station: station, logPath: logPath)
         let planPath = plan
         // The station's own slot times and announcements (the page writes them) are laid over the plan.
         let localFile = stateFolder.appendingPathComponent("local.yaml"), stationID = station
         var configuration = StationConfiguration(station: station, log: .file(logPath)) {
-            try loadValidPlan(path: planPath, local: localFile, station: stationID)
+            try loadValidPlan(path: try hubLink?.planPath() ?? planPath ?? "", local: localFile, station: stationID)
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
@@ -102,8 +105,10 @@ public struct RunCommand: ParsableCommand {
         }
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
+        let syncing = hubLink?.start(daemon: daemon, report: configuration.engine.report)
         let stats: EngineStats
         do { stats = try daemon.run() } catch { throw failure(error.description) }
+        syncing?.finish()
         // Exit 1 only when evidence is still missing at stop (it was printed above), not for an outage recovered from.
         if !stats.everythingLogged { throw ExitCode(1) }
     }

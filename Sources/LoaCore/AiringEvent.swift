@@ -53,3 +53,16 @@ public struct AiringEvent: Sendable, Hashable {
         self.rehearsal = rehearsal
     }
 }
+
+extension EventKind: Codable {}
+extension AiringSource: Codable {}
+
+/// JSON with SPEC §3's column names (the hub's event lines, docs/reference/hub.md). Synthesized, so a new column is
+/// one property and one case here.
+extension AiringEvent: Codable {
+    enum CodingKeys: String, CodingKey {
+        case seq, at, kind, airing, station, plan, message, slotStart = "slot_start", source, audio
+        case audioSHA256 = "audio_sha256", plannedSeconds = "planned_s", playedSeconds = "played_s", detail
+        case prevHash = "prev_hash", hash
+    }
+}

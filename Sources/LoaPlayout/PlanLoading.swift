@@ -52,7 +52,9 @@ public func loadCheckedPlan(path: String, probe: (any MediaProbe)? = nil,
     let activeProbe = probe ?? cached!
     let resolved = loaded.plan.map { $0.resolvingMedia(probe: activeProbe, renderer: renderer) }
     let dropped = loaded.checkingDroppedMedia(planFile: url, probe: activeProbe)
-    return PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
+    var result = PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
+    result.files = loaded.files
+    return result
 }
 
 /// `loadCheckedPlan` with the station's `local.yaml` laid over it (SPEC §7): its slot times and local announcements.
