@@ -63,6 +63,24 @@ extension AiringEvent: Codable {
     enum CodingKeys: String, CodingKey {
         case seq, at, kind, airing, station, plan, message, slotStart = "slot_start", source, audio
         case audioSHA256 = "audio_sha256", plannedSeconds = "planned_s", playedSeconds = "played_s", detail
-        case prevHash = "prev_hash", hash
+        case prevHash = "prev_hash", hash, rehearsal
+    }
+
+    /// `rehearsal` may be absent (a row from before it existed): then it is not one.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(seq: try c.decode(Int64.self, forKey: .seq), at: try c.decode(String.self, forKey: .at),
+                  kind: try c.decode(EventKind.self, forKey: .kind), airing: try c.decode(String.self, forKey: .airing),
+                  station: try c.decode(String.self, forKey: .station), plan: try c.decode(String.self, forKey: .plan),
+                  message: try c.decodeIfPresent(String.self, forKey: .message),
+                  slotStart: try c.decodeIfPresent(String.self, forKey: .slotStart),
+                  source: try c.decode(AiringSource.self, forKey: .source),
+                  audio: try c.decodeIfPresent(String.self, forKey: .audio),
+                  audioSHA256: try c.decodeIfPresent(String.self, forKey: .audioSHA256),
+                  plannedSeconds: try c.decodeIfPresent(Double.self, forKey: .plannedSeconds),
+                  playedSeconds: try c.decodeIfPresent(Double.self, forKey: .playedSeconds),
+                  detail: try c.decodeIfPresent(String.self, forKey: .detail),
+                  prevHash: try c.decode(String.self, forKey: .prevHash), hash: try c.decode(String.self, forKey: .hash),
+                  rehearsal: try c.decodeIfPresent(Bool.self, forKey: .rehearsal) ?? false)
     }
 }
