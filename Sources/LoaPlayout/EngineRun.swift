@@ -257,7 +257,8 @@ extension PlayoutEngine {
                 return nil
             }
             waiting.events.removeFirst()
-            options.report("loa: \(next.at) \(next.kind.rawValue) \(next.airing)" + (next.detail.map { " (\($0))" } ?? ""))
+            options.report("loa: \(next.at) \(next.kind.localized.text()) \(next.airing)"
+                           + (next.detail.map { " (\($0))" } ?? ""))
             shared.withLock { $0.stats.events += 1 }
         }
         if waiting.failures > 0 {
