@@ -61,6 +61,8 @@ public final class Player: Sendable {
     public let subject: String
     private let openSink: @Sendable () throws(AudioError) -> any AudioSink
     private let sink: Mutex<SinkHolder>
+    /// Down-mix loudness of stereo content for a mono device, by content hash (measured once per process).
+    private let downmixes = Mutex<[String: Loudness]>([:])
     let stopRequested = Atomic<Bool>(false)
 
     final class SinkHolder: @unchecked Sendable {
@@ -126,8 +128,17 @@ public final class Player: Sendable {
     /// its first sample. Without a cache there is nowhere to keep it, so nothing is done.
     public func prepare(_ url: URL) throws(AudioError) {
         guard let cache else { return }
-        _ = try cache.analysis(of: url)
+        let analysis = try cache.analysis(of: url)
         cache.save()
+        if analysis.info.channels == 2 && format.channels == 1 { _ = try downmix(url, sha256: analysis.sha256) }
+    }
+
+    /// A stereo item on a mono device is leveled from what airs: its down-mix.
+    private func downmix(_ url: URL, sha256: String?) throws(AudioError) -> Loudness {
+        if let sha256, let known = downmixes.withLock({ $0[sha256] }) { return known }
+        let measured = try LoudnessAnalyzer.measureDownmix(url)
+        if let sha256 { downmixes.withLock { $0[sha256] = measured } }
+        return measured
     }
 
     /// The gain an item gets: its own, or the automatic one from its (cached) loudness.
@@ -135,13 +146,18 @@ public final class Player: Sendable {
         if let gain = item.gainDB { return gain }
         let measured: Loudness
         let channels: Int
+        var sha256: String?
         if let cache {
             let analysis = try cache.analysis(of: item.url)
             measured = analysis.loudness
             channels = analysis.info.channels
+            sha256 = analysis.sha256
         } else {
             measured = try LoudnessAnalyzer.measure(item.url)
             channels = try SoundFile(readingFrom: item.url).channels
+        }
+        if channels == 2 && format.channels == 1 {
+            return loudness.gainDB(for: try downmix(item.url, sha256: sha256))
         }
         return loudness.gainDB(for: measured, sourceChannels: channels, deviceChannels: format.channels)
     }
