@@ -8,9 +8,13 @@ public struct PlayItem: Sendable, Hashable {
     public var gainDB: Double?
     /// Hard cap in seconds (e.g. the slot's end); the item is cut there and ends `.stopped`.
     public var maxSeconds: Double?
+    /// New audio that must air at once (an emergency bulletin): with an automatic gain and a loudness not yet
+    /// known, start from a measurement of its first seconds and move smoothly to the whole file's figure, measured
+    /// while it airs, instead of measuring all of it first.
+    public var quickStart: Bool
 
-    public init(url: URL, gainDB: Double? = nil, maxSeconds: Double? = nil) {
-        self.url = url; self.gainDB = gainDB; self.maxSeconds = maxSeconds
+    public init(url: URL, gainDB: Double? = nil, maxSeconds: Double? = nil, quickStart: Bool = false) {
+        self.url = url; self.gainDB = gainDB; self.maxSeconds = maxSeconds; self.quickStart = quickStart
     }
 }
 
