@@ -62,6 +62,7 @@ extension Player {
 extension MediaInfoCache {
     /// Whether the loudness of `url`'s content is already known (a `stat` for a file seen before, else a hash).
     func knowsLoudness(of url: URL) -> Bool {
-        (try? facts(of: url) { (u) throws(AudioError) in (try AudioProbe.info(of: u), nil) })?.loudness != nil
+        guard let sha = try? sha256(of: url) else { return false }
+        return knownLoudness(sha256: sha) != nil
     }
 }
