@@ -100,7 +100,7 @@ struct PlaySession {
         if !stopped && gaveUp == nil { drain() }
         if stopped { cut() }
         holder.sink?.endPlay()
-        if !stopped {
+        if !stopped, holder.sink?.keptOpenBetweenPlays == false {
             // Everything was heard and nothing follows yet: close the stream. A stream left open but dry is up to
             // its driver (ALSA's jack plugin repeats its last period at full level until the next play); a closed
             // one is silent everywhere. After a cut the device stays open: the bulletin that caused it follows at
