@@ -17,7 +17,11 @@ final class ItemStream {
 
     private let file: SoundFile
     private let resampler: Resampler?
-    private let scale: Float
+    private var scale: Float
+    private var gainDB: Double
+    /// Where a quick-start item's gain is heading (see `GainSteer`); nil: the gain is fixed.
+    private let steer: GainSteer?
+    private var ramped: [Float] = []
     /// Channels while resampling: mono→stereo is duplicated after resampling, stereo→mono downmixed before.
     private let workChannels: Int
     private var decoded: [Float] = []
@@ -26,9 +30,12 @@ final class ItemStream {
     private var outCapacity: Int
     private var finished = false
 
-    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?) throws(AudioError) {
+    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?, steer: GainSteer? = nil)
+        throws(AudioError) {
         self.url = url
         self.format = format
+        self.gainDB = gainDB
+        self.steer = steer
         let file = try SoundFile(readingFrom: url)
         try ItemStream.checkSupported(file)
         // WAV and FLAC headers state the length; 0 there means no audio at all.
@@ -109,7 +116,23 @@ final class ItemStream {
         }
         let o = out
         guard n > 0, let input = samples.baseAddress else { return 0 }
-        loa_float_to_s16(input, o, n * workChannels, scale * 32768)
+        if let target = steer?.current, abs(target - gainDB) > 0.01 {
+            // Toward the measured gain at a bounded rate, sample by sample: a smooth glide, no step.
+            let most = GainSteer.slewDBPerSecond * Double(n) / Double(format.sampleRate)
+            let next = gainDB + max(-most, min(most, target - gainDB))
+            let from = scale, to = Float(pow(10, next / 20))
+            let count = n * workChannels
+            if ramped.count < count { ramped = [Float](repeating: 0, count: count) }
+            let step = (to - from) / Float(n)
+            for f in 0 ..< n {
+                let g = from + step * Float(f + 1)
+                for c in 0 ..< workChannels { ramped[f * workChannels + c] = input[f * workChannels + c] * g }
+            }
+            ramped.withUnsafeBufferPointer { loa_float_to_s16($0.baseAddress!, o, count, 32768) }
+            gainDB = next; scale = to
+        } else {
+            loa_float_to_s16(input, o, n * workChannels, scale * 32768)
+        }
         if workChannels != devCh {
             // Mono onto a stereo device: duplicate in place, from the end so nothing is overwritten before it is read.
             var i = n - 1

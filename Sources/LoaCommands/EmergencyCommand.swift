@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaCore
 import LoaAudio
 import LoaL10n
 import LoaPlan
@@ -66,6 +67,11 @@ public struct EmergencyCommand: ParsableCommand {
                              "the emergency bulletin did NOT air: \(reply.error ?? "?")"))
         }
         var line = tr("Đang phát bản tin khẩn cấp trên đài \(station)", "Emergency bulletin on air at station \(station)")
+        if let first = reply.firstSampleMilliseconds {
+            let ms = localizedNumber(first)
+            line += tr(", mẫu âm thanh đầu tiên phát sau \(ms) ms kể từ yêu cầu",
+                       ", first sample on air \(ms) ms after the request")
+        }
         if let cut = reply.cutMilliseconds {
             line += tr(" (đã ngắt chương trình sau \(Int(cut.rounded())) ms)", " (programme cut in \(Int(cut.rounded())) ms)")
         }

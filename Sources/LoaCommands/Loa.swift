@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaL10n
 
 /// The `loa` command: each subcommand lives in its own file.
 public struct Loa: AsyncParsableCommand {
@@ -35,7 +36,7 @@ extension Loa {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((ArgumentWords.translate(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -42,8 +42,8 @@ public struct LogCommand: ParsableCommand {
             do {
                 let log = try AiringLog(path: db, readOnly: true)
                 rows = try log.events(filter).map { e in
-                    [String(e.seq) + (e.rehearsal ? "R" : ""), e.at, e.kind.rawValue, e.station, e.message ?? "—",
-                     e.airing, e.playedSeconds.map(Seconds.threeDecimals) ?? "", e.detail ?? ""]
+                    [String(e.seq) + (e.rehearsal ? "R" : ""), e.at, e.kind.localized.text(), e.station, e.message ?? "—",
+                     e.airing, e.playedSeconds.map { localizedNumber($0, decimals: 3) } ?? "", e.detail ?? ""]
                 }
             } catch {
                 LogReportIO.stderr("\(error)")
@@ -53,7 +53,12 @@ public struct LogCommand: ParsableCommand {
                           tr("tin", "message"), tr("lượt phát", "airing"), tr("đã phát (s)", "played (s)"),
                           tr("ghi chú", "detail")]
             print(LogReportIO.table(header: header, rows: rows, rightAligned: [0, 6]), terminator: "")
-            print(tr("\(rows.count) sự kiện", "\(rows.count) events"))
+            let count = localizedNumber(Double(rows.count))
+            print(tr("\(count) sự kiện", "\(count) events"))
+            if rows.contains(where: { $0[0].hasSuffix("R") }) {
+                print(tr("R: diễn tập (--clock simulated), không phải bằng chứng đã phát",
+                         "R: rehearsal (--clock simulated), not evidence of airing"))
+            }
         }
     }
 

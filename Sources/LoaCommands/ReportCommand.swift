@@ -99,10 +99,11 @@ public struct ReportCommand: ParsableCommand {
             LogReportIO.stderr(tr("cảnh báo: ", "warning: ") + w.text())
         }
         let t = report.totals
-        let coverage = t.coverage.map { "\(Int(($0 * 100 + 1e-9).rounded(.down)))%" } ?? "—"
+        let coverage = t.coverage.map { localizedPercent(($0 * 1000 + 1e-9).rounded(.down), of: 1000) } ?? "—"
+        let aired = localizedNumber(Double(t.tally.aired)), messages = localizedNumber(Double(t.messagesAired))
         let shown = stations.isEmpty ? "" : " [" + stations.joined(separator: ", ") + "]"
-        print(tr("Đã ghi \(out): \(span.from)…\(span.to), \(t.tally.aired) lượt phát, \(t.messagesAired) tin, độ phủ \(coverage)\(shown)",
-                 "Wrote \(out): \(span.from)…\(span.to), \(t.tally.aired) airings, \(t.messagesAired) messages, coverage \(coverage)\(shown)"))
+        print(tr("Đã ghi \(out): \(span.from)…\(span.to), \(aired) lượt phát, \(messages) tin, độ phủ \(coverage)\(shown)",
+                 "Wrote \(out): \(span.from)…\(span.to), \(aired) airings, \(messages) messages, coverage \(coverage)\(shown)"))
     }
 
     private func write(_ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }

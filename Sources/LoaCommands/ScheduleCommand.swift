@@ -123,7 +123,8 @@ public struct ScheduleCommand: ParsableCommand {
             for f in short { byCode[f.code, default: 0] += f.required - f.scheduled }
             lines.append(tr("Lý do (lượt thiếu): ", "Reasons (airings short): ")
                          + byCode.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                            .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                            .map { "\(shortfallCodeWords($0.key).text()) (\($0.key)) \(localizedNumber(Double($0.value)))" }
+                            .joined(separator: ", "))
             if let worst = short.max(by: { ($0.required - $0.scheduled, $1.message) < ($1.required - $1.scheduled, $0.message) }) {
                 lines.append(tr("Ví dụ: \(worst.message) tại \(worst.station), \(worst.period): \(worst.reasonVi)",
                                 "For example: \(worst.message) at \(worst.station), \(worst.period): \(worst.reason)"))
@@ -134,7 +135,6 @@ public struct ScheduleCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func pct(_ a: Double, _ b: Double) -> String {
-        b > 0 ? String(format: "%.1f%%", 100 * a / b) : "-"
-    }
+    /// `67,5 %` in Vietnamese, `67.5%` in English.
+    static func pct(_ a: Double, _ b: Double) -> String { localizedPercent(a, of: b) }
 }

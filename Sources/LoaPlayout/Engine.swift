@@ -20,8 +20,13 @@ public struct EmergencyReply: Sendable, Hashable, Codable {
     public var error: String?
     /// Milliseconds from the request to the scheduled item being cut, when something was on air.
     public var cutMilliseconds: Double?
-    public init(ok: Bool, airing: String? = nil, error: String? = nil, cutMilliseconds: Double? = nil) {
+    /// Milliseconds from the request reaching the daemon to the bulletin's first sample on air: the figure that
+    /// matters to residents (the cut is only a part of it).
+    public var firstSampleMilliseconds: Double?
+    public init(ok: Bool, airing: String? = nil, error: String? = nil, cutMilliseconds: Double? = nil,
+                firstSampleMilliseconds: Double? = nil) {
         self.ok = ok; self.airing = airing; self.error = error; self.cutMilliseconds = cutMilliseconds
+        self.firstSampleMilliseconds = firstSampleMilliseconds
     }
 }
 
@@ -53,6 +58,8 @@ public struct EngineOptions: Sendable {
 /// Counters the benchmarks and tests read.
 public struct EngineStats: Sendable {
     public var cutLatencies: [Double] = []
+    /// Per emergency: milliseconds from the request to the bulletin's first sample on air.
+    public var firstSampleLatencies: [Double] = []
     public var events = 0
     public var logErrors: [String] = []
     /// Whether everything that aired is in the log: refusals the log later recovered from do not count against it.
@@ -67,7 +74,7 @@ public final class PlayoutEngine: @unchecked Sendable {
     enum Command: Sendable {
         case stop
         case reload(Plan, [SlotOccurrence])
-        case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void)
+        case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void, requestedAt: MonotonicInstant)
     }
     enum StopReason: Sendable { case operatorStop, emergency(requestedAt: MonotonicInstant) }
     struct Shared {
@@ -126,12 +133,12 @@ public final class PlayoutEngine: @unchecked Sendable {
     public func reload(plan: Plan, schedule: [SlotOccurrence]) { post(.reload(plan, schedule)) { _ in false } }
 
     /// Cuts a scheduled item on air within the sink's stop latency and airs `request`; `reply` is called once the
-    /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is measured first, on the
-    /// caller's thread, while the programme goes on, so the cut is followed by the bulletin, not by dead air.
+    /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is not measured first (a
+    /// 3-minute MP3 takes longer than the whole cut-in may); it airs at once from its first seconds' loudness and
+    /// glides to its whole-file level (`PlayItem.quickStart`).
     public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
-        try? sink.prepare(request.audio)
         let at = MonotonicInstant.now()
-        post(.emergency(request, reply)) { s in
+        post(.emergency(request, reply, requestedAt: at)) { s in
             // Never cut one emergency for another: the second waits its turn.
             guard let onAir = s.onAir, !onAir.emergency, onAir.stopping == nil else { return false }
             s.onAir?.stopping = .emergency(requestedAt: at)
@@ -231,7 +238,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             case .stop:
                 options.report(tr("loa: đang dừng", "loa: stopping"))
                 // Emergencies still queued are answered, not dropped in silence.
-                for case .emergency(_, let reply) in commands {
+                for case .emergency(_, let reply, _) in commands {
                     reply(EmergencyReply(ok: false, error: tr("trình phát đang dừng", "the daemon is stopping")))
                 }
                 return true
@@ -241,8 +248,8 @@ public final class PlayoutEngine: @unchecked Sendable {
                 options.report(tr("loa: đã nạp lại kế hoạch \(plan.id) (\(timeline.slots.count) khung giờ)",
                                   "loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)"))
                 prepareUpcoming(clock.now())
-            case .emergency(let request, let reply):
-                try airEmergency(request, reply: reply)
+            case .emergency(let request, let reply, let requestedAt):
+                try airEmergency(request, reply: reply, requestedAt: requestedAt)
             }
         }
         return false

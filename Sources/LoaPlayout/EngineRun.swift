@@ -69,7 +69,7 @@ extension PlayoutEngine {
 
     /// Plays `items` as one stream, logging each airing as it starts and ends.
     func air(_ items: [Airing.Item], _ sinkItems: [PlayItem], startAt: Date, emergency: Bool,
-             onStarted: (@Sendable (AiringEvent) -> Void)? = nil) throws -> AirOutcome {
+             onStarted: (@Sendable (AiringEvent, MonotonicInstant) -> Void)? = nil) throws -> AirOutcome {
         let begun = shared.withLock { s -> Bool in
             // A command that arrived since the loop looked is served first; nothing starts under it.
             guard s.commands.isEmpty || emergency else { return false }
@@ -116,7 +116,8 @@ extension PlayoutEngine {
         return AirOutcome(cutForEmergency: false)
     }
 
-    private func observe(_ event: PlayEvent, _ airing: Airing, onStarted: (@Sendable (AiringEvent) -> Void)?) {
+    private func observe(_ event: PlayEvent, _ airing: Airing,
+                         onStarted: (@Sendable (AiringEvent, MonotonicInstant) -> Void)?) {
         switch event {
         case .willStart(let index, let airsAt):
             guard airing.items.indices.contains(index) else { return }
@@ -135,7 +136,7 @@ extension PlayoutEngine {
             e.at = stamp(at); e.kind = .started
             // On air even when the log refuses it for now: the emergency's sender is told it airs.
             let logged = record(e)
-            onStarted?(logged ?? e)
+            onStarted?(logged ?? e, airsAt)
             // A cut asked for between marking the run on air and the player's session starting would be lost (a new
             // session clears the stop flag): ask again now, before the first sample.
             if index == 0, shared.withLock({ $0.onAir?.stopping != nil }) { sink.stop() }
@@ -261,7 +262,8 @@ extension PlayoutEngine {
                 return nil
             }
             waiting.events.removeFirst()
-            options.report("loa: \(next.at) \(next.kind.rawValue) \(next.airing)" + (next.detail.map { " (\($0))" } ?? ""))
+            options.report("loa: \(next.at) \(next.kind.localized.text()) \(next.airing)"
+                           + (next.detail.map { " (\($0))" } ?? ""))
             shared.withLock { $0.stats.events += 1 }
         }
         if waiting.failures > 0 {
@@ -311,7 +313,8 @@ extension PlayoutEngine {
 
     // MARK: emergencies
 
-    func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) throws {
+    func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void,
+                      requestedAt: MonotonicInstant = .now()) throws {
         let now = clock.now()
         let onAirSlot = timeline.slots.last { $0.start <= now && now < $0.end }
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -331,9 +334,12 @@ extension PlayoutEngine {
         let replied = Locked(false)
         options.report(tr("loa: KHẨN CẤP \(request.audio.path)", "loa: EMERGENCY \(request.audio.path)"))
         _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
-                    [PlayItem(url: request.audio)], startAt: now, emergency: true) { event in
+                    [PlayItem(url: request.audio, quickStart: true)], startAt: now, emergency: true) { event, airsAt in
             guard !replied.withLock({ r in defer { r = true }; return r }) else { return }
-            reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut))
+            let firstSample = airsAt.seconds(since: requestedAt) * 1000
+            self.shared.withLock { $0.stats.firstSampleLatencies.append(firstSample) }
+            reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut,
+                                 firstSampleMilliseconds: firstSample))
         }
         if !replied.current {
             reply(EmergencyReply(ok: false, airing: template.airing,

@@ -23,8 +23,11 @@ public struct CachedAudioProbe: MediaProbe {
 
     public func measure(_ file: URL) throws -> MeasuredMedia {
         do {
-            let facts = try cache.facts(of: file)
-            return MeasuredMedia(duration: facts.info.duration, sha256: facts.sha256)
+            // Decoded to the end, not read from the header: a truncated or corrupt file is refused at check, not
+            // found out on air. One decode measures length and loudness together, cached by content hash, so only
+            // content never seen before costs anything.
+            let analysis = try cache.analysis(of: file)
+            return MeasuredMedia(duration: analysis.info.duration, sha256: analysis.sha256)
         } catch {
             let why = error.libraryMessage.isEmpty ? error.kind.rawValue : error.libraryMessage
             let kind: MediaProbeError.Kind = switch error.kind {

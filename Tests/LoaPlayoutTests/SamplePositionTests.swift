@@ -22,6 +22,76 @@ import Testing
         return url
     }
 
+    func withJack(_ body: () throws -> Void) throws {
+        let jackd = Process()
+        jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
+        jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]
+        jackd.standardOutput = FileHandle.nullDevice; jackd.standardError = FileHandle.nullDevice
+        try jackd.run()
+        defer { if jackd.isRunning { jackd.terminate(); jackd.waitUntilExit() } }
+        let wait = Process()
+        wait.executableURL = URL(fileURLWithPath: "/usr/bin/jack_wait")
+        wait.arguments = ["-w", "-t", "10"]
+        wait.standardOutput = FileHandle.nullDevice
+        try wait.run(); wait.waitUntilExit()
+        try #require(wait.terminationStatus == 0, "no JACK server")
+        try body()
+    }
+
+    /// A 3-minute MP3 never seen before (as a phone recording is), encoded by libsndfile.
+    func newBulletin(_ name: String, hz: Int) throws -> URL {
+        let wav = try tone("\(name).wav", seconds: 180, hz: hz)
+        let url = f.dir.appendingPathComponent("\(name).mp3")
+        let input = try SoundFile(readingFrom: wav)
+        let writer = try SoundFileWriter(writingTo: url, encoding: .mp3, sampleRate: 48_000, channels: 2)
+        var buffer: [Float] = []
+        while true {
+            let got = try input.read(into: &buffer, frameCount: 65_536)
+            if got == 0 { break }
+            try buffer.withUnsafeBufferPointer { (p) throws(AudioError) in
+                try writer.write(UnsafeBufferPointer(rebasing: p[0 ..< got * 2]))
+            }
+        }
+        writer.close()
+        return url
+    }
+
+    /// Request → the bulletin's first sample on air, for new 3-minute MP3s cutting a programme: within 100 ms, and
+    /// the reply says that figure (not only the cut).
+    @Test func aNewThreeMinuteMp3CutsInWithin100ms() throws {
+        let bulletins = try [newBulletin("b0", hz: 350), newBulletin("b1", hz: 420)]
+        let programme = try tone("programme.wav", seconds: 30, hz: 250)
+        try withJack {
+            for bulletin in bulletins {
+                let item = ScheduledItem(kind: .message, message: "msg-a", priority: .normal,
+                                         media: Media(path: "programme.wav", url: programme, duration: 30),
+                                         offset: 0, duration: 30)
+                let slot = SlotOccurrence(station: "ba-dinh", date: CivilDate("2026-06-01")!, slot: "now",
+                                          start: Date().addingTimeInterval(0.3), utcOffsetSeconds: 7 * 3600,
+                                          lengthSeconds: 120, items: [item])
+                let recorder = MemoryRecorder()
+                let (engine, done) = f.startEngine([slot], sink: Player(device: "plug:jack"), recorder: recorder)
+                #expect(f.waitFor(10) { recorder.all.contains { $0.kind == .started } })
+                usleep(500_000)
+                let asked = Date()
+                let reply = Locked<EmergencyReply?>(nil)
+                let replied = DispatchSemaphore(value: 0)
+                engine.emergency(EmergencyRequest(audio: bulletin)) { answer in reply.withLock { $0 = answer }; replied.signal() }
+                #expect(replied.wait(timeout: .now() + 10) == .success)
+                engine.stop()
+                _ = done.wait(timeout: .now() + 5)
+                let r = try #require(reply.current)
+                #expect(r.ok)
+                let first = try #require(r.firstSampleMilliseconds)
+                #expect(first <= 100, "request → first sample \(first) ms")
+                // The figure is the log's own: the bulletin's `started` time, counted from the request.
+                let started = try #require(recorder.all.first { $0.source == .emergency && $0.kind == .started })
+                let loggedMs = try #require(Timestamp.parse(started.at)).timeIntervalSince(asked) * 1000
+                #expect(abs(loggedMs - first) < 25, "logged \(loggedMs) ms, replied \(first) ms")
+            }
+        }
+    }
+
     @Test func anAiringEndsAtTheInstantTheNextOneStarts() throws {
         let jackd = Process()
         jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")

@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+
+/// The gain an airing item moves to while it plays: set once the whole file has been measured (on another thread),
+/// approached smoothly by the item's stream, never jumped to.
+final class GainSteer: Sendable {
+    private let target = Mutex<Double?>(nil)
+    /// dB per second the gain may move: a 2 dB correction takes about half a second, heard as no step.
+    static let slewDBPerSecond = 4.0
+
+    func set(_ gainDB: Double) { target.withLock { $0 = gainDB } }
+    var current: Double? { target.withLock { $0 } }
+}
+
+extension LoudnessAnalyzer {
+    /// Loudness of the first `seconds` of a file (gated, as BS.1770 measures a programme): a bulletin's first
+    /// seconds are decoded in a few milliseconds, where the whole of a 3-minute MP3 takes a fifth of a second.
+    static func estimate(_ url: URL, seconds: Double) throws(AudioError) -> Loudness {
+        let file = try SoundFile(readingFrom: url)
+        try ItemStream.checkSupported(file)
+        let meter = try LoudnessMeter(channels: file.channels, sampleRate: file.sampleRate, subject: file.path)
+        var buffer: [Float] = []
+        var left = Int(seconds * Double(file.sampleRate)), total = 0
+        while left > 0 {
+            let got = try file.read(into: &buffer, frameCount: min(left, 16_384))
+            if got == 0 { break }
+            total += got; left -= got
+            try buffer.withUnsafeBufferPointer { (p) throws(AudioError) in try meter.add(p.baseAddress!, frames: got) }
+        }
+        if total == 0 { throw AudioError(.emptyAudio, subject: file.path) }
+        return try meter.result()
+    }
+}
+
+extension Player {
+    /// Seconds of a new file measured before it airs (`PlayItem.quickStart`).
+    static let quickEstimateSeconds = 3.0
+
+    /// The starting gain of an item and, for a quick-start item whose loudness is not known yet, the steer that the
+    /// whole-file measurement (started here, on its own thread) sets when it is done.
+    func leveling(for item: PlayItem) throws(AudioError) -> (gainDB: Double, steer: GainSteer?) {
+        guard item.quickStart, item.gainDB == nil, let cache, !cache.knowsLoudness(of: item.url) else {
+            return (try gain(for: item), nil)
+        }
+        let channels = try SoundFile(readingFrom: item.url).channels
+        let deviceChannels = format.channels
+        // The start only: on a mono device the whole-file figure below is the down-mix's, and the glide covers it.
+        let first = try LoudnessAnalyzer.estimate(item.url, seconds: Self.quickEstimateSeconds)
+        let steer = GainSteer()
+        let target = loudness
+        let url = item.url
+        let thread = Thread { [self] in
+            // The exact figure, as every later airing will use it (and cached for them).
+            guard let whole = try? self.gain(for: PlayItem(url: url)) else { return }
+            steer.set(whole)
+        }
+        thread.start()
+        return (target.gainDB(for: first, sourceChannels: channels, deviceChannels: deviceChannels), steer)
+    }
+}
+
+extension MediaInfoCache {
+    /// Whether the loudness of `url`'s content is already known (a `stat` for a file seen before, else a hash).
+    func knowsLoudness(of url: URL) -> Bool {
+        guard let sha = try? sha256(of: url) else { return false }
+        return knownLoudness(sha256: sha) != nil
+    }
+}
