@@ -246,7 +246,7 @@ public final class AiringLog: Sendable {
                     plan TEXT NOT NULL,
                     message TEXT,
                     slot_start TEXT,
-                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual')),
+                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual','local')),
                     audio TEXT,
                     audio_sha256 TEXT,
                     planned_s REAL,
@@ -268,7 +268,22 @@ public final class AiringLog: Sendable {
                 """)
         } else {
             try checkSchema(db, path: path)
+            try allowLocalSource(db)
         }
+    }
+
+    /// Logs made before local announcements (SPEC §7) refuse `source = 'local'`: their CHECK is widened in place,
+    /// SQLite's documented way to loosen a constraint (no row is read or rewritten; the hash chain is untouched).
+    private static func allowLocalSource(_ db: Database) throws {
+        let old = "('schedule','emergency','manual')"
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'events'"),
+              sql.contains(old) else { return }
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        try db.execute(sql: "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = 'events'",
+                       arguments: [old, "('schedule','emergency','manual','local')"])
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
     }
 
     private static func checkSchema(_ db: Database, path: String) throws {
