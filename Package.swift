@@ -65,8 +65,7 @@ let package = Package(
                 swiftSettings: swift6),
         // The station's HTTP face (SPEC §7): the control API on the Unix socket and, with --http, the operator's page.
         .target(name: "LoaStationWeb",
-                dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaSchedule", "LoaLog", "LoaSystem", "LoaPlayout",
-                               "LoaAudio",
+                dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaSchedule", "LoaSystem", "LoaPlayout", "LoaAudio",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -109,8 +108,9 @@ let package = Package(
                                    argumentParser, grdb, propertyBased],
                     swiftSettings: swift6),
         .testTarget(name: "LoaStationWebTests",
-                    dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaPlayout", "LoaStationWeb", "LoaSystem",
-                                   "LoaCommands", "LoaTestSupport"],
+                    dependencies: ["LoaCore", "LoaAudio", "LoaLog", "LoaPlan", "LoaPlayout", "LoaStationWeb", "LoaSystem",
+                                   "LoaTestSupport"],
+                    exclude: ["Browser"],   // the selenium script the browser test runs
                     swiftSettings: swift6),
         .testTarget(name: "LoaCommandsTests",
                     dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaPlayout", "LoaCommands",

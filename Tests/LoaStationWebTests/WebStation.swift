@@ -69,7 +69,9 @@ final class WebStation: @unchecked Sendable {
             guard problems.isEmpty else { throw TestSupportError(problems.map(\.en).joined(separator: "; ")) }
             return merged
         }
-        configuration.schedule = planned ? .plan : .slots([slot])
+        var now = slot
+        now.slot = "now"
+        configuration.schedule = planned ? .planAnd([now]) : .slots([slot])
         configuration.clock = .system
         configuration.sink = .custom(PacedSink(durations: Self.durations, pace: pace))
         configuration.engine.report = { _ in }
