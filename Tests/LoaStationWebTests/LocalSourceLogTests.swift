@@ -1,6 +1,7 @@
 import Foundation
 import LoaCore
 import LoaLog
+import LoaStationWeb
 import LoaTestSupport
 import Testing
 
@@ -34,5 +35,20 @@ import Testing
         let fresh = try AiringLog(path: dir.appendingPathComponent("new.sqlite").path)
         try fresh.append(e)
         #expect(try fresh.events().first?.source == .local)
+    }
+}
+
+/// `loa passwd` run twice replaces the hash; the file stays owner-only.
+@Suite struct PasswordFileTests {
+    @Test func settingThePasswordAgainReplacesItAndKeepsTheFilePrivate() async throws {
+        let dir = TemporaryFolders.make("loa-passwd")
+        let file = OperatorAccess.passwordFile(state: dir, station: "ba-dinh")
+        try OperatorAccess.setPassword("first-password", file: file, cost: 4)
+        try OperatorAccess.setPassword("second-password", file: file, cost: 4)
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let access = OperatorAccess(passwordFile: file, report: { _ in })
+        #expect(await access.login(password: "first-password", from: "a") == .wrong)
+        if case .signedIn = await access.login(password: "second-password", from: "b") {} else { Issue.record("not signed in") }
     }
 }
