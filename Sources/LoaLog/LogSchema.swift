@@ -23,7 +23,7 @@ extension AiringLog {
                     plan TEXT NOT NULL,
                     message TEXT,
                     slot_start TEXT,
-                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual')),
+                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual','local','relay')),
                     audio TEXT,
                     audio_sha256 TEXT,
                     planned_s REAL,

@@ -17,6 +17,8 @@ public struct StationConfiguration: Sendable {
         case file(URL)
         /// Air these slot occurrences (tests, and a face that schedules itself).
         case slots([SlotOccurrence])
+        /// Schedule the plan, and air these occurrences too (a test's slot starting now beside the plan's days).
+        case planAnd([SlotOccurrence])
     }
     public enum ClockChoice: Sendable {
         /// The wall clock: the station's real day.
@@ -258,6 +260,9 @@ public final class StationDaemon: Sendable {
             return Scheduler.schedule(plan, stations: [station]).occurrences
         case .slots(let given):
             return given.filter { $0.station == station }
+        case .planAnd(let given):
+            return (Scheduler.schedule(plan, stations: [station]).occurrences + given.filter { $0.station == station })
+                .sorted { $0.start < $1.start }
         case .file(let url):
             do throws(ScheduleFileError) {
                 return try plan.resolving(try ScheduleFile.read(url, station: station), file: url.path)

@@ -32,17 +32,30 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <label><span data-t="orfile">hoặc tệp âm thanh</span><input id="emFile" type="file" accept="audio/*"></label>
 <button class="danger" type="submit" data-t="send">Phát ngay</button>
 <button id="emStop" type="button" data-t="stop">Dừng bản tin khẩn cấp</button> <span id="emMsg" role="status"></span></form></section>
-<section><h2 data-t="today">Chương trình hôm nay</h2><table><tbody id="programme"></tbody></table></section>
+<section><h2><span data-t="programme">Chương trình</span> <select id="day"><option value="0" data-t="todayOpt">hôm nay</option><option value="1" data-t="tomorrowOpt">ngày mai</option></select></h2><table><tbody id="programme"></tbody></table></section>
+<section><h2 data-t="local">Thông báo của địa phương</h2><ul id="annList"></ul>
+<form id="annForm"><label><span data-t="title">Tiêu đề</span><input id="annTitle" required maxlength="200" style="width:100%"></label>
+<label><span data-t="text">Văn bản đọc</span><textarea id="annText" rows="2" maxlength="4000"></textarea></label>
+<label><span data-t="orfile">hoặc tệp âm thanh</span><input id="annFile" type="file" accept="audio/*"></label>
+<label><span data-t="from">Từ ngày</span> <input id="annFrom" type="date"></label> <label><span data-t="to">đến</span> <input id="annTo" type="date"></label><br>
+<label><input id="annCount" type="number" min="1" max="24" value="1" style="width:4em"> <span data-t="times">lần mỗi</span></label>
+<select id="annPer"><option value="day" data-t="perDay">ngày</option><option value="week" data-t="perWeek">tuần</option></select>
+<button type="submit" data-t="add">Thêm</button> <span id="annMsg" role="status"></span></form></section>
+<section><h2 data-t="slots">Giờ phát</h2><form id="slotForm"><table><tbody id="slotRows"></tbody></table>
+<button type="submit" data-t="save">Lưu giờ phát</button> <span id="slotMsg" role="status"></span></form></section>
 <section><h2 data-t="events">Sự kiện mới nhất</h2><table><tbody id="events"></tbody></table></section>
 </main>
 <script>
 const T={en:{station:"Station",signin:"Sign in",password:"Password",problems:"Problems",onair:"On air now",next:"Coming next",
 emergency:"Emergency broadcast",text:"Text to read",voice:"Voice",orfile:"or an audio file",send:"Air now",stop:"Stop the emergency",
-today:"Today's programme",events:"Latest events",left:"left",nothing:"Nothing on air",wrong:"Wrong password",sent:"On air",
+programme:"Programme",todayOpt:"today",tomorrowOpt:"tomorrow",events:"Latest events",local:"Local announcements",
+title:"Title",from:"From",to:"to",times:"times a",perDay:"day",perWeek:"week",add:"Add",slots:"Slot times",save:"Save slot times",
+saved:"Saved",remove:"Remove",short:"Cannot all fit",left:"left",nothing:"Nothing on air",wrong:"Wrong password",sent:"On air",
 kinds:{started:"started",finished:"aired",missed:"missed",failed:"failed",interrupted:"interrupted",preempted:"cut",null:"to come"}},
 vi:{kinds:{started:"đang phát",finished:"đã phát",missed:"bị lỡ",failed:"lỗi",interrupted:"bị dừng",preempted:"bị ngắt",null:"chưa phát"},
-left:"còn lại",nothing:"Không phát gì",wrong:"Sai mật khẩu",sent:"Đang phát"}};
-let lang=localStorage.lang||(navigator.language||"vi").slice(0,2)==="en"?"en":"vi";if(localStorage.lang)lang=localStorage.lang;
+left:"còn lại",nothing:"Không phát gì",saved:"Đã lưu",remove:"Xoá",short:"Không xếp đủ",wrong:"Sai mật khẩu",sent:"Đang phát"}};
+// Vietnamese unless this operator chose English with the switch (remembered on this phone).
+let lang=localStorage.lang==="en"?"en":"vi";
 const vi={};document.querySelectorAll("[data-t]").forEach(e=>vi[e.dataset.t]=e.textContent);
 const t=k=>(lang==="en"?T.en[k]:(vi[k]||T.vi[k]))||k;
 function applyLang(){document.documentElement.lang=lang;document.querySelectorAll("[data-t]").forEach(e=>e.textContent=t(e.dataset.t));
@@ -61,7 +74,9 @@ function drawOnAir(){const n=status&&status.now;if(!n){$("onair").textContent=t(
 const el=n.elapsed_s+(Date.now()-status.seen)/1000;const left=n.planned_s?mmss(n.planned_s-el):"";
 $("onair").innerHTML=(n.source==="emergency"?"⚠ ":"")+esc(n.title||n.message||n.source)+(left?' — <span id="left">'+left+"</span> "+t("left"):"")}
 async function loadStatus(){render(await (await api("/api/v1/status")).json())}
-async function loadProgramme(){const r=await (await api("/api/v1/programme")).json();const rows=[];
+// Dates on the station's calendar: from its own clock (status.at), not the phone's.
+const ymd=d=>{const b=status?Date.parse(status.at.slice(0,10)+"T00:00:00Z"):Date.now();return new Date(b+d*864e5).toISOString().slice(0,10)};
+async function loadProgramme(){const r=await (await api("/api/v1/programme?date="+ymd(+$("day").value))).json();const rows=[];
 for(const s of r.slots||[])for(const i of s.items)rows.push("<tr><td>"+hm(i.start)+"</td><td>"+esc(i.title||i.message||i.kind)+
 "</td><td class='"+(i.outcome||"")+"'>"+esc(t("kinds")[i.outcome]||i.outcome)+(i.detail?"<br><small>"+esc(i.detail)+"</small>":"")+"</td></tr>");
 $("programme").innerHTML=rows.join("")}
@@ -82,6 +97,27 @@ body:JSON.stringify({text:$("emText").value,voice:$("emVoice").value})});const j
 $("emMsg").textContent=r.ok?t("sent"):(lang==="en"?j.en:j.vi);loadStatus()};
 $("emStop").onclick=async()=>{const r=await api("/api/v1/emergency",{method:"DELETE"});const j=await r.json();
 $("emMsg").textContent=r.ok?"":(lang==="en"?j.en:j.vi)};
+$("day").onchange=loadProgramme;
+const say=(el,r,j,ok)=>{$(el).textContent=r.ok?ok:(lang==="en"?j.en:j.vi)};
+async function loadAnn(){const j=await (await api("/api/v1/announcements")).json();
+$("annList").innerHTML=(j.announcements||[]).map(a=>"<li>"+esc(a.title)+" <small>"+a.from+"…"+a.to+", "+a.airings.count+"/"+a.airings.per+
+"</small> <button type='button' data-id='"+esc(a.id)+"'>"+t("remove")+"</button></li>").join("");
+$("annList").querySelectorAll("button").forEach(b=>b.onclick=async()=>{await api("/api/v1/announcements/"+b.dataset.id,{method:"DELETE"});loadAnn();loadProgramme()})}
+$("annForm").onsubmit=async ev=>{ev.preventDefault();const f=$("annFile").files[0];let r;
+const q={title:$("annTitle").value,from:$("annFrom").value,to:$("annTo").value,count:+$("annCount").value,per:$("annPer").value};
+if(f)r=await api("/api/v1/announcements?"+new URLSearchParams(q),{method:"POST",headers:{"Content-Type":f.type||"audio/wav"},body:f});
+else r=await api("/api/v1/announcements",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify(Object.assign(q,{text:$("annText").value,voice:$("emVoice").value}))});
+const j=await r.json();const sf=(j.shortfalls||[]).map(x=>x.period+": "+x.scheduled+"/"+x.required+" — "+(lang==="en"?x.reason:x.reason_vi)).join("; ");
+$("annMsg").textContent=r.ok?(sf?t("short")+": "+sf:t("saved")):(lang==="en"?j.en:j.vi);loadAnn();loadProgramme()};
+let slotVersion="";
+async function loadSlots(){const j=await (await api("/api/v1/slots")).json();slotVersion=j.version;
+$("slotRows").innerHTML=j.slots.map((s,i)=>"<tr><td>"+esc(s.name)+"</td><td><input type='time' id='slotStart"+i+"' value='"+s.start+"' data-name='"+esc(s.name)+
+"' data-days='"+s.days.join(",")+"'></td><td><input type='number' min='1' max='240' id='slotLen"+i+"' value='"+Math.round(parseInt(s.length)/60)+"' style='width:5em'> ph</td></tr>").join("")}
+$("slotForm").onsubmit=async ev=>{ev.preventDefault();const slots=[...$("slotRows").querySelectorAll("input[type=time]")].map((e,i)=>
+({name:e.dataset.name,days:e.dataset.days.split(","),start:e.value,length:$("slotLen"+i).value+"m"}));
+const r=await api("/api/v1/slots",{method:"PUT",headers:{"Content-Type":"application/json"},body:JSON.stringify({version:slotVersion,slots})});
+const j=await r.json();say("slotMsg",r,j,t("saved"));if(r.ok){slotVersion=j.version;loadProgramme()}};
+const start0=start;start=async()=>{await start0();$("annFrom").value=ymd(1);$("annTo").value=ymd(7);loadAnn().catch(()=>{});loadSlots().catch(()=>{})};
 applyLang();start().catch(()=>{});
 </script></body></html>
 """#

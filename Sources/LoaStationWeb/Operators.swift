@@ -38,10 +38,11 @@ public final class OperatorAccess: Sendable {
         let temp = file.appendingPathExtension("new")
         _ = FileManager.default.createFile(atPath: temp.path, contents: Data((hash + "\n").utf8),
                                        attributes: [.posixPermissions: 0o600])
-        if FileManager.default.fileExists(atPath: file.path) {
-            _ = try FileManager.default.replaceItemAt(file, withItemAt: temp)
-        } else {
-            try FileManager.default.moveItem(at: temp, to: file)
+        // rename(2): the old hash or the new one, never a half-written file (FileManager's replaceItemAt fails
+        // here on Linux when the target exists).
+        guard rename(temp.path, file.path) == 0 else {
+            try? FileManager.default.removeItem(at: temp)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
         }
     }
 

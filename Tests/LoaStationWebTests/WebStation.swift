@@ -23,8 +23,10 @@ final class WebStation: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(server.httpPort ?? 0)" }
 
     /// One slot starting `lead` s from now (intro, msg-a, msg-b, outro); 1 s of audio plays in `pace` s.
+    /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
+    /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         tomorrowSlot: Bool = false) throws {
+         planned: Bool = false) throws {
         let dir = TemporaryFolders.make("loa-web")
         self.dir = dir
         for name in Self.durations.keys { try Data(name.utf8).write(to: dir.appendingPathComponent(name)) }
@@ -47,16 +49,29 @@ final class WebStation: @unchecked Sendable {
         let slot = SlotOccurrence(station: "ba-dinh", date: today, slot: "morning", start: start,
                                   utcOffsetSeconds: 7 * 3600, lengthSeconds: 900, items: items)
         let window = DateRange(from: today.adding(days: -1), to: today.adding(days: 30))
-        let plan = Plan(id: "web-test", title: "Web", timezone: tz, period: window,
-                        stations: [Station(id: "ba-dinh", name: "Ba Đình", slots: [])],
+        let specs = planned ? [SlotSpec(name: "morning", days: .all, start: TimeOfDay("06:00")!, lengthSeconds: 900),
+                               SlotSpec(name: "evening", days: .all, start: TimeOfDay("17:00")!, lengthSeconds: 900)] : []
+        let plan = Plan(id: "web-test", title: "Web", timezone: tz, period: planned ? DateRange(from: today, to: today.adding(days: 3)) : window,
+                        stations: [Station(id: "ba-dinh", name: "Ba Đình", slots: specs)],
                         messages: [Message(id: "msg-a", title: "Phòng chống ngập úng", content: .audio("a.wav"),
                                            window: window, quota: Quota(count: 1, per: .day), media: media("a.wav")),
                                    Message(id: "msg-b", title: "An toàn thực phẩm", content: .audio("b.wav"),
                                            window: window, quota: Quota(count: 1, per: .day), media: media("b.wav"))],
                         file: dir.appendingPathComponent("plan.yaml"))
+        let localFile = dir.appendingPathComponent("local.yaml")
+        self.localFile = localFile
         var configuration = StationConfiguration(station: "ba-dinh",
-                                                 log: .file(dir.appendingPathComponent("log.sqlite").path)) { plan }
-        configuration.schedule = .slots([slot])
+                                                 log: .file(dir.appendingPathComponent("log.sqlite").path)) {
+            guard planned else { return plan }
+            let local = try LocalAdditions.read(localFile, station: "ba-dinh")
+            let (merged, problems) = plan.applying(local, folder: dir, file: localFile.path, probe: CachedAudioProbe(),
+                                                   renderer: defaultSpeechRenderer())
+            guard problems.isEmpty else { throw TestSupportError(problems.map(\.en).joined(separator: "; ")) }
+            return merged
+        }
+        var now = slot
+        now.slot = "now"
+        configuration.schedule = planned ? .planAnd([now]) : .slots([slot])
         configuration.clock = .system
         configuration.sink = .custom(PacedSink(durations: Self.durations, pace: pace))
         configuration.engine.report = { _ in }
@@ -76,6 +91,7 @@ final class WebStation: @unchecked Sendable {
             var options = StationWebServer.Options(socketPath: socket, http: ("127.0.0.1", 0), spool: spool,
                                                    access: access)
             options.limits = limits
+            options.localFile = localFile
             let s = try StationWebServer(daemon: daemon, options: options)
             built.withLock { $0 = s }
             return s
@@ -87,6 +103,7 @@ final class WebStation: @unchecked Sendable {
     }
 
     let problems: Locked<[String]>
+    let localFile: URL
 
     func stop() {
         daemon.stop()
