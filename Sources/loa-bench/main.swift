@@ -10,6 +10,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("audio", benchAudio),
     ("daemon", { try await BenchDaemon.run() }),
     ("schedule", { try BenchSchedule.run() }),
+    ("hub", { try await BenchHub.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
