@@ -92,7 +92,7 @@ let package = Package(
 
         // Layer 5, hub: the city's server (plans out, stations' logs in) on Hummingbird.
         .target(name: "LoaHub",
-                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaSystem", grdb,
+                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaPlayout", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Crypto", package: "swift-crypto")],
@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(name: "loa-bench",
                           dependencies: ["LoaCore", "LoaCommands", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog",
                                          "LoaSystem", "LoaPlayout", "LoaReport", "LoaL10n", "LoaTestSupport",
-                                         "LoaStationWeb"],
+                                         "LoaStationWeb", "LoaHub", "LoaSync"],
                           swiftSettings: swift6),
 
         .target(name: "LoaTestSupport", path: "Tests/LoaTestSupport", swiftSettings: swift6),

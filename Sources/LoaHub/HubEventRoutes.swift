@@ -38,6 +38,26 @@ enum HubEventRoutes {
                                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
+        router.get("/api/v1/report") { request, _ in
+            await HubRoutes.answer("GET /api/v1/report") { subject in
+                try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),
+                                     subject: subject)
+                let query = request.uri.queryParameters
+                func date(_ name: String) throws -> CivilDate? {
+                    guard let text = query.get(name) else { return nil }
+                    guard let date = CivilDate(text) else {
+                        throw HubError(.badRequest, subject: subject, Localized(
+                            vi: "\(name) phải là ngày YYYY-MM-DD", en: "\(name) must be a date YYYY-MM-DD"))
+                    }
+                    return date
+                }
+                let language: Language = query.get("lang") == "en" ? .en : .vi
+                let (body, type) = try await hub.report(from: try date("from"), to: try date("to"), until: try date("until"),
+                                                        format: query.get("format") ?? "html", language: language,
+                                                        subject: subject)
+                return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
         router.get("/api/v1/stations") { request, _ in
             await HubRoutes.answer("GET /api/v1/stations") { subject in
                 try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),

@@ -8,10 +8,25 @@ extension HubService {
     /// `loa log verify` checks the copy as it checks the box: the chain is rebuilt by `AiringLog.append`, and a row
     /// whose rebuilt hash differs from the stored one is refused rather than exported.
     public func exportLog(station: String, subject: String) async throws -> Data {
-        let folder = blobs.folder.deletingLastPathComponent().appendingPathComponent("exports")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = scratchFile("sqlite")
+        defer { removeLog(path) }
+        try await exportLog(station: station, to: path, subject: subject)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    /// A fresh path under the data folder's `scratch/`.
+    func scratchFile(_ ext: String) -> String {
+        let folder = blobs.folder.deletingLastPathComponent().appendingPathComponent("scratch")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("\(UUID().uuidString).\(ext)").path
+    }
+
+    func removeLog(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Writes the station's rows into a new airing log at `path`.
+    func exportLog(station: String, to path: String, subject: String) async throws {
         let log = try AiringLog(path: path)
         var after: Int64 = 0
         while true {
@@ -30,6 +45,5 @@ extension HubService {
                 vi: "hub chưa có dòng nhật ký nào của đài '\(station)'", en: "the hub holds no log rows of station '\(station)'"))
         }
         try log.checkpoint()
-        return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 }

@@ -11,6 +11,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("daemon", { try await BenchDaemon.run() }),
     ("schedule", { try BenchSchedule.run() }),
     ("page", { try await BenchPage.run() }),
+    ("hub", { try await BenchHub.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -1,0 +1,86 @@
+import Foundation
+import LoaCore
+import LoaHub
+import LoaLog
+import LoaPlan
+import LoaPlayout
+import LoaSync
+
+/// `loa-bench hub`: a city's year of rows pushed over HTTP into the SQLite hub (every hash checked), one 304 for an
+/// unchanged plan, a station's first full sync of the sample plan, the hub's peak memory.
+enum BenchHub {
+    static func run() async throws {
+        let dir = try BenchLogReport.benchDir("hub")
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent("data"))
+        let hub = try HubService.open(data: dir.appendingPathComponent("data").path)
+        let admin = try await hub.issueToken(.admin)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task {
+            try await HubServer.run(hub, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { continuation.yield($0) }
+        }
+        defer { server.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { return }
+        let base = "http://127.0.0.1:\(port)"
+        BenchLogReport.resetPeakMemory()
+
+        // A city's year: 126 stations, each its own chained log, made in memory before the clock starts.
+        let year = DateRange(from: CivilDate("2026-01-01")!, to: CivilDate("2026-12-31")!)
+        let plan = BenchLogReport.syntheticPlan(stations: 126, year: year)
+        var logs: [(String, [AiringEvent])] = []
+        for station in plan.stations {
+            var rows: [AiringEvent] = [], prev = Chain.genesis
+            BenchLogReport.forEachEvent(plan: plan, station: station, year: year) { e in
+                var row = e
+                row.seq = Int64(rows.count + 1); row.prevHash = prev; row.hash = Chain.hash(row); prev = row.hash
+                rows.append(row)
+            }
+            logs.append((station.id, rows))
+        }
+        var tokens: [String: String] = [:]
+        for station in plan.stations { tokens[station.id] = try await hub.issueToken(.station(station.id)) }
+        let total = logs.reduce(0) { $0 + $1.1.count }
+
+        // Four stations push at once, 5,000 rows a batch, each station's rows in order.
+        let start = DispatchTime.now(), cpu0 = BenchLogReport.cpuSeconds()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                guard next < logs.count else { return }
+                let (station, rows) = logs[next]; next += 1
+                let client = HubClient(base: base, token: tokens[station]!)
+                group.addTask {
+                    for from in stride(from: 0, to: rows.count, by: 5000) {
+                        _ = try await client.push(station: station, rows: Array(rows[from..<min(from + 5000, rows.count)]))
+                    }
+                }
+            }
+            for _ in 0..<4 { add() }
+            while try await group.next() != nil { add() }
+        }
+        let seconds = BenchLogReport.elapsed(since: start), cpu = BenchLogReport.cpuSeconds() - cpu0
+        print(String(format: "hub ingest (SQLite): %d rows from 126 stations in %.2f s wall (%.2f s CPU, client and hub in one process): %.0f rows/s",
+                     total, seconds, cpu, Double(total) / seconds))
+
+        // The sample plan: published, then a station's first full sync and an unchanged check.
+        let loaded = loadCheckedPlan(path: "playlists/hanoi-2026.yaml")
+        if let sample = loaded.validPlan {
+            _ = try await PlanPublisher.publish(plan: sample, planFiles: loaded.files, to: HubClient(base: base, token: admin))
+            let cacheDir = dir.appendingPathComponent("cache")
+            try? FileManager.default.removeItem(at: cacheDir)
+            let cache = PlanCache(folder: cacheDir)
+            let station = HubClient(base: base, token: tokens["st-0"]!)
+            let t0 = DispatchTime.now()
+            let fetched = try await cache.sync(with: station)
+            let firstSync = BenchLogReport.elapsed(since: t0)
+            let t1 = DispatchTime.now()
+            let again = try await station.manifest(ifNoneMatch: fetched.manifest.version)
+            let check = BenchLogReport.elapsed(since: t1)
+            let bytes = fetched.manifest.files.reduce(0) { $0 + $1.size }
+            print(String(format: "hub first sync of the sample plan: %d files, %.1f MB in %.3f s; unchanged check: %@ in %.1f ms",
+                         fetched.manifest.files.count, Double(bytes) / 1e6, firstSync, again == .unchanged ? "304" : "NOT 304",
+                         check * 1000))
+        }
+        print("hub peak memory (hub, 126 stations' rows in memory, client): \(BenchLogReport.peakMemoryMB()) MB")
+    }
+}
