@@ -23,6 +23,7 @@ extension AiringSource {
         case .schedule: Localized(vi: "lịch phát", en: "schedule")
         case .emergency: Localized(vi: "khẩn cấp", en: "emergency")
         case .manual: Localized(vi: "thủ công", en: "manual")
+        case .local: Localized(vi: "thông báo của đài", en: "local announcement")
         }
     }
 }
