@@ -11,7 +11,7 @@ public final class SQLiteHubStore: HubStore {
     private let queue: DatabaseQueue
 
     static let eventColumns = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, "
-        + "planned_s, played_s, detail, prev_hash, hash"
+        + "planned_s, played_s, detail, prev_hash, hash, rehearsal"
 
     /// - Parameter maxPageCount: caps the file's size in pages (SQLite's `max_page_count`): a hub on a shared disk
     ///   can keep room for the rest; beyond it SQLite answers "full", the hub answers 507.
@@ -42,7 +42,8 @@ public final class SQLiteHubStore: HubStore {
             CREATE TABLE IF NOT EXISTS events (station TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
                 kind TEXT NOT NULL, airing TEXT NOT NULL, plan TEXT NOT NULL, message TEXT,
                 slot_start TEXT, source TEXT NOT NULL, audio TEXT, audio_sha256 TEXT, planned_s REAL, played_s REAL,
-                detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (station, seq)) WITHOUT ROWID;
+                detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, rehearsal INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (station, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS checkpoints (station TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
                 at TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (station, seq, at));
             """)
@@ -126,11 +127,12 @@ public final class SQLiteHubStore: HubStore {
                 return .diverged(at: seq)
             case .accept(let new, let through, let hash):
                 let insert = try db.cachedStatement(
-                    sql: "INSERT INTO events (\(Self.eventColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                    sql: "INSERT INTO events (\(Self.eventColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                 for e in new {
                     try insert.execute(arguments: [e.seq, e.at, e.kind.rawValue, e.airing, station, e.plan,
                                                    e.message, e.slotStart, e.source.rawValue, e.audio, e.audioSHA256,
-                                                   e.plannedSeconds, e.playedSeconds, e.detail, e.prevHash, e.hash])
+                                                   e.plannedSeconds, e.playedSeconds, e.detail, e.prevHash, e.hash,
+                                                   e.rehearsal ? 1 : 0])
                 }
                 try db.execute(sql: """
                     INSERT INTO stations (id, last_contact, last_seq, last_hash) VALUES (?, ?, ?, ?)
@@ -179,7 +181,7 @@ public final class SQLiteHubStore: HubStore {
                             station: row[4], plan: row[5], message: row[6], slotStart: row[7],
                             source: AiringSource(rawValue: row[8]) ?? .schedule, audio: row[9], audioSHA256: row[10],
                             plannedSeconds: row[11], playedSeconds: row[12], detail: row[13], prevHash: row[14],
-                            hash: row[15])
+                            hash: row[15], rehearsal: (row[16] as Int64?) == 1)
             }
         }
     }

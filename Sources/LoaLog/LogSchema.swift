@@ -23,7 +23,7 @@ extension AiringLog {
                     plan TEXT NOT NULL,
                     message TEXT,
                     slot_start TEXT,
-                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual','local','relay')),
+                    source TEXT NOT NULL CHECK (source IN \(sourceList)),
                     audio TEXT,
                     audio_sha256 TEXT,
                     planned_s REAL,
@@ -48,6 +48,7 @@ extension AiringLog {
             return
         }
         try checkSchema(db, path: path)
+        try widenSources(db)
         if try !db.columns(in: "events").contains(where: { $0.name == "rehearsal" }) {
             // Version 1: every row it holds was written before rehearsals were marked, so 0 is the truth for them.
             try db.execute(sql: """
@@ -58,6 +59,24 @@ extension AiringLog {
         if try (Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0) < schemaVersion {
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
         }
+    }
+
+    /// Every source a row may have. Logs made before local announcements and relays refuse them: their CHECK is
+    /// widened in place, SQLite's documented way to loosen a constraint (no row is read or rewritten; the hash chain
+    /// is untouched).
+    static let sourceList = "('schedule','emergency','manual','local','relay')"
+
+    private static func widenSources(_ db: Database) throws {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'events'"),
+              !sql.contains(sourceList) else { return }
+        let older = ["('schedule','emergency','manual','local')", "('schedule','emergency','manual')"]
+        guard let old = older.first(where: { sql.contains($0) }) else { return }
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        try db.execute(sql: "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = 'events'",
+                       arguments: [old, sourceList])
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
     }
 
     private static func createCheckpoints(_ db: Database) throws {

@@ -30,7 +30,7 @@ import Testing
         let errors = check()
         #expect(errors.count == 4, "\(errors)")
         #expect(errors.prefix(2) == [
-            "plan.yaml:11:22: error: 'count' must be 1 or more (it is 0)",
+            "plan.yaml:11:22: error: 'count' must be 1 to 10000 (it is 0)",
             "plan.yaml:14:30: error: unknown 'per' 'fortnight' (use day, week, month, quarter, window)",
         ])
         #expect(errors.dropFirst(2).first?.hasPrefix(
