@@ -33,14 +33,17 @@ public struct RunHubOptions: ParsableArguments {
     }
 
     /// The link to the hub, its first plan check done (nil without `--hub`).
-    func link(station: String, logPath: String) throws -> HubLink? {
+    func link(station: String, logPath: String, stateFolder: URL) throws -> HubLink? {
         guard let hub, let tokenFile else { return nil }
         do {
             let client = HubClient(base: hub, token: try HubClient.token(fromFile: tokenFile))
             let cacheFolder = planCache.map { URL(fileURLWithPath: $0) }
                 ?? URL(fileURLWithPath: logPath).deletingLastPathComponent().appendingPathComponent("plan-cache")
             try FileManager.default.createDirectory(at: cacheFolder, withIntermediateDirectories: true)
-            let pusher = EventPusher(log: try AiringLog(path: logPath), station: station, client: client)
+            // The box's own checkpoints share the log with the hub's receipts; only the receipts say what was pushed.
+            let stationKey = try StationKey.loadOrCreate(at: stateFolder.appendingPathComponent("station.key")).publicKey
+            let pusher = EventPusher(log: try AiringLog(path: logPath), station: station, client: client,
+                                     stationKey: stationKey)
             let sync = StationSync(cache: PlanCache(folder: cacheFolder), client: client, pusher: pusher) { file in
                 let result = loadCheckedPlan(path: file.path)
                 return result.hasErrors ? result.errors.map { $0.formatted() }.joined(separator: "; ") : nil

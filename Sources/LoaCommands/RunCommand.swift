@@ -58,7 +58,7 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         let logPath = log ?? "loa-\(station).sqlite"
         let stateFolder = URL(fileURLWithPath: state ?? URL(fileURLWithPath: logPath).deletingLastPathComponent().path)
-        let hubLink = try hubOptions.link(station: station, logPath: logPath)
+        let hubLink = try hubOptions.link(station: station, logPath: logPath, stateFolder: stateFolder)
         let planPath = plan
         // The station's own slot times and announcements (the page writes them) are laid over the plan.
         let localFile = stateFolder.appendingPathComponent("local.yaml"), stationID = station

@@ -11,11 +11,12 @@ public struct EventPusher: Sendable {
     public let log: AiringLog
     public let station: String
     public let client: HubClient
-    /// The station key's public half: checkpoints it signed are not receipts.
-    public let stationKey: String?
+    /// The station key's public half: checkpoints it signed (the box's own, SPEC §6) share the log's checkpoint table
+    /// with the hub's receipts, and are not receipts.
+    public let stationKey: String
     public let batchSize: Int
 
-    public init(log: AiringLog, station: String, client: HubClient, stationKey: String? = nil, batchSize: Int = 2000) {
+    public init(log: AiringLog, station: String, client: HubClient, stationKey: String, batchSize: Int = 2000) {
         self.log = log; self.station = station; self.client = client; self.stationKey = stationKey
         self.batchSize = batchSize
     }
@@ -40,10 +41,8 @@ public struct EventPusher: Sendable {
             let rows = try log.events(LogFilter(afterSeq: through, limit: batchSize))
             guard let last = rows.last else {
                 // The box's own checkpoints over the rows just acknowledged (the hub checks them against the rows).
-                if let stationKey {
-                    let own = try log.checkpoints(afterSeq: before).filter { $0.publicKey == stationKey && $0.seq <= through }
-                    if !own.isEmpty { try await client.push(station: station, checkpoints: own) }
-                }
+                let own = try log.checkpoints(afterSeq: before).filter { $0.publicKey == stationKey && $0.seq <= through }
+                if !own.isEmpty { try await client.push(station: station, checkpoints: own) }
                 return Outcome(pushed: pushed, through: through)
             }
             let ack = try await client.push(station: station, rows: rows)

@@ -29,7 +29,8 @@ import Testing
                                          "--from", "2026-06-01", "--to", "2026-06-14", "--log", path, "-q"], in: dir)
             #expect(run.status == 0, "\(run.err)")
             let log = try AiringLog(path: path)
-            _ = try await EventPusher(log: log, station: station, client: hub.station(station)).pushPending()
+            let key = try StationKey.loadOrCreate(at: dir.appendingPathComponent("station.key")).publicKey
+            _ = try await EventPusher(log: log, station: station, client: hub.station(station), stationKey: key).pushPending()
             logs.append(path)
         }
         let (status, body, _) = try await hub.raw(.GET, "/api/v1/report?format=json&from=2026-06-01&to=2026-06-14",

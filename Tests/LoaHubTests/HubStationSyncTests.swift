@@ -13,7 +13,8 @@ import Testing
     func sync(_ hub: RunningHub, log: AiringLog) -> StationSync {
         let client = hub.station("ba-dinh")
         return StationSync(cache: PlanCache(folder: TemporaryFolders.make("loa-plan-cache")), client: client,
-                           pusher: EventPusher(log: log, station: "ba-dinh", client: client)) { file in
+                           pusher: EventPusher(log: log, station: "ba-dinh", client: client,
+                                              stationKey: StationKey.ephemeral().publicKey)) { file in
             let result = loadCheckedPlan(path: file.path)
             return result.hasErrors ? result.errors.map { $0.formatted() }.joined(separator: "; ") : nil
         }
@@ -66,7 +67,8 @@ import Testing
 
         let hub = try await RunningHub.serve(opened, admin: admin, tokens: ["ba-dinh": token])
         defer { Task { await hub.stop() } }
-        let pushed = try await EventPusher(log: log, station: "ba-dinh", client: hub.station("ba-dinh"), batchSize: 30).pushPending()
+        let pushed = try await EventPusher(log: log, station: "ba-dinh", client: hub.station("ba-dinh"),
+                                                stationKey: StationKey.ephemeral().publicKey, batchSize: 30).pushPending()
         #expect(pushed.pushed == 100 && pushed.through == 100)
         #expect(try await opened.store.events(station: "ba-dinh", afterSeq: 0, limit: 200) == log.events())
     }
