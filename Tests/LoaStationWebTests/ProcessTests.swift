@@ -36,10 +36,12 @@ import Testing
         let (bad, _, badErr) = try LoaBinary.spawn(["check", "plan.yaml", "--local", "bad.yaml"], in: dir)
         bad.waitUntilExit()
         let badText = String(decoding: badErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(bad.terminationStatus == 1 && badText.contains("bad.yaml") && badText.contains("runs past midnight"))
+        #expect(bad.terminationStatus == 1, "\(badText)")
+        #expect(badText.contains("bad.yaml: slot morning (23:50, 20m) runs past midnight"), "\(badText)")
 
+        let binary = try #require(LoaBinary.url)
         let passwd = Process()
-        passwd.executableURL = try #require(LoaBinary.url)
+        passwd.executableURL = binary
         passwd.arguments = ["passwd", "--station", "xa-thu", "--state", dir.path]
         let input = Pipe()
         passwd.standardInput = input
