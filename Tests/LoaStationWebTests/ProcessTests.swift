@@ -74,4 +74,55 @@ import Testing
         run.waitUntilExit()
         #expect(run.terminationStatus == 0, "\(String(decoding: runErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
     }
+
+    @Test func theServerOutlivesRunningOutOfDescriptors() async throws {
+        // The daemon may hold 64 descriptors; a client opens 100 connections, holds them, lets go, then asks again.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit") else { return }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let dir = TemporaryFolders.make("loa-web-fds")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("audio"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repo.appendingPathComponent("audio/fire-safety.ogg"),
+                                         to: dir.appendingPathComponent("audio/fire-safety.ogg"))
+        try Data("""
+        plan: {id: fds, title: "Thử", period: {from: 2026-01-01, to: 2027-12-31}}
+        stations:
+          - {id: xa-thu, name: "Xã Thử", slots: [{name: morning, days: [mon-sun], start: "06:00", length: 15m}]}
+        messages:
+          - {id: fire-safety, title: "Phòng cháy", audio: audio/fire-safety.ogg, airings: {count: 1, per: day}}
+        """.utf8).write(to: dir.appendingPathComponent("plan.yaml"))
+        let port = Int.random(in: 40_001...60_000)
+        let (run, _, _) = try LoaBinary.spawn(["run", "plan.yaml", "--station", "xa-thu", "--device", "null",
+                                               "--http", "127.0.0.1:\(port)", "--socket",
+                                               dir.appendingPathComponent("xa.sock").path], in: dir,
+                                              through: ["/usr/bin/prlimit", "--nofile=64:64"])
+        defer { if run.isRunning { run.terminate() } }
+        let script = """
+        import socket, time, http.client, sys
+        port = int(sys.argv[1])
+        for _ in range(100):
+            try: socket.create_connection(("127.0.0.1", port), timeout=1).close(); break
+            except OSError: time.sleep(0.1)
+        held = [socket.create_connection(("127.0.0.1", port), timeout=2) for _ in range(100)]
+        time.sleep(1.5)
+        [s.close() for s in held]
+        for attempt in range(50):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2); c.request("GET", "/")
+                print(c.getresponse().status); break
+            except OSError: time.sleep(0.2)
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, String(port)]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let answer = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(answer.trimmingCharacters(in: .whitespacesAndNewlines) == "200")
+        #expect(run.isRunning)
+        run.terminate()
+        run.waitUntilExit()
+    }
 }
