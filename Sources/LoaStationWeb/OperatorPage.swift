@@ -29,7 +29,7 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <section><h2 data-t="emergency">Phát khẩn cấp</h2>
 <form id="emForm"><label><span data-t="text">Văn bản đọc</span><textarea id="emText" rows="3" maxlength="4000"></textarea></label>
 <label><span data-t="voice">Giọng</span> <select id="emVoice"><option value="vi">Bắc</option><option value="vi-vn-x-central">Trung</option><option value="vi-vn-x-south">Nam</option></select></label>
-<label><span data-t="orfile">hoặc tệp âm thanh</span><input id="emFile" type="file" accept="audio/*"></label>
+<label><span data-t="orfile">hoặc tệp âm thanh</span><input id="emFile" type="file" accept="audio/*" capture></label>
 <button class="danger" type="submit" data-t="send">Phát ngay</button>
 <button id="emStop" type="button" data-t="stop">Dừng bản tin khẩn cấp</button> <span id="emMsg" role="status"></span></form></section>
 <section><h2><span data-t="programme">Chương trình</span> <select id="day"><option value="0" data-t="todayOpt">hôm nay</option><option value="1" data-t="tomorrowOpt">ngày mai</option></select></h2><table><tbody id="programme"></tbody></table></section>
