@@ -63,7 +63,7 @@ import Testing
             if let r = try? await b.send("GET", "/") { page = r; break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(page?.status == 200 && page?.text.contains("Đài") == true)
+        #expect(page?.status == 200 && page?.text.contains("Loa · Xã Thử") == true)
         #expect(try await b.send("GET", "/api/v1/status").status == 401)
         #expect(try await b.login("mat-khau-xa-thu").status == 200)
         let status = try await b.send("GET", "/api/v1/status")
