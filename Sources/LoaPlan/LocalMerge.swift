@@ -3,7 +3,8 @@ import LoaCore
 import LoaL10n
 
 extension LocalAdditions {
-    /// Checks the additions and turns them into the plan's values: every problem, in words naming the field.
+    /// Checks the additions and turns them into the plan's values: every problem, in words naming the slot or
+    /// announcement (the caller names the file).
     public func validated(file: String) -> (slots: [SlotSpec]?, messages: [Message], problems: [Localized]) {
         var problems: [Localized] = []
         var specs: [SlotSpec]?
@@ -42,7 +43,7 @@ extension LocalAdditions {
         }
         var messages: [Message] = []
         for a in self.messages {
-            let where_ = "\(file): \(a.id)"
+            let where_ = a.id
             guard Self.isSafeID(a.id) else {
                 problems.append(Localized(vi: "mã '\(a.id)' chỉ được gồm a-z, 0-9, -", en: "id '\(a.id)' may hold only a-z, 0-9, -"))
                 continue
@@ -103,7 +104,7 @@ extension LocalAdditions {
 extension Plan {
     /// The plan with `local` laid over it: the station's slots replaced when the operator changed them, the local
     /// announcements added (their audio resolved against `folder`, their text rendered). Problems are errors naming
-    /// `local.yaml`; with any, the plan is returned unchanged beside them.
+    /// `local.yaml` (the caller prefixes the file); with any, the plan is returned unchanged beside them.
     public func applying(_ local: LocalAdditions, folder: URL, file: String, probe: any MediaProbe,
                          renderer: (any SpeechRenderer)?) -> (plan: Plan, problems: [Localized]) {
         let (slots, messages, problems) = local.validated(file: file)
@@ -115,22 +116,22 @@ extension Plan {
         var extra: [Localized] = []
         for var m in messages {
             if plan.messages.contains(where: { $0.id == m.id }) {
-                extra.append(Localized(vi: "\(file): mã \(m.id) đã có trong kế hoạch", en: "\(file): id \(m.id) is already in the plan"))
+                extra.append(Localized(vi: "mã \(m.id) đã có trong kế hoạch", en: "id \(m.id) is already in the plan"))
                 continue
             }
             switch m.content {
             case .audio: if let ref = m.media { m.media = resolver.resolve(ref) }
             case .text(let bulletin):
                 guard let renderer, let url = try? renderer.render(bulletin, messageID: m.id) else {
-                    extra.append(Localized(vi: "\(file): không đọc được \(m.id) thành giọng nói",
-                                           en: "\(file): cannot render \(m.id) to speech"))
+                    extra.append(Localized(vi: "không đọc được \(m.id) thành giọng nói",
+                                           en: "cannot render \(m.id) to speech"))
                     continue
                 }
                 m.media = resolver.resolveRendered(url, at: nil)
             }
             plan.messages.append(m)
         }
-        extra += sink.items.filter { $0.severity == .error }.map { Localized(vi: "\(file): \($0.message.vi)", en: "\(file): \($0.message.en)") }
+        extra += sink.items.filter { $0.severity == .error }.map(\.message)
         return extra.isEmpty ? (plan, []) : (self, extra)
     }
 }

@@ -86,6 +86,7 @@ extension StationDaemon {
                                   en: "Audio device \(output) lost: \(fault.en)"))
         }
         let logPath = (recorder as? AiringLog)?.path ?? "memory"
+        let unwritten = engine.unlogged.withLock { $0.events.count }
         if let why = feed.logFault {
             problems.append(.init(kind: "log", vi: "Nhật ký phát không nhận ghi (\(logPath)): \(why)",
                                   en: "The airing log refuses writes (\(logPath)): \(why)"))
@@ -99,7 +100,8 @@ extension StationDaemon {
         return StationStatus(
             station: configuration.station, plan: .init(id: plan.id, version: Self.version(of: plan)), at: stamp(now),
             now: onAir, next: next, device: .init(name: output, ok: fault == nil),
-            log: .init(path: logPath, ok: feed.logFault == nil, lastSeq: feed.lastSeq, unwritten: 0),
+            log: .init(path: logPath, ok: feed.logFault == nil && unwritten == 0, lastSeq: feed.lastSeq,
+                       unwritten: unwritten),
             problems: problems)
     }
 

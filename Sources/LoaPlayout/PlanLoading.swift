@@ -1,6 +1,7 @@
 import Foundation
 import LoaAudio
 import LoaCore
+import LoaL10n
 import LoaPlan
 import LoaSystem
 
@@ -76,7 +77,8 @@ public func loadCheckedPlan(path: String, local: URL, station: String,
     let (merged, problems) = plan.applying(additions, folder: local.deletingLastPathComponent(), file: local.path,
                                            probe: probe, renderer: renderer)
     guard problems.isEmpty else {
-        return PlanLoadResult(plan: nil, diagnostics: result.diagnostics + problems.map { Diagnostic(.error, $0, at: nil) })
+        let named = problems.map { Diagnostic(.error, Localized(vi: "\(local.path): \($0.vi)", en: "\(local.path): \($0.en)"), at: nil) }
+        return PlanLoadResult(plan: nil, diagnostics: result.diagnostics + named)
     }
     return PlanLoadResult(plan: merged, diagnostics: result.diagnostics)
 }

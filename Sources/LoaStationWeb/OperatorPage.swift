@@ -18,7 +18,7 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 .finished{color:#060}.missed,.failed,.interrupted,.preempted{color:#a00}nav{float:right}
 </style></head><body>
 <nav><button id="lang" type="button">English</button></nav>
-<h1>Loa · <span data-t="station">Đài</span> {{STATION}}</h1>
+<h1>Loa · {{STATION}}</h1>
 <section id="login" hidden><h2 data-t="signin">Đăng nhập</h2>
 <form id="loginForm"><label><span data-t="password">Mật khẩu</span><input id="password" type="password" autocomplete="current-password"></label>
 <button type="submit" data-t="signin">Đăng nhập</button> <span id="loginMsg" role="alert"></span></form></section>
@@ -29,7 +29,7 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <section><h2 data-t="emergency">Phát khẩn cấp</h2>
 <form id="emForm"><label><span data-t="text">Văn bản đọc</span><textarea id="emText" rows="3" maxlength="4000"></textarea></label>
 <label><span data-t="voice">Giọng</span> <select id="emVoice"><option value="vi">Bắc</option><option value="vi-vn-x-central">Trung</option><option value="vi-vn-x-south">Nam</option></select></label>
-<label><span data-t="orfile">hoặc tệp âm thanh</span><input id="emFile" type="file" accept="audio/*"></label>
+<label><span data-t="orfile">hoặc tệp âm thanh</span><input id="emFile" type="file" accept="audio/*" capture></label>
 <button class="danger" type="submit" data-t="send">Phát ngay</button>
 <button id="emStop" type="button" data-t="stop">Dừng bản tin khẩn cấp</button> <span id="emMsg" role="status"></span></form></section>
 <section><h2><span data-t="programme">Chương trình</span> <select id="day"><option value="0" data-t="todayOpt">hôm nay</option><option value="1" data-t="tomorrowOpt">ngày mai</option></select></h2><table><tbody id="programme"></tbody></table></section>
@@ -65,11 +65,13 @@ $("lang").onclick=()=>{lang=lang==="en"?"vi":"en";localStorage.lang=lang;applyLa
 async function api(path,opt={}){opt.headers=Object.assign({"X-CSRF-Token":csrf},opt.headers||{});const r=await fetch(path,opt);
 if(r.status===401&&path!=="/api/v1/login"){showLogin();throw new Error("401")}return r}
 function showLogin(){$("login").hidden=false;$("main").hidden=true}
-const hm=s=>s?s.slice(11,16):"";const mmss=x=>{x=Math.max(0,Math.round(x));return Math.floor(x/60)+":"+String(x%60).padStart(2,"0")};
+const hm=s=>s?s.slice(11,16):"";
+// Another day than the station's today gets its date (dd/mm) before the time.
+const when=s=>(status&&s.slice(0,10)!==status.at.slice(0,10)?s.slice(8,10)+"/"+s.slice(5,7)+" ":"")+hm(s);const mmss=x=>{x=Math.max(0,Math.round(x));return Math.floor(x/60)+":"+String(x%60).padStart(2,"0")};
 const esc=s=>String(s??"").replace(/[&<>"]/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"})[c]);
 function render(s){status=s;status.seen=Date.now();const p=s.problems||[];$("problems").hidden=!p.length;
 $("problemList").innerHTML=p.map(x=>"<li>"+esc(lang==="en"?x.en:x.vi)+"</li>").join("");
-$("next").innerHTML=(s.next||[]).map(n=>"<li>"+hm(n.start)+" · "+esc(n.title||n.message||n.kind)+"</li>").join("");drawOnAir()}
+$("next").innerHTML=(s.next||[]).map(n=>"<li>"+when(n.start)+" · "+esc(n.title||n.message||n.kind)+"</li>").join("");drawOnAir()}
 function drawOnAir(){const n=status&&status.now;if(!n){$("onair").textContent=t("nothing");return}
 const el=n.elapsed_s+(Date.now()-status.seen)/1000;const left=n.planned_s?mmss(n.planned_s-el):"";
 $("onair").innerHTML=(n.source==="emergency"?"⚠ ":"")+esc(n.title||n.message||n.source)+(left?' — <span id="left">'+left+"</span> "+t("left"):"")}

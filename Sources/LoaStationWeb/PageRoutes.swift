@@ -7,12 +7,15 @@ import NIOCore
 struct PageRoutes: Sendable {
     let access: OperatorAccess?
     let station: String
+    /// The station's name from the plan, shown in the page's heading.
+    let stationName: String
 
     struct LoginBody: Decodable { var password: String }
     struct LoginAnswer: Encodable { var csrf: String }
 
     func register(on router: Router<StationContext>) {
-        let page = ByteBuffer(string: OperatorPage.html.replacingOccurrences(of: "{{STATION}}", with: station))
+        let name = stationName.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        let page = ByteBuffer(string: OperatorPage.html.replacingOccurrences(of: "{{STATION}}", with: name))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                             .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"],

@@ -40,24 +40,29 @@ struct StationAPI: Sendable {
 
     struct Programme: Encodable { var date: String; var slots: [ProgrammeSlot] }
 
-    /// Server-Sent Events: `event: airing` for each logged row, `event: status` after it and every 5 s.
+    /// Server-Sent Events: `event: airing` for each logged row, `event: status` after it and every 5 s. The feed's
+    /// listener runs on the thread that logged the row (inside the engine's log lock), so it only hands the row
+    /// over; the status is taken here, on the server's side.
     func events() -> Response {
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
-        let id = daemon.feed.subscribe { e in
-            continuation.yield("event: airing\ndata: \(Self.encode(EventRow(e)))\n\n")
-            continuation.yield("event: status\ndata: \(Self.encode(daemon.status()))\n\n")
-        }
+        enum Item: Sendable { case row(AiringEvent), tick }
+        let (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingNewest(256))
+        let id = daemon.feed.subscribe { e in continuation.yield(.row(e)) }
         let ticker = Task {
             while !Task.isCancelled {
-                continuation.yield("event: status\ndata: \(Self.encode(daemon.status()))\n\n")
+                continuation.yield(.tick)
                 try? await Task.sleep(for: .seconds(5))
             }
         }
-        let feed = daemon.feed
+        let feed = daemon.feed, daemon = self.daemon
         continuation.onTermination = { _ in feed.unsubscribe(id); ticker.cancel() }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                         body: .init { writer in
-                            for await chunk in stream { try await writer.write(ByteBuffer(string: chunk)) }
+                            for await item in stream {
+                                var chunk = ""
+                                if case .row(let e) = item { chunk = "event: airing\ndata: \(Self.encode(EventRow(e)))\n\n" }
+                                chunk += "event: status\ndata: \(Self.encode(daemon.status()))\n\n"
+                                try await writer.write(ByteBuffer(string: chunk))
+                            }
                             try await writer.finish(nil)
                         })
     }
@@ -126,7 +131,13 @@ struct StationAPI: Sendable {
             }
             let bulletin = TextBulletin(text: text, voice: voice, speed: speech.speed.map { min(450, max(80, $0)) },
                                         repeatCount: min(10, max(1, speech.repeat ?? 1)))
-            do { audio = try renderer.render(bulletin, messageID: "emergency") } catch {
+            // espeak-ng runs as a process for up to seconds: off the server's threads.
+            let rendered = await withCheckedContinuation { (c: CheckedContinuation<Result<URL, any Error>, Never>) in
+                DispatchQueue.global().async { c.resume(returning: Result { try renderer.render(bulletin, messageID: "emergency") }) }
+            }
+            switch rendered {
+            case .success(let url): audio = url
+            case .failure(let error):
                 return WebReply.error(.internalServerError, vi: "Không đọc được văn bản thành tiếng: \(error)",
                                       en: "Text-to-speech failed: \(error)")
             }

@@ -90,7 +90,9 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         if let local = options.localFile {
             LocalRoutes(daemon: daemon, file: local, limits: options.limits, edits: edits).register(on: router)
         }
-        PageRoutes(access: tcp ? options.access : nil, station: daemon.configuration.station).register(on: router)
+        let id = daemon.configuration.station
+        PageRoutes(access: tcp ? options.access : nil, station: id,
+                   stationName: daemon.plan.station(id)?.name ?? id).register(on: router)
         let started = DispatchSemaphore(value: 0)
         let bound = Locked<Int?>(nil)
         // Stopping cancels the server, which Hummingbird logs as errors; the daemon reports its own problems.

@@ -35,9 +35,10 @@ enum BenchPage {
         let quiet = try phase(dir, "quiet", bulletin: bulletin, load: false)
         let loaded = try phase(dir, "loaded", bulletin: bulletin, load: true)
         let f = BenchDaemon.fmt, pct = BenchDaemon.pct
-        print("page airing quiet vs loaded: start error p99 \(f(pct(quiet.starts, 0.99))) ms vs \(f(pct(loaded.starts, 0.99))) ms "
+        print("page airing quiet vs loaded: start error p50 \(f(pct(quiet.starts, 0.5))) ms vs \(f(pct(loaded.starts, 0.5))) ms, "
+              + "p99 \(f(pct(quiet.starts, 0.99))) ms vs \(f(pct(loaded.starts, 0.99))) ms "
               + "(\(quiet.starts.count)/\(loaded.starts.count) slots), emergency cut p99 \(f(pct(quiet.cuts, 0.99))) ms vs "
-              + "\(f(pct(loaded.cuts, 0.99))) ms (\(quiet.cuts.count)/\(loaded.cuts.count) cuts)")
+              + "\(f(pct(loaded.cuts, 0.99))) ms (\(quiet.cuts.count)/\(loaded.cuts.count) cuts; targets: start p99 ≤ 10 ms, cut ≤ 100 ms)")
         for line in loaded.load { print("page " + line) }
     }
 

@@ -85,4 +85,16 @@ import Testing
         }
         #expect(error?.localized.en.contains("belongs to user 65534") == true)
     }
+
+    @Test func aLostDeviceIsAProblemInPlainWordsInBothLanguages() throws {
+        let s = try WebStation(lead: 0.1, deviceGone: true)
+        defer { s.stop() }
+        #expect(s.waitFor { s.daemon.engine.deviceFault != nil })
+        let answer = try ControlClient.send("GET", "/api/v1/status", station: "ba-dinh", explicit: s.socket)
+        let status = try JSONDecoder().decode(StationStatus.self, from: answer.body)
+        #expect(!status.device.ok)
+        let problem = try #require(status.problems.first { $0.kind == "device" })
+        #expect(problem.vi.hasPrefix("Mất thiết bị âm thanh") && problem.vi.contains("No such device"))
+        #expect(problem.en.hasPrefix("Audio device") && problem.en.contains("lost"))
+    }
 }

@@ -10,6 +10,8 @@ final class PacedSink: PlayoutSink, @unchecked Sendable {
     let durations: [String: Double]
     let pace: Double
     private let stopRequested = Locked(false)
+    /// While true every play fails as if the sound card were unplugged.
+    let deviceGone = Locked(false)
     init(durations: [String: Double], pace: Double) { self.durations = durations; self.pace = pace }
 
     func play(_ items: [PlayItem], startingAt deadline: MonotonicInstant?,
@@ -20,6 +22,14 @@ final class PacedSink: PlayoutSink, @unchecked Sendable {
             if wait > 0 { usleep(UInt32(wait / 1000)) }
         }
         var results: [ItemResult] = [], stopped = false
+        if deviceGone.current {
+            let gone = AudioError(.deviceUnavailable, subject: "hw:0,0", libraryMessage: "No such device")
+            return items.indices.map { i in
+                let r = ItemResult(outcome: .failed(gone), playedSeconds: 0)
+                observer(.ended(index: i, r))
+                return r
+            }
+        }
         for (i, item) in items.enumerated() {
             if stopped {
                 let r = ItemResult(outcome: .skipped, playedSeconds: 0)

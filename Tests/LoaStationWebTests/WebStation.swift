@@ -26,7 +26,7 @@ final class WebStation: @unchecked Sendable {
     /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
     /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         planned: Bool = false) throws {
+         planned: Bool = false, deviceGone: Bool = false) throws {
         let dir = TemporaryFolders.make("loa-web")
         self.dir = dir
         for name in Self.durations.keys { try Data(name.utf8).write(to: dir.appendingPathComponent(name)) }
@@ -73,7 +73,9 @@ final class WebStation: @unchecked Sendable {
         now.slot = "now"
         configuration.schedule = planned ? .planAnd([now]) : .slots([slot])
         configuration.clock = .system
-        configuration.sink = .custom(PacedSink(durations: Self.durations, pace: pace))
+        let sink = PacedSink(durations: Self.durations, pace: pace)
+        sink.deviceGone.withLock { $0 = deviceGone }
+        configuration.sink = .custom(sink)
         configuration.engine.report = { _ in }
         let problems = Locked<[String]>([])
         configuration.engine.problem = { line in problems.withLock { $0.append(line) } }
