@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -79,6 +80,7 @@ let package = Package(
                 dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaPlayout", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift6),
 

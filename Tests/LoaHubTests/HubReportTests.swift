@@ -15,8 +15,8 @@ import Testing
         return object.filter { $0.key != "logs" && $0.key != "made" } as NSDictionary
     }
 
-    @Test func theHubsReportEqualsLoaReportOverTheSameLogs() async throws {
-        let hub = try await RunningHub.start()
+    @Test(arguments: StoreKind.allCases) func theHubsReportEqualsLoaReportOverTheSameLogs(store: StoreKind) async throws {
+        let hub = try await RunningHub.start(store)
         defer { Task { await hub.stop() } }
         let loaded = loadCheckedPlan(path: samplePlanPath)
         _ = try await PlanPublisher.publish(plan: try #require(loaded.validPlan), planFiles: loaded.files, to: hub.adminClient)
