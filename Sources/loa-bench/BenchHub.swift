@@ -37,30 +37,19 @@ enum BenchHub {
             }
             logs.append((station.id, rows))
         }
-        var tokens: [String: String] = [:]
-        for station in plan.stations { tokens[station.id] = try await hub.issueToken(.station(station.id)) }
-        let total = logs.reduce(0) { $0 + $1.1.count }
-
-        // Four stations push at once, 5,000 rows a batch, each station's rows in order.
-        let start = DispatchTime.now(), cpu0 = BenchLogReport.cpuSeconds()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func add() {
-                guard next < logs.count else { return }
-                let (station, rows) = logs[next]; next += 1
-                let client = HubClient(base: base, token: tokens[station]!)
-                group.addTask {
-                    for from in stride(from: 0, to: rows.count, by: 5000) {
-                        _ = try await client.push(station: station, rows: Array(rows[from..<min(from + 5000, rows.count)]))
-                    }
-                }
+        let tokens = try await ingest(hub, base: base, logs: logs, label: "SQLite")
+        if let url = ProcessInfo.processInfo.environment["LOA_BENCH_POSTGRES_URL"] {
+            let pg = HubService(store: try await PostgresHubStore(url: url), blobs: hub.blobs, key: hub.key)
+            let (pgPorts, pgContinuation) = AsyncStream.makeStream(of: Int.self)
+            let pgServer = Task {
+                try await HubServer.run(pg, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { pgContinuation.yield($0) }
             }
-            for _ in 0..<4 { add() }
-            while try await group.next() != nil { add() }
+            defer { pgServer.cancel() }
+            var pgIterator = pgPorts.makeAsyncIterator()
+            if let pgPort = await pgIterator.next() {
+                _ = try await ingest(pg, base: "http://127.0.0.1:\(pgPort)", logs: logs, label: "PostgreSQL")
+            }
         }
-        let seconds = BenchLogReport.elapsed(since: start), cpu = BenchLogReport.cpuSeconds() - cpu0
-        print(String(format: "hub ingest (SQLite): %d rows from 126 stations in %.2f s wall (%.2f s CPU, client and hub in one process): %.0f rows/s",
-                     total, seconds, cpu, Double(total) / seconds))
 
         // The sample plan: published, then a station's first full sync and an unchanged check.
         let loaded = loadCheckedPlan(path: "playlists/hanoi-2026.yaml")
@@ -82,5 +71,33 @@ enum BenchHub {
                          check * 1000))
         }
         print("hub peak memory (hub, 126 stations' rows in memory, client): \(BenchLogReport.peakMemoryMB()) MB")
+    }
+
+    /// Four stations push at once, 5,000 rows a batch, each station's rows in order; prints rows/s.
+    static func ingest(_ hub: HubService, base: String, logs: [(String, [AiringEvent])], label: String) async throws
+        -> [String: String] {
+        var tokens: [String: String] = [:]
+        for (station, _) in logs { tokens[station] = try await hub.issueToken(.station(station)) }
+        let total = logs.reduce(0) { $0 + $1.1.count }
+        let start = DispatchTime.now(), cpu0 = BenchLogReport.cpuSeconds()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                guard next < logs.count else { return }
+                let (station, rows) = logs[next]; next += 1
+                let client = HubClient(base: base, token: tokens[station]!)
+                group.addTask {
+                    for from in stride(from: 0, to: rows.count, by: 5000) {
+                        _ = try await client.push(station: station, rows: Array(rows[from..<min(from + 5000, rows.count)]))
+                    }
+                }
+            }
+            for _ in 0..<4 { add() }
+            while try await group.next() != nil { add() }
+        }
+        let seconds = BenchLogReport.elapsed(since: start), cpu = BenchLogReport.cpuSeconds() - cpu0
+        print(String(format: "hub ingest (%@): %d rows from %d stations in %.2f s wall (%.2f s CPU of this process: client and hub): %.0f rows/s",
+                     label, total, logs.count, seconds, cpu, Double(total) / seconds))
+        return tokens
     }
 }
