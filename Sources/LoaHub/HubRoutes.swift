@@ -8,6 +8,11 @@ import LoaL10n
 public enum HubRoutes {
     public static func router(_ hub: HubService) -> Router<BasicRequestContext> {
         let router = Router()
+        router.get("/") { request, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8",
+                                            .contentSecurityPolicy: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' blob: data:"],
+                     body: .init(byteBuffer: ByteBuffer(string: HubPage.html(english: request.uri.queryParameters.get("lang") == "en"))))
+        }
         router.get("/api/v1/plan") { request, _ in
             await answer("GET /api/v1/plan") { subject in
                 let grant = try await hub.authenticate(request.headers[.authorization], subject: subject)
