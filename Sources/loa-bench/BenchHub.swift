@@ -70,6 +70,7 @@ enum BenchHub {
                          fetched.manifest.files.count, Double(bytes) / 1e6, firstSync, again == .unchanged ? "304" : "NOT 304",
                          check * 1000))
         }
+        try await nationsDay(dir)
         print("hub peak memory (hub, 126 stations' rows in memory, client): \(BenchLogReport.peakMemoryMB()) MB")
     }
 
@@ -99,5 +100,47 @@ enum BenchHub {
         print(String(format: "hub ingest (%@): %d rows from %d stations in %.2f s wall (%.2f s CPU of this process: client and hub): %.0f rows/s",
                      label, total, logs.count, seconds, cpu, Double(total) / seconds))
         return tokens
+    }
+
+    /// A nation's day: 3,321 stations each push one day of events (about 17 rows), 200 at once, into a fresh SQLite hub.
+    static func nationsDay(_ dir: URL) async throws {
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent("nation"))
+        let hub = try HubService.open(data: dir.appendingPathComponent("nation").path)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task {
+            try await HubServer.run(hub, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { continuation.yield($0) }
+        }
+        defer { server.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { return }
+        let day = DateRange(from: CivilDate("2026-06-01")!, to: CivilDate("2026-06-01")!)
+        let plan = BenchLogReport.syntheticPlan(stations: 3321, year: day)
+        var logs: [(String, [AiringEvent], String)] = []
+        for station in plan.stations {
+            var rows: [AiringEvent] = [], prev = Chain.genesis
+            BenchLogReport.forEachEvent(plan: plan, station: station, year: day) { e in
+                var row = e
+                row.seq = Int64(rows.count + 1); row.prevHash = prev; row.hash = Chain.hash(row); prev = row.hash
+                rows.append(row)
+            }
+            logs.append((station.id, rows, try await hub.issueToken(.station(station.id))))
+        }
+        let total = logs.reduce(0) { $0 + $1.1.count }
+        let base = "http://127.0.0.1:\(port)"
+        let start = DispatchTime.now()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                guard next < logs.count else { return }
+                let (station, rows, token) = logs[next]; next += 1
+                group.addTask { _ = try await HubClient(base: base, token: token).push(station: station, rows: rows) }
+            }
+            for _ in 0..<200 { add() }
+            while try await group.next() != nil { add() }
+        }
+        let seconds = BenchLogReport.elapsed(since: start)
+        let held = try await hub.store.stations().filter { $0.lastSeq > 0 }.count
+        print(String(format: "hub nation's day: %d stations, %d rows, all acknowledged in %.2f s (%d stations held at the hub)",
+                     logs.count, total, seconds, held))
     }
 }
