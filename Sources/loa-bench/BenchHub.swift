@@ -104,15 +104,26 @@ enum BenchHub {
 
     /// A nation's day: 3,321 stations each push one day of events (about 17 rows), 200 at once, into a fresh SQLite hub.
     static func nationsDay(_ dir: URL) async throws {
-        try? FileManager.default.removeItem(at: dir.appendingPathComponent("nation"))
-        let hub = try HubService.open(data: dir.appendingPathComponent("nation").path)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Task {
-            try await HubServer.run(hub, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { continuation.yield($0) }
+        // The hub runs as its own process (`loa hub serve`, release), so its peak memory is its own.
+        let data = dir.appendingPathComponent("nation")
+        try? FileManager.default.removeItem(at: data)
+        let hub = try HubService.open(data: data.path)
+        guard let loa = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("loa") else { return }
+        let server = Process()
+        server.executableURL = loa
+        server.arguments = ["hub", "serve", "--data", data.path, "--listen", "127.0.0.1:0"]
+        let err = Pipe()
+        server.standardError = err
+        try server.run()
+        defer { server.terminate() }
+        var said = ""
+        while !said.contains("http://") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { return }
+            said += String(decoding: chunk, as: UTF8.self)
         }
-        defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
+        guard let range = said.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
+              let port = Int(said[range].split(separator: ":").last ?? "") else { return }
         let day = DateRange(from: CivilDate("2026-06-01")!, to: CivilDate("2026-06-01")!)
         let plan = BenchLogReport.syntheticPlan(stations: 3321, year: day)
         var logs: [(String, [AiringEvent], String)] = []
@@ -140,7 +151,9 @@ enum BenchHub {
         }
         let seconds = BenchLogReport.elapsed(since: start)
         let held = try await hub.store.stations().filter { $0.lastSeq > 0 }.count
-        print(String(format: "hub nation's day: %d stations, %d rows, all acknowledged in %.2f s (%d stations held at the hub)",
-                     logs.count, total, seconds, held))
+        let status = (try? String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map(String.init) ?? "VmHWM: ?"
+        print(String(format: "hub nation's day: %d stations, %d rows, all acknowledged in %.2f s (%d stations held at the hub); hub process peak memory %@",
+                     logs.count, total, seconds, held, peak.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces)))
     }
 }
