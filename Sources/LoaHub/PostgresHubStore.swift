@@ -43,7 +43,7 @@ public final class PostgresHubStore: HubStore {
             "CREATE TABLE IF NOT EXISTS current_plan (one INTEGER PRIMARY KEY CHECK (one = 1), version TEXT NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS stations (id TEXT PRIMARY KEY, last_contact TEXT, last_seq BIGINT NOT NULL DEFAULT 0,
-                last_hash TEXT NOT NULL DEFAULT '', diverged_at BIGINT, public_key TEXT)
+                last_hash TEXT NOT NULL DEFAULT '', diverged_at BIGINT, public_key TEXT, plan_version TEXT)
             """,
             """
             CREATE TABLE IF NOT EXISTS events (seq BIGINT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, airing TEXT NOT NULL,
@@ -108,11 +108,12 @@ public final class PostgresHubStore: HubStore {
         return try json.map { try JSONDecoder().decode(PlanManifest.self, from: Data($0.utf8)) }
     }
 
-    public func touch(station: String, at: String) async throws {
+    public func touch(station: String, at: String, planVersion: String?) async throws {
         try await run {
             try await self.client.query("""
-                INSERT INTO stations (id, last_contact) VALUES (\(station), \(at))
-                ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact
+                INSERT INTO stations (id, last_contact, plan_version) VALUES (\(station), \(at), \(planVersion))
+                ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact,
+                    plan_version = COALESCE(excluded.plan_version, stations.plan_version)
                 """, logger: self.logger)
         }
     }
@@ -121,10 +122,12 @@ public final class PostgresHubStore: HubStore {
         try await run {
             var out: [HubStationStatus] = []
             let rows = try await self.client.query(
-                "SELECT id, last_contact, last_seq, last_hash, diverged_at, public_key FROM stations ORDER BY id", logger: self.logger)
-            for try await (id, contact, seq, hash, diverged, key) in rows.decode((String, String?, Int64, String, Int64?, String?).self) {
+                "SELECT id, last_contact, last_seq, last_hash, diverged_at, public_key, plan_version FROM stations ORDER BY id",
+                logger: self.logger)
+            for try await (id, contact, seq, hash, diverged, key, plan) in rows.decode(
+                (String, String?, Int64, String, Int64?, String?, String?).self) {
                 out.append(HubStationStatus(station: id, lastContact: contact, lastSeq: seq, lastHash: hash,
-                                            divergedAt: diverged, publicKey: key))
+                                            divergedAt: diverged, publicKey: key, planVersion: plan))
             }
             return out
         }
