@@ -45,6 +45,8 @@ import Testing
         let (htmlStatus, html, headers) = try await hub.raw(.GET, "/api/v1/report?format=html&until=2026-06-14", token: hub.admin)
         #expect(htmlStatus == 200 && headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
         #expect(String(decoding: html, as: UTF8.self).contains("<html"))
+        let (xlsxStatus, xlsx, _) = try await hub.raw(.GET, "/api/v1/report?format=xlsx&until=2026-06-14", token: hub.admin)
+        #expect(xlsxStatus == 200 && xlsx.prefix(2) == Data("PK".utf8), "an xlsx workbook (a zip)")
         let (refused, _, _) = try await hub.raw(.GET, "/api/v1/report?format=json", token: hub.stationTokens["ba-dinh"])
         #expect(refused == 403)
         let (bad, badBody, _) = try await hub.raw(.GET, "/api/v1/report?format=json&from=June", token: hub.admin)
