@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -92,9 +93,10 @@ let package = Package(
 
         // Layer 5, hub: the city's server (plans out, stations' logs in) on Hummingbird.
         .target(name: "LoaHub",
-                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaPlayout", grdb,
+                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift6),
 
@@ -138,8 +140,8 @@ let package = Package(
                     exclude: ["Browser"],   // the selenium script the browser test runs
                     swiftSettings: swift6),
         .testTarget(name: "LoaHubTests",
-                    dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaPlayout", "LoaSync", "LoaHub",
-                                   "LoaCommands", "LoaTestSupport", grdb, argumentParser,
+                    dependencies: ["LoaCore", "LoaLog", "LoaPlayout", "LoaSync", "LoaHub", "LoaCommands", "LoaTestSupport",
+                                   grdb, argumentParser,
                                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOHTTP1", package: "swift-nio")],

@@ -23,6 +23,8 @@ public struct HubServeCommand: AsyncParsableCommand {
     @Option(help: "The hub's data folder (hub.sqlite, blobs/, hub.key).") var data: String
     @Option(help: "Address to listen on, HOST:PORT.") var listen = "127.0.0.1:8800"
     @Option(help: "Largest request body in bytes (413 beyond).") var maxBody = 256 << 20
+    @Option(help: "Keep the state in PostgreSQL (postgresql://USER[:PASS]@HOST[:PORT]/DB) instead of DIR/hub.sqlite.")
+    var database: String?
 
     public init() {}
 
@@ -35,7 +37,9 @@ public struct HubServeCommand: AsyncParsableCommand {
     public func run() async throws {
         let (host, port) = HubServer.parseListen(listen)!
         let hub: HubService
-        do { hub = try HubService.open(data: data, maxBody: maxBody) } catch { throw failure("\(error)") }
+        do { hub = try await HubService.open(data: data, database: database, maxBody: maxBody) } catch {
+            throw failure("\(error)")
+        }
         let data = self.data
         try await HubServer.run(hub, host: host, port: port) { bound in
             FileHandle.standardError.write(Data(tr("loa hub: đang phục vụ \(data) tại http://\(host):\(bound)",
@@ -50,6 +54,7 @@ public struct HubTokenCommand: AsyncParsableCommand {
         commandName: "token", abstract: "Print a new access token for a station or an administrator.")
 
     @Option(help: "The hub's data folder.") var data: String
+    @Option(help: "The hub's PostgreSQL database, when it keeps its state there.") var database: String?
     @Option(help: "The station the token speaks for (reaches only that station).") var station: String?
     @Flag(help: "An administrator's token (publish, status, reports).") var admin = false
 
@@ -66,7 +71,7 @@ public struct HubTokenCommand: AsyncParsableCommand {
 
     public func run() async throws {
         do {
-            let hub = try HubService.open(data: data)
+            let hub = try await HubService.open(data: data, database: database)
             print(try await hub.issueToken(station.map { .station($0) } ?? .admin))
         } catch { throw failure("\(error)") }
     }

@@ -11,7 +11,8 @@ public struct RunHubOptions: ParsableArguments {
     @Option(help: "The hub's URL; the plan comes from it and the log goes to it.") var hub: String?
     @Option(help: "A file holding this station's hub token.") var tokenFile: String?
     @Option(help: "Where plans fetched from the hub are kept (default: plan-cache beside the log).") var planCache: String?
-    @Option(help: "Seconds between plan checks and log pushes.") var syncEvery: Double = 60
+    @Option(help: "Seconds between plan checks.") var syncEvery: Double = 60
+    @Option(help: "Seconds between pushes of new log rows.") var pushEvery: Double = 5
 
     public init() {}
 
@@ -28,7 +29,9 @@ public struct RunHubOptions: ParsableArguments {
                 throw ValidationError(tr("với --hub, kế hoạch đến từ hub: bỏ tham số PLAN", "with --hub the plan comes from the hub: leave out PLAN"))
             }
             guard tokenFile != nil else { throw ValidationError(tr("--hub cần --token-file", "--hub needs --token-file")) }
-            guard syncEvery > 0 else { throw ValidationError(tr("--sync-every phải dương", "--sync-every must be positive")) }
+            guard syncEvery > 0, pushEvery > 0 else {
+                throw ValidationError(tr("--sync-every và --push-every phải dương", "--sync-every and --push-every must be positive"))
+            }
         }
     }
 
@@ -48,7 +51,7 @@ public struct RunHubOptions: ParsableArguments {
                 let result = loadCheckedPlan(path: file.path)
                 return result.hasErrors ? result.errors.map { $0.formatted() }.joined(separator: "; ") : nil
             }
-            let link = HubLink(sync: sync, every: syncEvery)
+            let link = HubLink(sync: sync, every: syncEvery, pushEvery: pushEvery)
             let first = blocking { await sync.checkPlanOnce() }
             printErr("loa: hub: " + first.words.text())
             guard sync.currentPlanFile != nil else {
@@ -62,14 +65,17 @@ public struct RunHubOptions: ParsableArguments {
     }
 }
 
-/// A running station's link to the hub: checks the plan and pushes the log every `every` seconds in the background,
-/// reloading the daemon when a new good plan arrives; says every change in the journal.
+/// A running station's link to the hub: in the background, pushes new log rows every `pushEvery` seconds and checks
+/// the plan every `every` seconds, reloading the daemon when a new good plan arrives; says every change in the journal.
 final class HubLink: Sendable {
     let sync: StationSync
     let every: Double
+    let pushEvery: Double
     private let loop = LockedTask()
 
-    init(sync: StationSync, every: Double) { self.sync = sync; self.every = every }
+    init(sync: StationSync, every: Double, pushEvery: Double) {
+        self.sync = sync; self.every = every; self.pushEvery = pushEvery
+    }
 
     func planPath() throws -> String {
         guard let file = sync.currentPlanFile else {
@@ -79,15 +85,19 @@ final class HubLink: Sendable {
     }
 
     func start(daemon: StationDaemon, report: @escaping @Sendable (String) -> Void) -> HubLink {
-        let sync = self.sync, every = self.every
+        let sync = self.sync, every = self.every, pushEvery = self.pushEvery
         loop.set(Task.detached {
             var lastPushFault: String?
+            var lastCheck = Date()   // link() has just checked
             while !Task.isCancelled {
-                let plan = await sync.checkPlanOnce()
-                switch plan {
-                case .unchanged: break
-                case .switched: report("loa: hub: " + plan.words.text()); _ = daemon.reload()
-                case .keptLast: report("loa: hub: " + plan.words.text())
+                if Date().timeIntervalSince(lastCheck) >= every {
+                    lastCheck = Date()
+                    let plan = await sync.checkPlanOnce()
+                    switch plan {
+                    case .unchanged: break
+                    case .switched: report("loa: hub: " + plan.words.text()); _ = daemon.reload()
+                    case .keptLast: report("loa: hub: " + plan.words.text())
+                    }
                 }
                 switch await sync.pushOnce() {
                 case .success: lastPushFault = nil
@@ -98,7 +108,7 @@ final class HubLink: Sendable {
                     }
                     lastPushFault = error.description
                 }
-                try? await Task.sleep(nanoseconds: UInt64(every * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(pushEvery * 1e9))
             }
         })
         return self

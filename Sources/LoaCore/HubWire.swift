@@ -72,13 +72,15 @@ public struct HubStationStatus: Sendable, Hashable, Codable {
     public var divergedAt: Int64?
     /// The station's registered public key (base64), from its first checkpoint.
     public var publicKey: String?
+    /// The plan version the station says it airs (its last good plan), from its last plan check.
+    public var planVersion: String?
     enum CodingKeys: String, CodingKey {
         case station, lastContact = "last_contact", lastSeq = "last_seq", lastHash = "last_hash"
-        case divergedAt = "diverged_at", publicKey = "public_key"
+        case divergedAt = "diverged_at", publicKey = "public_key", planVersion = "plan_version"
     }
     public init(station: String, lastContact: String? = nil, lastSeq: Int64 = 0, lastHash: String = "",
-                divergedAt: Int64? = nil, publicKey: String? = nil) {
+                divergedAt: Int64? = nil, publicKey: String? = nil, planVersion: String? = nil) {
         self.station = station; self.lastContact = lastContact; self.lastSeq = lastSeq; self.lastHash = lastHash
-        self.divergedAt = divergedAt; self.publicKey = publicKey
+        self.divergedAt = divergedAt; self.publicKey = publicKey; self.planVersion = planVersion
     }
 }

@@ -5,6 +5,7 @@ import LoaLog
 import LoaPlan
 import LoaPlayout
 import LoaReport
+import LoaXlsx
 
 extension HubService {
     /// The §4 report over every station's log the hub holds, against the current plan: the plan folder is rebuilt
@@ -48,9 +49,15 @@ extension HubService {
         case "json": return (Data(JSONReport.render(report).utf8), "application/json")
         case "csv": return (Data(CSVReport.render(report, language: language).utf8), "text/csv; charset=utf-8")
         case "html": return (Data(HTMLReport.render(report, language: language).utf8), "text/html; charset=utf-8")
+        case "xlsx":
+            let file = scratchFile("xlsx")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try XLSXReport.write(report, language: language, to: file)
+            return (try Data(contentsOf: URL(fileURLWithPath: file)),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         default:
             throw HubError(.badRequest, subject: subject, Localized(
-                vi: "định dạng phải là csv, json hoặc html", en: "format must be csv, json or html"))
+                vi: "định dạng phải là csv, json, html hoặc xlsx", en: "format must be csv, json, html or xlsx"))
         }
     }
 

@@ -8,10 +8,17 @@ import LoaL10n
 public enum HubRoutes {
     public static func router(_ hub: HubService) -> Router<BasicRequestContext> {
         let router = Router()
+        router.get("/") { request, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8",
+                                            .contentSecurityPolicy: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' blob: data:"],
+                     body: .init(byteBuffer: ByteBuffer(string: HubPage.html(english: request.uri.queryParameters.get("lang") == "en"))))
+        }
         router.get("/api/v1/plan") { request, _ in
             await answer("GET /api/v1/plan") { subject in
                 let grant = try await hub.authenticate(request.headers[.authorization], subject: subject)
-                if case .station(let id) = grant { try await hub.store.touch(station: id, at: hub.timestamp) }
+                if case .station(let id) = grant {
+                    try await hub.store.touch(station: id, at: hub.timestamp, planVersion: planInUse(request))
+                }
                 guard let manifest = try await hub.store.currentPlan() else {
                     throw HubError(.notFound, subject: subject, Localized(
                         vi: "hub chưa có kế hoạch nào được công bố", en: "no plan has been published on the hub yet"))
@@ -67,6 +74,11 @@ public enum HubRoutes {
         }
         HubEventRoutes.add(to: router, hub)
         return router
+    }
+
+    /// The `Loa-Plan-In-Use` header: the plan a station airs (its last good version), sent on `GET /plan`.
+    static func planInUse(_ request: Request) -> String? {
+        request.headers.first { $0.name.canonicalName == "loa-plan-in-use" }?.value
     }
 
     /// Runs `handle`, turning a `HubError` (or any other error) into its JSON refusal.

@@ -23,7 +23,19 @@ public struct HubService: Sendable {
     public static func open(data: String, maxBody: Int = 256 << 20) throws -> HubService {
         let folder = URL(fileURLWithPath: data)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try SQLiteHubStore(path: folder.appendingPathComponent("hub.sqlite").path)
+        return try open(data: data, store: SQLiteHubStore(path: folder.appendingPathComponent("hub.sqlite").path), maxBody: maxBody)
+    }
+
+    /// The hub over a data folder (`blobs/`, `hub.key`) with its state in `database` (`postgresql://…`), or in the
+    /// folder's `hub.sqlite` when nil.
+    public static func open(data: String, database: String?, maxBody: Int = 256 << 20) async throws -> HubService {
+        guard let database else { return try open(data: data, maxBody: maxBody) }
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        return try open(data: data, store: try await PostgresHubStore(url: database), maxBody: maxBody)
+    }
+
+    static func open(data: String, store: any HubStore, maxBody: Int) throws -> HubService {
+        let folder = URL(fileURLWithPath: data)
         return HubService(store: store, blobs: try BlobStore(folder: folder.appendingPathComponent("blobs")),
                           key: try StationKey.loadOrCreate(at: folder.appendingPathComponent("hub.key")), maxBody: maxBody)
     }

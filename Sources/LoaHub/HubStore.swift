@@ -24,8 +24,8 @@ public protocol HubStore: Sendable {
     /// Makes `manifest` (its version already set) the current plan; false when it already was.
     func publish(_ manifest: PlanManifest, at: String) async throws -> Bool
     func currentPlan() async throws -> PlanManifest?
-    /// Records that `station` called at `at`.
-    func touch(station: String, at: String) async throws
+    /// Records that `station` called at `at`, airing `planVersion` when it said so.
+    func touch(station: String, at: String, planVersion: String?) async throws
     func stations() async throws -> [HubStationStatus]
     /// Checks `rows` against the station's stored chain (`IngestCheck`) and stores the new ones, all in one
     /// transaction.

@@ -38,7 +38,7 @@ public final class SQLiteHubStore: HubStore {
             CREATE TABLE IF NOT EXISTS plans (version TEXT PRIMARY KEY, manifest TEXT NOT NULL, published_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS current_plan (one INTEGER PRIMARY KEY CHECK (one = 1), version TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS stations (id TEXT PRIMARY KEY, last_contact TEXT, last_seq INTEGER NOT NULL DEFAULT 0,
-                last_hash TEXT NOT NULL DEFAULT '', diverged_at INTEGER, public_key TEXT);
+                last_hash TEXT NOT NULL DEFAULT '', diverged_at INTEGER, public_key TEXT, plan_version TEXT);
             CREATE TABLE IF NOT EXISTS events (station TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
                 kind TEXT NOT NULL, airing TEXT NOT NULL, plan TEXT NOT NULL, message TEXT,
                 slot_start TEXT, source TEXT NOT NULL, audio TEXT, audio_sha256 TEXT, planned_s REAL, played_s REAL,
@@ -89,20 +89,22 @@ public final class SQLiteHubStore: HubStore {
         return try json.map { try JSONDecoder().decode(PlanManifest.self, from: Data($0.utf8)) }
     }
 
-    public func touch(station: String, at: String) async throws {
+    public func touch(station: String, at: String, planVersion: String?) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO stations (id, last_contact) VALUES (?, ?)
-                ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact
-                """, arguments: [station, at])
+                INSERT INTO stations (id, last_contact, plan_version) VALUES (?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact,
+                    plan_version = COALESCE(excluded.plan_version, stations.plan_version)
+                """, arguments: [station, at, planVersion])
         }
     }
 
     public func stations() async throws -> [HubStationStatus] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, last_contact, last_seq, last_hash, diverged_at, public_key FROM stations ORDER BY id")
-                .map { HubStationStatus(station: $0[0], lastContact: $0[1], lastSeq: $0[2], lastHash: $0[3],
-                                        divergedAt: $0[4], publicKey: $0[5]) }
+            try Row.fetchAll(db, sql: """
+                SELECT id, last_contact, last_seq, last_hash, diverged_at, public_key, plan_version FROM stations ORDER BY id
+                """).map { HubStationStatus(station: $0[0], lastContact: $0[1], lastSeq: $0[2], lastHash: $0[3],
+                                            divergedAt: $0[4], publicKey: $0[5], planVersion: $0[6]) }
         }
     }
 

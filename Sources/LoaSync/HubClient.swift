@@ -45,9 +45,11 @@ public struct HubClient: Sendable {
         case manifest(PlanManifest)
     }
 
-    public func manifest(ifNoneMatch version: String? = nil) async throws -> ManifestAnswer {
+    /// - Parameter inUse: the station's plan on air (its last good version), which the hub shows in its status.
+    public func manifest(ifNoneMatch version: String? = nil, inUse: String? = nil) async throws -> ManifestAnswer {
         var headers: [(String, String)] = []
         if let version { headers.append(("If-None-Match", "\"\(version)\"")) }
+        if let inUse { headers.append(("Loa-Plan-In-Use", inUse)) }
         let (status, body) = try await call(.GET, "/api/v1/plan", headers: headers, accept: [200, 304])
         if status == 304 { return .unchanged }
         return .manifest(try decode(body, "GET /api/v1/plan"))

@@ -48,7 +48,7 @@ public struct PlanCache: Sendable {
     /// it and calls `markGood` when it has no errors.
     public func sync(with client: HubClient) async throws -> Fetched {
         let held = fetched()
-        switch try await client.manifest(ifNoneMatch: held?.version) {
+        switch try await client.manifest(ifNoneMatch: held?.version, inUse: current()?.version) {
         case .unchanged:
             guard let held else {
                 throw SyncError(.badAnswer, subject: "GET \(client.base)/api/v1/plan", Localized(

@@ -9,8 +9,8 @@ import Testing
 
 /// Tokens and refusals: every refusal is a 401/403 with a JSON body that names the fault.
 @Suite(.serialized) struct HubAccessTests {
-    @Test func missingOrWrongTokenIs401AndAStationReachesOnlyItsOwnStation() async throws {
-        let hub = try await RunningHub.start()
+    @Test(arguments: StoreKind.allCases) func missingOrWrongTokenIs401AndAStationReachesOnlyItsOwnStation(store: StoreKind) async throws {
+        let hub = try await RunningHub.start(store)
         defer { Task { await hub.stop() } }
         var (status, body, _) = try await hub.raw(.GET, "/api/v1/plan", token: nil)
         #expect(status == 401)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Testing
 import LoaCore
 import LoaHub
 import LoaLog
@@ -12,6 +13,12 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     .deletingLastPathComponent()
 let samplePlanPath = repoRoot.appendingPathComponent("playlists/hanoi-2026.yaml").path
 
+/// The hub's two stores; the tests that matter run against both.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
 /// A real hub (Hummingbird on 127.0.0.1, a free port) over a temporary data folder, with an admin and two station
 /// tokens made the way `loa hub token` makes them.
 struct RunningHub {
@@ -21,10 +28,15 @@ struct RunningHub {
     let admin: String
     let stationTokens: [String: String]
 
-    static func start(maxBody: Int = 256 << 20, stations: [String] = ["ba-dinh", "hoan-kiem"]) async throws -> RunningHub {
+    static func start(_ kind: StoreKind = .sqlite, maxBody: Int = 256 << 20,
+                      stations: [String] = ["ba-dinh", "hoan-kiem"]) async throws -> RunningHub {
         let data = TemporaryFolders.make("loa-hub").appendingPathComponent("data")
         let opened = try HubService.open(data: data.path, maxBody: maxBody)
-        let service = HubService(store: opened.store, blobs: opened.blobs, key: opened.key, maxBody: maxBody)
+        let store: any HubStore = switch kind {
+        case .sqlite: opened.store
+        case .postgres: try await PostgresHubStore(url: try await PostgresTestServer.shared.database())
+        }
+        let service = HubService(store: store, blobs: opened.blobs, key: opened.key, maxBody: maxBody)
         var tokens: [String: String] = [:]
         for station in stations { tokens[station] = try await service.issueToken(.station(station)) }
         return try await serve(service, admin: try await service.issueToken(.admin), tokens: tokens)

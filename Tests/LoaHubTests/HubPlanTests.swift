@@ -11,8 +11,8 @@ import Testing
 /// Publishing a plan and a station fetching it: only missing blobs go up, the same plan again is a no-op, an
 /// unchanged plan costs one 304, every file arrives checked.
 @Suite(.serialized) struct HubPlanTests {
-    @Test func publishUploadsOnlyWhatIsMissingAndTheStationFetchesItWhole() async throws {
-        let hub = try await RunningHub.start()
+    @Test(arguments: StoreKind.allCases) func publishUploadsOnlyWhatIsMissingAndTheStationFetchesItWhole(store: StoreKind) async throws {
+        let hub = try await RunningHub.start(store)
         defer { Task { await hub.stop() } }
         let loaded = loadCheckedPlan(path: samplePlanPath)
         let plan = try #require(loaded.validPlan)
@@ -44,8 +44,8 @@ import Testing
         #expect(stations.first { $0.station == "ba-dinh" }?.lastContact != nil)
     }
 
-    @Test func aManifestNamingAMissingBlobIsRefused() async throws {
-        let hub = try await RunningHub.start()
+    @Test(arguments: StoreKind.allCases) func aManifestNamingAMissingBlobIsRefused(store: StoreKind) async throws {
+        let hub = try await RunningHub.start(store)
         defer { Task { await hub.stop() } }
         let manifest = PlanManifest(plan: "plan.yaml", files: [
             ManifestFile(path: "plan.yaml", sha256: String(repeating: "c", count: 64), size: 10)])

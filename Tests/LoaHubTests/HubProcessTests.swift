@@ -96,4 +96,42 @@ import Testing
         #expect(verify.status == 0 && verify.out.contains("\(total) rows"), "\(verify.out)\(verify.err)")
         #expect(try AiringLog(path: copy.path, readOnly: true).events() == log.events(), "nothing lost, nothing doubled")
     }
+
+    @Test func killingTheHubMidPushLosesNothingAcknowledgedAndDoublesNothing() async throws {
+        let dir = TemporaryFolders.make("loa-hub-kill")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let data = dir.appendingPathComponent("hub")
+        var hub = try HubProcess.start(data: data, in: dir)
+        defer { hub.process.terminate() }
+        let token = try LoaBinary.run(["hub", "token", "--data", data.path, "--station", "ba-dinh"], in: dir).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let admin = try LoaBinary.run(["hub", "token", "--data", data.path, "--admin"], in: dir).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // 30,000 rows, written in one transaction, pushed 500 a batch: the hub dies while batches are in flight.
+        let log = try AiringLog(path: dir.appendingPathComponent("ba-dinh.sqlite").path)
+        try log.append(contentsOf: (1...15_000).flatMap { i in
+            [AiringEvent(at: "2026-06-01T06:00:00.000+07:00", kind: .started, airing: "a\(i)", station: "ba-dinh",
+                         plan: "hanoi-2026", message: "flooding-2026", plannedSeconds: 21.723),
+             AiringEvent(at: "2026-06-01T06:00:21.723+07:00", kind: .finished, airing: "a\(i)", station: "ba-dinh",
+                         plan: "hanoi-2026", message: "flooding-2026", plannedSeconds: 21.723, playedSeconds: 21.723)]
+        })
+        let pusher = EventPusher(log: log, station: "ba-dinh", client: HubClient(base: hub.base, token: token), batchSize: 500)
+        let pushing = Task { try await pusher.pushPending() }
+        while try pusher.acknowledged() == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
+        try hub.kill9()
+        await #expect(throws: SyncError.self) { _ = try await pushing.value }
+        let acknowledged = try pusher.acknowledged()
+        #expect(acknowledged > 0 && acknowledged < 30_000, "the hub died mid-push (acknowledged \(acknowledged))")
+
+        hub = try HubProcess.start(data: data, in: dir)
+        let adminClient = HubClient(base: hub.base, token: admin)
+        let held = try await adminClient.stations().first { $0.station == "ba-dinh" }?.lastSeq ?? 0
+        #expect(held >= acknowledged, "nothing acknowledged was lost (held \(held), acknowledged \(acknowledged))")
+        let resumed = try await EventPusher(log: log, station: "ba-dinh", client: HubClient(base: hub.base, token: token),
+                                            batchSize: 5000).pushPending()
+        #expect(resumed.through == 30_000)
+        let copy = dir.appendingPathComponent("copy.sqlite")
+        try await adminClient.stationLog("ba-dinh").write(to: copy)
+        #expect(try AiringLog(path: copy.path, readOnly: true).events() == log.events(), "nothing doubled, nothing lost")
+    }
 }

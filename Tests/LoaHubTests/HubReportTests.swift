@@ -15,8 +15,8 @@ import Testing
         return object.filter { $0.key != "logs" && $0.key != "made" } as NSDictionary
     }
 
-    @Test func theHubsReportEqualsLoaReportOverTheSameLogs() async throws {
-        let hub = try await RunningHub.start()
+    @Test(arguments: StoreKind.allCases) func theHubsReportEqualsLoaReportOverTheSameLogs(store: StoreKind) async throws {
+        let hub = try await RunningHub.start(store)
         defer { Task { await hub.stop() } }
         let loaded = loadCheckedPlan(path: samplePlanPath)
         _ = try await PlanPublisher.publish(plan: try #require(loaded.validPlan), planFiles: loaded.files, to: hub.adminClient)
@@ -46,6 +46,8 @@ import Testing
         let (htmlStatus, html, headers) = try await hub.raw(.GET, "/api/v1/report?format=html&until=2026-06-14", token: hub.admin)
         #expect(htmlStatus == 200 && headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
         #expect(String(decoding: html, as: UTF8.self).contains("<html"))
+        let (xlsxStatus, xlsx, _) = try await hub.raw(.GET, "/api/v1/report?format=xlsx&until=2026-06-14", token: hub.admin)
+        #expect(xlsxStatus == 200 && xlsx.prefix(2) == Data("PK".utf8), "an xlsx workbook (a zip)")
         let (refused, _, _) = try await hub.raw(.GET, "/api/v1/report?format=json", token: hub.stationTokens["ba-dinh"])
         #expect(refused == 403)
         let (bad, badBody, _) = try await hub.raw(.GET, "/api/v1/report?format=json&from=June", token: hub.admin)

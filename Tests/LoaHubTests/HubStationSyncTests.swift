@@ -40,6 +40,8 @@ import Testing
         #expect(kept == good.version)
         #expect(reason.en.contains(published.version) && reason.en.contains("has errors"))
         #expect(station.currentPlanFile?.path.contains(good.version) == true, "the daemon still loads the good plan")
+        #expect(try await hub.adminClient.stations().first { $0.station == "ba-dinh" }?.planVersion == good.version,
+                "the hub's status shows the plan the station airs, not the bad one")
         // Asked again: the bad version is not fetched again, and still not used.
         guard case .keptLast(let again, _) = await station.checkPlanOnce() else { Issue.record("expected keptLast"); return }
         #expect(again == good.version)
