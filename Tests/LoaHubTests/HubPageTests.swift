@@ -1,5 +1,6 @@
 import Foundation
 import LoaCore
+import LoaLog
 import LoaHub
 import LoaPlayout
 import LoaSync
@@ -31,7 +32,8 @@ import Testing
         }
         #expect(said.contains("SILENT"), "the page showed ba-dinh silent first")
         let log = try stationLog("ba-dinh", airings: 2)
-        _ = try await EventPusher(log: log, station: "ba-dinh", client: hub.station("ba-dinh")).pushPending()
+        _ = try await EventPusher(log: log, station: "ba-dinh", client: hub.station("ba-dinh"),
+                                  stationKey: StationKey.ephemeral().publicKey).pushPending()
         said += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let problems = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         browser.waitUntilExit()

@@ -115,7 +115,9 @@ import Testing
              AiringEvent(at: "2026-06-01T06:00:21.723+07:00", kind: .finished, airing: "a\(i)", station: "ba-dinh",
                          plan: "hanoi-2026", message: "flooding-2026", plannedSeconds: 21.723, playedSeconds: 21.723)]
         })
-        let pusher = EventPusher(log: log, station: "ba-dinh", client: HubClient(base: hub.base, token: token), batchSize: 500)
+        let boxKey = StationKey.ephemeral().publicKey
+        let pusher = EventPusher(log: log, station: "ba-dinh", client: HubClient(base: hub.base, token: token),
+                                 stationKey: boxKey, batchSize: 500)
         let pushing = Task { try await pusher.pushPending() }
         while try pusher.acknowledged() == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
         try hub.kill9()
@@ -128,7 +130,7 @@ import Testing
         let held = try await adminClient.stations().first { $0.station == "ba-dinh" }?.lastSeq ?? 0
         #expect(held >= acknowledged, "nothing acknowledged was lost (held \(held), acknowledged \(acknowledged))")
         let resumed = try await EventPusher(log: log, station: "ba-dinh", client: HubClient(base: hub.base, token: token),
-                                            batchSize: 5000).pushPending()
+                                            stationKey: boxKey, batchSize: 5000).pushPending()
         #expect(resumed.through == 30_000)
         let copy = dir.appendingPathComponent("copy.sqlite")
         try await adminClient.stationLog("ba-dinh").write(to: copy)
