@@ -52,10 +52,17 @@ extension Player {
         let steer = GainSteer()
         let target = loudness
         let url = item.url
-        let thread = Thread { [self] in
+        // Not the player itself: the thread may outlive it, and the last reference would close its device here.
+        let thread = Thread {
             // The exact figure, as every later airing will use it (and cached for them).
-            guard let whole = try? self.gain(for: PlayItem(url: url)) else { return }
-            steer.set(whole)
+            guard let analysis = try? cache.analysis(of: url) else { return }
+            let source = analysis.info.channels
+            if source == 2 && deviceChannels == 1 {
+                guard let mono = try? LoudnessAnalyzer.measureDownmix(url) else { return }
+                steer.set(target.gainDB(for: mono))
+            } else {
+                steer.set(target.gainDB(for: analysis.loudness, sourceChannels: source, deviceChannels: deviceChannels))
+            }
         }
         thread.start()
         return (target.gainDB(for: first, sourceChannels: channels, deviceChannels: deviceChannels), steer, nil)
