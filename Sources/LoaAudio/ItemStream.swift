@@ -30,8 +30,12 @@ final class ItemStream {
     private var outCapacity: Int
     private var finished = false
 
-    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?, steer: GainSteer? = nil)
-        throws(AudioError) {
+    /// Peaks limited to the ceiling after the gain (see `LoudnessTarget.limitedGain`); nil: none needed.
+    private let limiter: PeakLimiter?
+    private var limited: [Float] = []
+
+    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?, steer: GainSteer? = nil,
+         limitCeilingDBTP: Double? = nil) throws(AudioError) {
         self.url = url
         self.format = format
         self.gainDB = gainDB
@@ -49,6 +53,11 @@ final class ItemStream {
         resampler = file.sampleRate == format.sampleRate ? nil
             : try Resampler(from: file.sampleRate, to: format.sampleRate, channels: workChannels, subject: url.path)
         scale = Float(pow(10, gainDB / 20))
+        // Sample peaks 1 dB under the true-peak ceiling: room for the peaks between samples.
+        limiter = limitCeilingDBTP.map {
+            PeakLimiter(channels: min(file.channels, format.channels), sampleRate: format.sampleRate,
+                        ceiling: Float(pow(10, ($0 - 1) / 20)))
+        }
         outCapacity = ItemStream.chunkFrames * 4 * format.channels
         out = .allocate(capacity: outCapacity)
         maxFrames = maxSeconds.map { max(0, Int(($0 * Double(format.sampleRate)).rounded(.down))) }
@@ -75,9 +84,14 @@ final class ItemStream {
             let produced: Int
             if got == 0 {
                 finished = true
-                guard let resampler else { break }
+                guard let resampler else {
+                    if limiter == nil { break }
+                    produced = emit(UnsafeBufferPointer(start: nil, count: 0), frames: 0, final: true)
+                    if produced > 0 { return UnsafeBufferPointer(start: out, count: produced * format.channels) }
+                    break
+                }
                 let tail = try resampler.flush()
-                produced = emit(tail, frames: tail.count / workChannels)
+                produced = emit(tail, frames: tail.count / workChannels, final: true)
             } else {
                 let work = downmixIfNeeded(frames: got)
                 if let resampler {
@@ -105,7 +119,21 @@ final class ItemStream {
     }
 
     /// Gain, s16 rounding with clipping, mono duplication, and the item's cap. Returns device frames written to `out`.
-    private func emit(_ samples: UnsafeBufferPointer<Float>, frames: Int) -> Int {
+    private func emit(_ samples: UnsafeBufferPointer<Float>, frames: Int, final: Bool = false) -> Int {
+        guard let limiter else { return convert(samples, frames: frames) }
+        // Gain first, then the limiter (its output is `lookahead` frames late; the end flushes it).
+        let count = frames * workChannels
+        if ramped.count < count { ramped = [Float](repeating: 0, count: count) }
+        for i in 0 ..< count { ramped[i] = samples[i] * scale }
+        limited = ramped.withUnsafeBufferPointer {
+            limiter.process(UnsafeBufferPointer(rebasing: $0[0 ..< count]), frames: frames, final: final)
+        }
+        return limited.withUnsafeBufferPointer { p in
+            convert(p, frames: p.count / workChannels, scale: 1)
+        }
+    }
+
+    private func convert(_ samples: UnsafeBufferPointer<Float>, frames: Int, scale fixedScale: Float? = nil) -> Int {
         var n = frames
         if let maxFrames { n = min(n, maxFrames - framesOut) }
         let devCh = format.channels
@@ -116,7 +144,9 @@ final class ItemStream {
         }
         let o = out
         guard n > 0, let input = samples.baseAddress else { return 0 }
-        if let target = steer?.current, abs(target - gainDB) > 0.01 {
+        if let fixedScale {
+            loa_float_to_s16(input, o, n * workChannels, fixedScale * 32768)
+        } else if let target = steer?.current, abs(target - gainDB) > 0.01 {
             // Toward the measured gain at a bounded rate, sample by sample: a smooth glide, no step.
             let most = GainSteer.slewDBPerSecond * Double(n) / Double(format.sampleRate)
             let next = gainDB + max(-most, min(most, target - gainDB))

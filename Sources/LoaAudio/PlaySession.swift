@@ -46,7 +46,7 @@ struct PlaySession {
 
     mutating func run() -> [ItemResult] {
         // Loudness is measured (or read from the cache) before the deadline, never while the buffer drains.
-        var gains: [Result<(gainDB: Double, steer: GainSteer?), AudioError>] = []
+        var gains: [Result<(gainDB: Double, steer: GainSteer?, limit: Double?), AudioError>] = []
         for item in items {
             do throws(AudioError) { gains.append(.success(try player.leveling(for: item))) } catch { gains.append(.failure(error)) }
         }
@@ -73,7 +73,8 @@ struct PlaySession {
             do throws(AudioError) {
                 let leveling = try gains[i].get()
                 stream = try ItemStream(url: item.url, format: player.format, gainDB: leveling.gainDB,
-                                        maxSeconds: item.maxSeconds, steer: leveling.steer)
+                                        maxSeconds: item.maxSeconds, steer: leveling.steer,
+                                        limitCeilingDBTP: leveling.limit)
             } catch {
                 end(i, ItemResult(outcome: .failed(error)))
                 continue

@@ -38,9 +38,12 @@ extension Player {
 
     /// The starting gain of an item and, for a quick-start item whose loudness is not known yet, the steer that the
     /// whole-file measurement (started here, on its own thread) sets when it is done.
-    func leveling(for item: PlayItem) throws(AudioError) -> (gainDB: Double, steer: GainSteer?) {
+    func leveling(for item: PlayItem) throws(AudioError) -> (gainDB: Double, steer: GainSteer?, limit: Double?) {
         guard item.quickStart, item.gainDB == nil, let cache, !cache.knowsLoudness(of: item.url) else {
-            return (try gain(for: item), nil)
+            if item.gainDB == nil, let planned = try limitedGain(for: item) {
+                return (planned.gainDB, nil, planned.limitDB > 0 ? loudness.maxTruePeakDBTP : nil)
+            }
+            return (try gain(for: item), nil, nil)
         }
         let channels = try SoundFile(readingFrom: item.url).channels
         let deviceChannels = format.channels
@@ -49,13 +52,29 @@ extension Player {
         let steer = GainSteer()
         let target = loudness
         let url = item.url
-        let thread = Thread { [self] in
+        // Not the player itself: the thread may outlive it, and the last reference would close its device here.
+        let thread = Thread {
             // The exact figure, as every later airing will use it (and cached for them).
-            guard let whole = try? self.gain(for: PlayItem(url: url)) else { return }
-            steer.set(whole)
+            guard let analysis = try? cache.analysis(of: url) else { return }
+            let source = analysis.info.channels
+            if source == 2 && deviceChannels == 1 {
+                guard let mono = try? LoudnessAnalyzer.measureDownmix(url) else { return }
+                steer.set(target.gainDB(for: mono))
+            } else {
+                steer.set(target.gainDB(for: analysis.loudness, sourceChannels: source, deviceChannels: deviceChannels))
+            }
         }
         thread.start()
-        return (target.gainDB(for: first, sourceChannels: channels, deviceChannels: deviceChannels), steer)
+        return (target.gainDB(for: first, sourceChannels: channels, deviceChannels: deviceChannels), steer, nil)
+    }
+
+    /// The gain with peak limiting for a file whose true peak would keep it under the target (nil when that does
+    /// not apply: a mono device's down-mix, or a mono file on two channels, keep the plain gain).
+    func limitedGain(for item: PlayItem) throws(AudioError) -> (gainDB: Double, limitDB: Double)? {
+        guard let cache else { return nil }
+        let analysis = try cache.analysis(of: item.url)
+        guard analysis.info.channels == format.channels else { return nil }
+        return loudness.limitedGain(for: analysis.loudness)
     }
 }
 

@@ -101,10 +101,20 @@ public enum ScheduleWriter {
         let folder = dir.appendingPathComponent("playlists").appendingPathComponent(st.station)
         let here = folder.standardizedFileURL.path
         // Relative to the playlist: the output folder moves (or is copied to a station box) with what it names.
+        // Worked out once per file and station: a station's playlists name the same few files thousands of times.
+        var known: [String: String] = [:]
         let location = { (media: Media) -> String in
-            if media.isSpeech { return "../../" + media.path }
-            guard let url = media.url else { return media.path }
-            return relativePath(from: here, to: url.standardizedFileURL.path)
+            if let line = known[media.path] { return line }
+            let line: String
+            if media.isSpeech {
+                line = "../../" + media.path
+            } else if let url = media.url {
+                line = relativePath(from: here, to: url.standardizedFileURL.path)
+            } else {
+                line = media.path
+            }
+            known[media.path] = line
+            return line
         }
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             return ScheduleWriteError(path: folder.path, underlying: error.localizedDescription)

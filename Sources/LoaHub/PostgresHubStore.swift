@@ -49,7 +49,8 @@ public final class PostgresHubStore: HubStore {
             CREATE TABLE IF NOT EXISTS events (seq BIGINT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, airing TEXT NOT NULL,
                 station TEXT NOT NULL, plan TEXT NOT NULL, message TEXT, slot_start TEXT, source TEXT NOT NULL, audio TEXT,
                 audio_sha256 TEXT, planned_s DOUBLE PRECISION, played_s DOUBLE PRECISION, detail TEXT,
-                prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (station, seq))
+                prev_hash TEXT NOT NULL, hash TEXT NOT NULL, rehearsal BOOLEAN NOT NULL DEFAULT FALSE,
+                PRIMARY KEY (station, seq))
             """,
             """
             CREATE TABLE IF NOT EXISTS checkpoints (station TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL,
@@ -137,7 +138,7 @@ public final class PostgresHubStore: HubStore {
         try await run {
             let rows = try await self.client.query("""
                 SELECT seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, planned_s,
-                       played_s, detail, prev_hash, hash
+                       played_s, detail, prev_hash, hash, rehearsal
                 FROM events WHERE station = \(station) AND seq > \(afterSeq) ORDER BY seq LIMIT \(limit)
                 """, logger: self.logger)
             var out: [AiringEvent] = []
@@ -150,7 +151,7 @@ public final class PostgresHubStore: HubStore {
                     slotStart: try text(7), source: AiringSource(rawValue: try text(8) ?? "") ?? .schedule, audio: try text(9),
                     audioSHA256: try text(10), plannedSeconds: try r[11].decode(Double?.self),
                     playedSeconds: try r[12].decode(Double?.self), detail: try text(13), prevHash: try text(14) ?? "",
-                    hash: try text(15) ?? ""))
+                    hash: try text(15) ?? "", rehearsal: try r[16].decode(Bool.self)))
             }
             return out
         }

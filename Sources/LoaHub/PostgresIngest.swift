@@ -54,7 +54,7 @@ extension PostgresHubStore {
     }
 
     static func insert(_ rows: ArraySlice<AiringEvent>, station: String) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: rows.count * 16)
+        var binds = PostgresBindings(capacity: rows.count * 17)
         var values: [String] = []
         var n = 0
         func put(_ v: String?) { if let v { binds.append(v) } else { binds.appendNull() } }
@@ -63,13 +63,13 @@ extension PostgresHubStore {
             binds.append(e.seq); put(e.at); put(e.kind.rawValue); put(e.airing); put(station)
             put(e.plan); put(e.message); put(e.slotStart); put(e.source.rawValue); put(e.audio)
             put(e.audioSHA256); put(e.plannedSeconds); put(e.playedSeconds); put(e.detail)
-            put(e.prevHash); put(e.hash)
-            values.append("(" + (1...16).map { "$\(n + $0)" }.joined(separator: ",") + ")")
-            n += 16
+            put(e.prevHash); put(e.hash); binds.append(e.rehearsal)
+            values.append("(" + (1...17).map { "$\(n + $0)" }.joined(separator: ",") + ")")
+            n += 17
         }
         return PostgresQuery(unsafeSQL: """
             INSERT INTO events (seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256,
-                planned_s, played_s, detail, prev_hash, hash) VALUES \(values.joined(separator: ","))
+                planned_s, played_s, detail, prev_hash, hash, rehearsal) VALUES \(values.joined(separator: ","))
             """, binds: binds)
     }
 

@@ -101,6 +101,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     var timeline: Timeline
     let handled = Locked<Set<String>>([])
     var retime = Set<String>()
+    /// Items a crash cut short, to air again (if they fit) under a new id: original airing id → `…/resumed`.
+    var reair: [String: String] = [:]
     var lower = Date.distantPast
     var startupPass = true
     var recentStep: TimeInterval = 0
@@ -189,6 +191,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             options.problem(tr("loa: đã đóng \(closed.count) lượt phát bị bỏ dở do sự cố",
                                "loa: closed \(closed.count) airing(s) left open by a crash"))
         }
+        resumeSlotsCutByACrash(closed, now: now0)
         handled.withLock { h in for e in past { h.insert(e.airing) } }
         _ = clock.takeStep()
         defer { preparer.stop(); finishLog() }
@@ -206,7 +209,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             }
             let upper = min(endOfTomorrow(now), options.until ?? .distantFuture)
             let decision = timeline.next(now: now, handled: handled.current, retime: retime, lower: lower, upper: upper,
-                                         lead: options.lead, tolerance: options.tolerance)
+                                         lead: options.lead, tolerance: options.tolerance, reair: reair)
             switch decision {
             case .miss(let entries, let cause):
                 for e in entries { try logMissed(e, reason: missReason(cause), at: now) }
@@ -267,6 +270,19 @@ public final class PlayoutEngine: @unchecked Sendable {
             }
         }
         preparer.want(urls)
+    }
+
+    /// Back inside a slot a crash cut: what was interrupted airs again and what is still owed follows at once,
+    /// back to back from now (each only if it ends before the slot does), instead of dead air until the next
+    /// item's planned start.
+    func resumeSlotsCutByACrash(_ closed: [AiringEvent], now: Date) {
+        for event in closed where event.source == .schedule {
+            guard let slot = timeline.slots.first(where: { slot in
+                slot.end > now && slot.start <= now && slot.items.contains { slot.airingID(of: $0) == event.airing }
+            }) else { continue }
+            retime.insert(Timeline.slotKey(slot))
+            reair[event.airing] = event.airing + "/resumed"
+        }
     }
 
     func endOfTomorrow(_ now: Date) -> Date {

@@ -49,7 +49,9 @@ public enum M3U {
                     let id = item.message ?? ""
                     title = plan.message(id).map { "\(id) - \($0.title)" } ?? id
                 }
-                s += "#EXTINF:\(TextBuffer.seconds(item.duration)),\(title.replacingOccurrences(of: "\n", with: " "))\n"
+                // Foundation's replacing is slow per call (NSString bridging): only titles holding a newline pay it.
+                let line = title.utf8.contains(10) ? title.replacingOccurrences(of: "\n", with: " ") : title
+                s += "#EXTINF:\(TextBuffer.seconds(item.duration)),\(line)\n"
                 s += location(item.media) + "\n"
             }
         }

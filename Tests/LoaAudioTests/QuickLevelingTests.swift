@@ -42,6 +42,7 @@ import Testing
         let loud = try a.sox("l.wav", ["synth", "9", "pinknoise", "vol", "0.2"])
         let bulletin = a.url("new.wav")
         try a.run("/usr/bin/sox", [quiet.path, loud.path, bulletin.path])
+        SilenceBetweenPlaysTests.useOwnJackServer()
         let jackd = Process()
         jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
         jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]

@@ -53,7 +53,12 @@ import Testing
         }
     }
 
+    /// A JACK server name of this test process's own (the in-process ALSA plugin and every jack tool started from
+    /// here read it): other worktrees' tests on this machine use the default server, and would be recorded too.
+    static func useOwnJackServer() { setenv("JACK_DEFAULT_SERVER", "loa-tests-\(getpid())", 0) }
+
     @Test func afterThePlayEndsTheSpeakersAreSilentUntilTheNextPlay() throws {
+        Self.useOwnJackServer()
         let tone = try a.sox("tone.wav", ["synth", "0.6", "sine", "440", "vol", "0.5"])
         let jackd = Process()
         jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")

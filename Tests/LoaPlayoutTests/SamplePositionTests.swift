@@ -22,7 +22,11 @@ import Testing
         return url
     }
 
+    /// A JACK server of this test process's own: other worktrees' tests use the default server on this machine.
+    static func useOwnJackServer() { setenv("JACK_DEFAULT_SERVER", "loa-tests-\(getpid())", 0) }
+
     func withJack(_ body: () throws -> Void) throws {
+        Self.useOwnJackServer()
         let jackd = Process()
         jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
         jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]
@@ -93,6 +97,7 @@ import Testing
     }
 
     @Test func anAiringEndsAtTheInstantTheNextOneStarts() throws {
+        Self.useOwnJackServer()
         let jackd = Process()
         jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
         jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]

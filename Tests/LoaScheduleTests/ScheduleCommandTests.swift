@@ -114,6 +114,6 @@ import LoaSchedule
         let text = ScheduleCommand.summary(plan: plan, result: Scheduler.schedule(plan), out: out.path,
                                            playlists: true)
         #expect(text.contains("a (−3)"))
-        #expect(text.contains("too_few_slots 3"))
+        #expect(text.contains("(too_few_slots) 3"))   // the code in words, the code itself in brackets
     }
 }
