@@ -17,7 +17,11 @@ final class ItemStream {
 
     private let file: SoundFile
     private let resampler: Resampler?
-    private let scale: Float
+    private var scale: Float
+    private var gainDB: Double
+    /// Where a quick-start item's gain is heading (see `GainSteer`); nil: the gain is fixed.
+    private let steer: GainSteer?
+    private var ramped: [Float] = []
     /// Channels while resampling: mono→stereo is duplicated after resampling, stereo→mono downmixed before.
     private let workChannels: Int
     private var decoded: [Float] = []
@@ -26,9 +30,16 @@ final class ItemStream {
     private var outCapacity: Int
     private var finished = false
 
-    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?) throws(AudioError) {
+    /// Peaks limited to the ceiling after the gain (see `LoudnessTarget.limitedGain`); nil: none needed.
+    private let limiter: PeakLimiter?
+    private var limited: [Float] = []
+
+    init(url: URL, format: DeviceFormat, gainDB: Double, maxSeconds: Double?, steer: GainSteer? = nil,
+         limitCeilingDBTP: Double? = nil) throws(AudioError) {
         self.url = url
         self.format = format
+        self.gainDB = gainDB
+        self.steer = steer
         let file = try SoundFile(readingFrom: url)
         try ItemStream.checkSupported(file)
         // WAV and FLAC headers state the length; 0 there means no audio at all.
@@ -42,6 +53,11 @@ final class ItemStream {
         resampler = file.sampleRate == format.sampleRate ? nil
             : try Resampler(from: file.sampleRate, to: format.sampleRate, channels: workChannels, subject: url.path)
         scale = Float(pow(10, gainDB / 20))
+        // Sample peaks 1 dB under the true-peak ceiling: room for the peaks between samples.
+        limiter = limitCeilingDBTP.map {
+            PeakLimiter(channels: min(file.channels, format.channels), sampleRate: format.sampleRate,
+                        ceiling: Float(pow(10, ($0 - 1) / 20)))
+        }
         outCapacity = ItemStream.chunkFrames * 4 * format.channels
         out = .allocate(capacity: outCapacity)
         maxFrames = maxSeconds.map { max(0, Int(($0 * Double(format.sampleRate)).rounded(.down))) }
@@ -68,9 +84,14 @@ final class ItemStream {
             let produced: Int
             if got == 0 {
                 finished = true
-                guard let resampler else { break }
+                guard let resampler else {
+                    if limiter == nil { break }
+                    produced = emit(UnsafeBufferPointer(start: nil, count: 0), frames: 0, final: true)
+                    if produced > 0 { return UnsafeBufferPointer(start: out, count: produced * format.channels) }
+                    break
+                }
                 let tail = try resampler.flush()
-                produced = emit(tail, frames: tail.count / workChannels)
+                produced = emit(tail, frames: tail.count / workChannels, final: true)
             } else {
                 let work = downmixIfNeeded(frames: got)
                 if let resampler {
@@ -98,7 +119,21 @@ final class ItemStream {
     }
 
     /// Gain, s16 rounding with clipping, mono duplication, and the item's cap. Returns device frames written to `out`.
-    private func emit(_ samples: UnsafeBufferPointer<Float>, frames: Int) -> Int {
+    private func emit(_ samples: UnsafeBufferPointer<Float>, frames: Int, final: Bool = false) -> Int {
+        guard let limiter else { return convert(samples, frames: frames) }
+        // Gain first, then the limiter (its output is `lookahead` frames late; the end flushes it).
+        let count = frames * workChannels
+        if ramped.count < count { ramped = [Float](repeating: 0, count: count) }
+        for i in 0 ..< count { ramped[i] = samples[i] * scale }
+        limited = ramped.withUnsafeBufferPointer {
+            limiter.process(UnsafeBufferPointer(rebasing: $0[0 ..< count]), frames: frames, final: final)
+        }
+        return limited.withUnsafeBufferPointer { p in
+            convert(p, frames: p.count / workChannels, scale: 1)
+        }
+    }
+
+    private func convert(_ samples: UnsafeBufferPointer<Float>, frames: Int, scale fixedScale: Float? = nil) -> Int {
         var n = frames
         if let maxFrames { n = min(n, maxFrames - framesOut) }
         let devCh = format.channels
@@ -109,7 +144,25 @@ final class ItemStream {
         }
         let o = out
         guard n > 0, let input = samples.baseAddress else { return 0 }
-        loa_float_to_s16(input, o, n * workChannels, scale * 32768)
+        if let fixedScale {
+            loa_float_to_s16(input, o, n * workChannels, fixedScale * 32768)
+        } else if let target = steer?.current, abs(target - gainDB) > 0.01 {
+            // Toward the measured gain at a bounded rate, sample by sample: a smooth glide, no step.
+            let most = GainSteer.slewDBPerSecond * Double(n) / Double(format.sampleRate)
+            let next = gainDB + max(-most, min(most, target - gainDB))
+            let from = scale, to = Float(pow(10, next / 20))
+            let count = n * workChannels
+            if ramped.count < count { ramped = [Float](repeating: 0, count: count) }
+            let step = (to - from) / Float(n)
+            for f in 0 ..< n {
+                let g = from + step * Float(f + 1)
+                for c in 0 ..< workChannels { ramped[f * workChannels + c] = input[f * workChannels + c] * g }
+            }
+            ramped.withUnsafeBufferPointer { loa_float_to_s16($0.baseAddress!, o, count, 32768) }
+            gainDB = next; scale = to
+        } else {
+            loa_float_to_s16(input, o, n * workChannels, scale * 32768)
+        }
         if workChannels != devCh {
             // Mono onto a stereo device: duplicate in place, from the end so nothing is overwritten before it is read.
             var i = n - 1

@@ -81,6 +81,19 @@ public final class MediaInfoCache: Sendable {
         return facts
     }
 
+    /// The content hash alone, never decoding: from the stat fast path for a file seen before, else hashed now
+    /// (an emergency's new MP3 must not be decoded whole before it airs).
+    public func sha256(of url: URL) throws(AudioError) -> String {
+        let key = Self.statKey(url)
+        if let key, let sha = store.withLock({ $0.store.hashes[key] }) { return sha }
+        let sha = try ContentHash.sha256(of: url)
+        if let key { store.withLock { $0.store.hashes[key] = sha; $0.dirty = true } }
+        return sha
+    }
+
+    /// The loudness measured for this content, if it ever was.
+    public func knownLoudness(sha256: String) -> Loudness? { store.withLock { $0.store.facts[sha256]?.loudness } }
+
     /// Records a loudness measurement for content already known by hash.
     public func record(loudness: Loudness, forSHA256 sha: String) {
         store.withLock { s in

@@ -46,9 +46,9 @@ struct PlaySession {
 
     mutating func run() -> [ItemResult] {
         // Loudness is measured (or read from the cache) before the deadline, never while the buffer drains.
-        var gains: [Result<Double, AudioError>] = []
+        var gains: [Result<(gainDB: Double, steer: GainSteer?, limit: Double?), AudioError>] = []
         for item in items {
-            do throws(AudioError) { gains.append(.success(try player.gain(for: item))) } catch { gains.append(.failure(error)) }
+            do throws(AudioError) { gains.append(.success(try player.leveling(for: item))) } catch { gains.append(.failure(error)) }
         }
         player.cache?.save()
         do throws(AudioError) {
@@ -71,8 +71,10 @@ struct PlaySession {
             if stopped || gaveUp != nil || stopRequested { break }
             let stream: ItemStream
             do throws(AudioError) {
-                stream = try ItemStream(url: item.url, format: player.format, gainDB: try gains[i].get(),
-                                        maxSeconds: item.maxSeconds)
+                let leveling = try gains[i].get()
+                stream = try ItemStream(url: item.url, format: player.format, gainDB: leveling.gainDB,
+                                        maxSeconds: item.maxSeconds, steer: leveling.steer,
+                                        limitCeilingDBTP: leveling.limit)
             } catch {
                 end(i, ItemResult(outcome: .failed(error)))
                 continue
@@ -99,6 +101,14 @@ struct PlaySession {
         if !stopped && gaveUp == nil { drain() }
         if stopped { cut() }
         holder.sink?.endPlay()
+        if !stopped, holder.sink?.keptOpenBetweenPlays == false {
+            // Everything was heard and nothing follows yet: close the stream. A stream left open but dry is up to
+            // its driver (ALSA's jack plugin repeats its last period at full level until the next play); a closed
+            // one is silent everywhere. After a cut the device stays open: the bulletin that caused it follows at
+            // once, and reopening would delay its first sample.
+            holder.sink?.close()
+            holder.sink = nil
+        }
         for i in items.indices where results[i] == nil {
             end(i, ItemResult(outcome: gaveUp.map { .failed($0) } ?? .skipped))
         }

@@ -8,9 +8,13 @@ public struct PlayItem: Sendable, Hashable {
     public var gainDB: Double?
     /// Hard cap in seconds (e.g. the slot's end); the item is cut there and ends `.stopped`.
     public var maxSeconds: Double?
+    /// New audio that must air at once (an emergency bulletin): with an automatic gain and a loudness not yet
+    /// known, start from a measurement of its first seconds and move smoothly to the whole file's figure, measured
+    /// while it airs, instead of measuring all of it first.
+    public var quickStart: Bool
 
-    public init(url: URL, gainDB: Double? = nil, maxSeconds: Double? = nil) {
-        self.url = url; self.gainDB = gainDB; self.maxSeconds = maxSeconds
+    public init(url: URL, gainDB: Double? = nil, maxSeconds: Double? = nil, quickStart: Bool = false) {
+        self.url = url; self.gainDB = gainDB; self.maxSeconds = maxSeconds; self.quickStart = quickStart
     }
 }
 
@@ -61,6 +65,8 @@ public final class Player: Sendable {
     public let subject: String
     private let openSink: @Sendable () throws(AudioError) -> any AudioSink
     private let sink: Mutex<SinkHolder>
+    /// Down-mix loudness of stereo content for a mono device, by content hash (measured once per process).
+    private let downmixes = Mutex<[String: Loudness]>([:])
     let stopRequested = Atomic<Bool>(false)
 
     final class SinkHolder: @unchecked Sendable {
@@ -126,8 +132,17 @@ public final class Player: Sendable {
     /// its first sample. Without a cache there is nowhere to keep it, so nothing is done.
     public func prepare(_ url: URL) throws(AudioError) {
         guard let cache else { return }
-        _ = try cache.analysis(of: url)
+        let analysis = try cache.analysis(of: url)
         cache.save()
+        if analysis.info.channels == 2 && format.channels == 1 { _ = try downmix(url, sha256: analysis.sha256) }
+    }
+
+    /// A stereo item on a mono device is leveled from what airs: its down-mix.
+    private func downmix(_ url: URL, sha256: String?) throws(AudioError) -> Loudness {
+        if let sha256, let known = downmixes.withLock({ $0[sha256] }) { return known }
+        let measured = try LoudnessAnalyzer.measureDownmix(url)
+        if let sha256 { downmixes.withLock { $0[sha256] = measured } }
+        return measured
     }
 
     /// The gain an item gets: its own, or the automatic one from its (cached) loudness.
@@ -135,13 +150,18 @@ public final class Player: Sendable {
         if let gain = item.gainDB { return gain }
         let measured: Loudness
         let channels: Int
+        var sha256: String?
         if let cache {
             let analysis = try cache.analysis(of: item.url)
             measured = analysis.loudness
             channels = analysis.info.channels
+            sha256 = analysis.sha256
         } else {
             measured = try LoudnessAnalyzer.measure(item.url)
             channels = try SoundFile(readingFrom: item.url).channels
+        }
+        if channels == 2 && format.channels == 1 {
+            return loudness.gainDB(for: try downmix(item.url, sha256: sha256))
         }
         return loudness.gainDB(for: measured, sourceChannels: channels, deviceChannels: format.channels)
     }

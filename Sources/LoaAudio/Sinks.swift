@@ -21,6 +21,13 @@ protocol AudioSink: AnyObject {
     /// Ends this play: discards what is still buffered (stop) or lets the caller know all was heard.
     func endPlay()
     func close()
+    /// Kept open once a play has been heard to its end (a recording stays one file); a device is closed instead,
+    /// since a stream left open and dry is its driver's to fill (see `PlaySession.run`).
+    var keptOpenBetweenPlays: Bool { get }
+}
+
+extension AudioSink {
+    var keptOpenBetweenPlays: Bool { false }
 }
 
 final class AlsaSink: AudioSink {
@@ -66,5 +73,6 @@ final class WavFileSink: AudioSink {
     func start() -> MonotonicInstant { MonotonicInstant.now() }
     func delay() -> (frames: Int, at: MonotonicInstant) { (0, MonotonicInstant.now()) }
     func endPlay() { writer.updateHeader() }
+    var keptOpenBetweenPlays: Bool { true }
     func close() { writer.close() }
 }

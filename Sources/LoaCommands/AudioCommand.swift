@@ -48,9 +48,28 @@ public struct AudioCommand: ParsableCommand {
                               "\(a.info.channels)", db(a.loudness.integratedLUFS), db(a.loudness.truePeakDBTP)])
             }
             if table.count > 1 { CheckCommand.table(table).forEach { print($0) } }
+            for (file, r) in rows {
+                if case .success(let a) = r, let note = limitingNote(a) { print("\(file): \(note.text())") }
+            }
             for (_, r) in rows {
                 if case .failure(let e) = r { AudioCommandSupport.err(tr("lỗi: ", "error: ") + e.description) }
             }
+        }
+
+        /// Said of a file whose true peak keeps it under the station's target: its peaks will be limited to air at
+        /// the target (or, past the limiter's most, how far under it airs).
+        static func limitingNote(_ a: AudioAnalysis, target: LoudnessTarget = .default) -> Localized? {
+            let plan = target.limitedGain(for: a.loudness)
+            guard plan.limitDB > 0 else { return nil }
+            let limit = String(format: "%.1f", plan.limitDB), lufs = String(format: "%.0f", target.targetLUFS)
+            let short = target.targetLUFS - (a.loudness.integratedLUFS + plan.gainDB)
+            if short > 0.05 {
+                let under = String(format: "%.1f", short)
+                return Localized(vi: "đỉnh quá cao: sẽ bị giới hạn \(limit) dB và vẫn phát thấp hơn \(lufs) LUFS \(under) dB",
+                                 en: "too peaky: peaks will be limited by \(limit) dB and it still airs \(under) dB under \(lufs) LUFS")
+            }
+            return Localized(vi: "đỉnh quá cao so với \(lufs) LUFS: đỉnh sẽ được giới hạn \(limit) dB (giới hạn đỉnh thực)",
+                             en: "peaks above the ceiling at \(lufs) LUFS: they will be limited by \(limit) dB (true-peak limiter)")
         }
 
         static func json(_ rows: [(String, Result<AudioAnalysis, AudioError>)]) -> String {
@@ -61,7 +80,8 @@ public struct AudioCommand: ParsableCommand {
                             "duration": a.info.duration, "frames": a.info.frames, "sampleRate": a.info.sampleRate,
                             "channels": a.info.channels,
                             "integratedLUFS": a.loudness.integratedLUFS.isFinite ? a.loudness.integratedLUFS : NSNull(),
-                            "truePeakDBTP": a.loudness.truePeakDBTP.isFinite ? a.loudness.truePeakDBTP : NSNull()]
+                            "truePeakDBTP": a.loudness.truePeakDBTP.isFinite ? a.loudness.truePeakDBTP : NSNull(),
+                            "limitingDB": LoudnessTarget.default.limitedGain(for: a.loudness).limitDB]
                 case .failure(let e):
                     return ["file": file, "error": e.kind.rawValue, "message": e.description, "code": e.code]
                 }

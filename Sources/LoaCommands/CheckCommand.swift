@@ -14,11 +14,21 @@ public struct CheckCommand: ParsableCommand {
 
     @Argument(help: "The plan file (YAML).") var plan: String
     @Flag(name: .shortAndLong, help: "Only totals and warnings, no per-station table.") var quiet = false
+    @Option(help: "A station's local.yaml (its slot times and local announcements) to check laid over the plan.")
+    var local: String?
+    @Option(help: "The station the --local file belongs to (default: the file's own `station:`).") var station: String?
 
     public init() {}
 
     public func run() throws {
-        let result = loadCheckedPlan(path: plan)
+        let result: PlanLoadResult
+        if let local {
+            let url = URL(fileURLWithPath: local)
+            let owner = station ?? (try? LocalAdditions.read(url, station: ""))?.station ?? ""
+            result = loadCheckedPlan(path: plan, local: url, station: owner)
+        } else {
+            result = loadCheckedPlan(path: plan)
+        }
         printDiagnostics(result.diagnostics)
         guard let plan = result.validPlan else {
             let n = result.errors.count

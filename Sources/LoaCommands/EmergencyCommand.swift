@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import LoaCore
 import LoaAudio
 import LoaL10n
 import LoaPlan
 import LoaPlayout
+import LoaStationWeb
 
 /// `loa emergency (--audio FILE | --text T) --station ID`: hands a bulletin (*khẩn cấp*) to the station's running
 /// daemon, which cuts what is on air and airs it at once.
@@ -21,6 +23,7 @@ public struct EmergencyCommand: ParsableCommand {
     @Option(help: "The station whose daemon airs it.") var station: String
     @Option(help: "A short title, kept in the log's detail.") var title: String?
     @Option(help: "The daemon's control socket (default: derived from the station id).") var socket: String?
+    @Flag(help: "Replace an emergency bulletin already on air (otherwise refused).") var replace = false
 
     public init() {}
 
@@ -56,7 +59,7 @@ public struct EmergencyCommand: ParsableCommand {
         let reply: EmergencyReply
         do {
             // The daemon airs its own copy, so the log's detail keeps the name the operator gave.
-            reply = try ControlSocket.sendEmergency(EmergencyRequest(audio: file, title: title ?? text ?? audio),
+            reply = try ControlClient.sendEmergency(audio: file, title: title ?? text ?? audio, replace: replace,
                                                     station: station, explicit: socket)
         } catch { throw failure("\(error)") }
         guard reply.ok else {
@@ -64,6 +67,11 @@ public struct EmergencyCommand: ParsableCommand {
                              "the emergency bulletin did NOT air: \(reply.error ?? "?")"))
         }
         var line = tr("Đang phát bản tin khẩn cấp trên đài \(station)", "Emergency bulletin on air at station \(station)")
+        if let first = reply.firstSampleMilliseconds {
+            let ms = localizedNumber(first)
+            line += tr(", mẫu âm thanh đầu tiên phát sau \(ms) ms kể từ yêu cầu",
+                       ", first sample on air \(ms) ms after the request")
+        }
         if let cut = reply.cutMilliseconds {
             line += tr(" (đã ngắt chương trình sau \(Int(cut.rounded())) ms)", " (programme cut in \(Int(cut.rounded())) ms)")
         }

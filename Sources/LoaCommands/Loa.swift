@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaL10n
 
 /// The `loa` command: each subcommand lives in its own file.
 public struct Loa: AsyncParsableCommand {
@@ -15,6 +16,8 @@ public struct Loa: AsyncParsableCommand {
             ScheduleCommand.self,
             RunCommand.self,
             EmergencyCommand.self,
+            PasswdCommand.self,
+            HubCommand.self,
         ]
     )
     public init() {}
@@ -33,7 +36,7 @@ extension Loa {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((ArgumentWords.translate(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

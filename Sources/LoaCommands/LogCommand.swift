@@ -4,12 +4,12 @@ import Foundation
 import LoaL10n
 import LoaLog
 
-/// `loa log show|verify DB`: read an airing log and check its hash chain.
+/// `loa log show|verify|key`: read an airing log, check its hash chain and signed checkpoints, print the box's key.
 public struct LogCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Show or verify an airing log (nhật ký phát sóng).",
-        subcommands: [Show.self, Verify.self]
+        abstract: "Show or verify an airing log (nhật ký phát sóng); print the station key.",
+        subcommands: [Show.self, Verify.self, Key.self]
     )
     public init() {}
 
@@ -42,8 +42,8 @@ public struct LogCommand: ParsableCommand {
             do {
                 let log = try AiringLog(path: db, readOnly: true)
                 rows = try log.events(filter).map { e in
-                    [String(e.seq), e.at, e.kind.rawValue, e.station, e.message ?? "—", e.airing,
-                     e.playedSeconds.map(Seconds.threeDecimals) ?? "", e.detail ?? ""]
+                    [String(e.seq) + (e.rehearsal ? "R" : ""), e.at, e.kind.localized.text(), e.station, e.message ?? "—",
+                     e.airing, e.playedSeconds.map { localizedNumber($0, decimals: 3) } ?? "", e.detail ?? ""]
                 }
             } catch {
                 LogReportIO.stderr("\(error)")
@@ -53,20 +53,45 @@ public struct LogCommand: ParsableCommand {
                           tr("tin", "message"), tr("lượt phát", "airing"), tr("đã phát (s)", "played (s)"),
                           tr("ghi chú", "detail")]
             print(LogReportIO.table(header: header, rows: rows, rightAligned: [0, 6]), terminator: "")
-            print(tr("\(rows.count) sự kiện", "\(rows.count) events"))
+            let count = localizedNumber(Double(rows.count))
+            print(tr("\(count) sự kiện", "\(count) events"))
+            if rows.contains(where: { $0[0].hasSuffix("R") }) {
+                print(tr("R: diễn tập (--clock simulated), không phải bằng chứng đã phát",
+                         "R: rehearsal (--clock simulated), not evidence of airing"))
+            }
         }
     }
 
     public struct Verify: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain; exit 1 naming the first row that does not match (kiểm tra).")
+            abstract: "Recompute the hash chain and check every signed checkpoint; exit 1 naming what does not match "
+                + "(kiểm tra).")
         @Argument(help: "The airing log (SQLite file).") var db: String
+        @Option(help: ArgumentHelp("Checkpoints kept off the box (JSON array or JSON lines): names rows cut off the "
+                                   + "end or a chain rewritten after an anchored checkpoint."))
+        var anchor: String?
+        @Option(help: "The station's public key (base64, from `loa log key`): every checkpoint must be signed by it.")
+        var key: String?
         public init() {}
 
         public func run() throws {
             let check: ChainCheck
+            var findings: [CheckpointFinding] = []
+            var own: [Checkpoint] = []
+            var anchors: [Checkpoint] = []
             do {
-                check = try AiringLog(path: db, readOnly: true).verify()
+                let log = try AiringLog(path: db, readOnly: true)
+                check = try log.verify()
+                own = try log.checkpoints()
+                findings = try log.check(checkpoints: own, key: key)
+                if let anchor {
+                    let data: Data
+                    do { data = try Data(contentsOf: URL(fileURLWithPath: anchor)) } catch {
+                        throw CheckpointListError(file: anchor, line: nil)
+                    }
+                    anchors = try Checkpoint.decodeList(data, file: anchor)
+                    findings += try log.check(checkpoints: anchors, key: key)
+                }
             } catch {
                 LogReportIO.stderr("\(error)")
                 throw ExitCode(1)
@@ -75,6 +100,41 @@ public struct LogCommand: ParsableCommand {
                 print("\(db): \(check.message.text())")
             } else {
                 LogReportIO.stderr("\(db): \(check.message.text())")
+            }
+            for f in findings { LogReportIO.stderr("\(db): \(f.message.text())") }
+            if findings.isEmpty {
+                let keys = Set(own.map(\.publicKey)).count
+                print(tr("\(db): \(own.count) điểm kiểm tra có chữ ký hợp lệ (\(keys) khoá)",
+                         "\(db): \(own.count) checkpoints, every signature verifies (\(keys) key(s))"))
+                if let anchor {
+                    print(tr("\(db): khớp với \(anchors.count) điểm kiểm tra trong \(anchor)",
+                             "\(db): agrees with the \(anchors.count) checkpoints in \(anchor)"))
+                }
+            }
+            if !check.isOK || !findings.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    public struct Key: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Print the station key's public half (base64), making the key on first use (khoá của đài).")
+        @Option(help: "The state folder holding station.key (default: the folder of --log, else the current folder).")
+        var state: String?
+        @Option(help: "The airing log whose folder is the state folder.") var log: String?
+        public init() {}
+
+        public func run() throws {
+            let folder = state.map { URL(fileURLWithPath: $0) }
+                ?? log.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let file = folder.appendingPathComponent("station.key")
+            let existed = FileManager.default.fileExists(atPath: file.path)
+            do {
+                let key = try StationKey.loadOrCreate(at: file)
+                if !existed { LogReportIO.stderr(tr("đã tạo khoá mới \(file.path)", "made a new key \(file.path)")) }
+                print(key.publicKey)
+            } catch {
+                LogReportIO.stderr("\(error)")
                 throw ExitCode(1)
             }
         }

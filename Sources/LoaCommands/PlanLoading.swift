@@ -14,8 +14,8 @@ public func printDiagnostics(_ diagnostics: [Diagnostic]) {
 
 /// Contract A: every command loads plans through this. Prints diagnostics (warnings too) to stderr and throws
 /// `ExitCode(1)` when there is any error.
-public func loadValidPlan(path: String) throws -> Plan {
-    let result = loadCheckedPlan(path: path)
+public func loadValidPlan(path: String, local: URL? = nil, station: String? = nil) throws -> Plan {
+    let result = local.map { loadCheckedPlan(path: path, local: $0, station: station ?? "") } ?? loadCheckedPlan(path: path)
     printDiagnostics(result.diagnostics)
     guard let plan = result.validPlan else {
         let n = result.errors.count

@@ -11,8 +11,11 @@ public struct PlayCommand: ParsableCommand {
 
     @Argument(help: "Audio files (WAV, FLAC, Ogg Vorbis, Opus, MP3).") var files: [String]
     @Option(help: "ALSA PCM name, e.g. default, hw:0,0, null, or file:'/tmp/out.wav',wav.") var device = "default"
-    @Option(name: .customLong("target-lufs"), help: "Target integrated loudness.") var targetLUFS = -16.0
-    @Option(help: "Fixed gain in dB for every file instead of automatic leveling.") var gain: Double?
+    // `.unconditional`: every useful value is negative, and `-23` must not read as an option.
+    @Option(name: .customLong("target-lufs"), parsing: .unconditional, help: "Target integrated loudness.")
+    var targetLUFS = -16.0
+    @Option(parsing: .unconditional, help: "Fixed gain in dB for every file instead of automatic leveling.")
+    var gain: Double?
     @Option(help: "Output sample rate.") var rate = 48_000
     @Option(help: "Output channels (1 or 2).") var channels = 2
 

@@ -32,6 +32,8 @@ public struct ReportCommand: ParsableCommand {
     var stations: [String] = []
     @Option(help: "The issuing unit printed on the report (overrides the plan's report: unit).") var issuer: String?
     @Option(help: "The date the report is made, YYYY-MM-DD (default: today in the plan's timezone).") var date: String?
+    @Flag(help: "Count rehearsal events (`loa run --clock simulated`), left out by default; the first line says so.")
+    var includeRehearsals = false
 
     public init() {}
 
@@ -70,7 +72,8 @@ public struct ReportCommand: ParsableCommand {
         var report: Report
         do {
             report = try ReportBuilder.build(plan: plan, span: span, logPaths: logs, reader: SQLiteLogReader(),
-                                             stations: stations.isEmpty ? nil : Set(stations))
+                                             stations: stations.isEmpty ? nil : Set(stations),
+                                             includeRehearsals: includeRehearsals)
         } catch {
             throw fail("\(error)")
         }
@@ -90,12 +93,17 @@ public struct ReportCommand: ParsableCommand {
             let why = error is XlsxError ? "\(error)" : error.localizedDescription
             throw fail(tr("Không ghi được \(out): \(why)", "Cannot write \(out): \(why)"))
         }
-        for w in report.warnings { LogReportIO.stderr(tr("cảnh báo: ", "warning: ") + w.text()) }
+        // First line: whether rehearsals are in the figures (SPEC §6).
+        print(report.rehearsals.line.text())
+        for w in report.warnings.dropFirst(report.warnings.first == report.rehearsals.line ? 1 : 0) {
+            LogReportIO.stderr(tr("cảnh báo: ", "warning: ") + w.text())
+        }
         let t = report.totals
-        let coverage = t.coverage.map { "\(Int(($0 * 100 + 1e-9).rounded(.down)))%" } ?? "—"
+        let coverage = t.coverage.map { localizedPercent(($0 * 1000 + 1e-9).rounded(.down), of: 1000) } ?? "—"
+        let aired = localizedNumber(Double(t.tally.aired)), messages = localizedNumber(Double(t.messagesAired))
         let shown = stations.isEmpty ? "" : " [" + stations.joined(separator: ", ") + "]"
-        print(tr("Đã ghi \(out): \(span.from)…\(span.to), \(t.tally.aired) lượt phát, \(t.messagesAired) tin, độ phủ \(coverage)\(shown)",
-                 "Wrote \(out): \(span.from)…\(span.to), \(t.tally.aired) airings, \(t.messagesAired) messages, coverage \(coverage)\(shown)"))
+        print(tr("Đã ghi \(out): \(span.from)…\(span.to), \(aired) lượt phát, \(messages) tin, độ phủ \(coverage)\(shown)",
+                 "Wrote \(out): \(span.from)…\(span.to), \(aired) airings, \(messages) messages, coverage \(coverage)\(shown)"))
     }
 
     private func write(_ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }

@@ -7,6 +7,7 @@ import LoaLog
 import LoaPlan
 import LoaPlayout
 import LoaSchedule
+import LoaStationWeb
 
 /// `loa run PLAN --station ID`: the station daemon. Keeps today's and tomorrow's schedule, airs each slot on time,
 /// logs every airing, takes emergencies over its socket; SIGHUP reloads the plan, SIGTERM stops cleanly.
@@ -17,7 +18,7 @@ public struct RunCommand: ParsableCommand {
 
     public enum ClockKind: String, ExpressibleByArgument, Sendable { case real, simulated }
 
-    @Argument(help: "The plan file (YAML).") var plan: String
+    @Argument(help: "The plan file (YAML); omit it with --hub, which serves the plan.") var plan: String?
     @Option(help: "The station to air.") var station: String
     @Option(help: "ALSA PCM device (default: the station's `output`, else `default`; `null` when simulated).")
     var device: String?
@@ -28,11 +29,16 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Last day of a simulated run (YYYY-MM-DD).") var to: String?
     @Option(help: "Air this schedule.jsonl (from `loa schedule`) instead of scheduling the plan.") var schedule: String?
     @Option(help: "Control socket for `loa emergency` (default: derived from the station id).") var socket: String?
+    @Option(help: "Also serve the operator's page and API over TCP at HOST:PORT (e.g. 0.0.0.0:8080).") var http: String?
+    @Option(help: "The box's state folder: station.key, the `loa passwd` password, received bulletins (default: the log's folder).")
+    var state: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
+    @OptionGroup var hubOptions: RunHubOptions
 
     public init() {}
 
     public func validate() throws {
+        try hubOptions.validate(plan: plan)
         if clock == .simulated {
             guard let from, let to else {
                 throw ValidationError(tr("--clock simulated cần --from và --to", "--clock simulated needs --from and --to"))
@@ -44,24 +50,43 @@ public struct RunCommand: ParsableCommand {
         } else if from != nil || to != nil {
             throw ValidationError(tr("--from/--to chỉ dùng với --clock simulated", "--from/--to need --clock simulated"))
         }
+        if let http, Self.hostPort(http) == nil {
+            throw ValidationError(tr("--http phải có dạng HOST:PORT", "--http must be HOST:PORT"))
+        }
     }
 
     public func run() throws {
         let logPath = log ?? "loa-\(station).sqlite"
+        let stateFolder = URL(fileURLWithPath: state ?? URL(fileURLWithPath: logPath).deletingLastPathComponent().path)
+        let hubLink = try hubOptions.link(station: station, logPath: logPath, stateFolder: stateFolder)
         let planPath = plan
+        // The station's own slot times and announcements (the page writes them) are laid over the plan.
+        let localFile = stateFolder.appendingPathComponent("local.yaml"), stationID = station
         var configuration = StationConfiguration(station: station, log: .file(logPath)) {
-            try loadValidPlan(path: planPath)
+            try loadValidPlan(path: try hubLink?.planPath() ?? planPath ?? "", local: localFile, station: stationID)
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
+        configuration.stateFolder = state.map { URL(fileURLWithPath: $0) }
         if clock == .simulated, let from = from.flatMap(CivilDate.init), let to = to.flatMap(CivilDate.init) {
             configuration.clock = .simulated(from: from, to: to)
         }
         if clock == .real || socket != nil {
             configuration.controlSocket = ControlSocket.listenPath(station: station, explicit: socket)
             // Bulletins arrive as bytes and are kept next to the log, readable by the daemon's own user.
-            configuration.spool = URL(fileURLWithPath: logPath).deletingLastPathComponent()
-                .appendingPathComponent("emergency")
+            configuration.spool = stateFolder.appendingPathComponent("emergency")
+        }
+        let address = http.flatMap(Self.hostPort)
+        if configuration.controlSocket != nil || address != nil {
+            let station = station, socketPath = configuration.controlSocket
+            let spool = configuration.spool ?? stateFolder.appendingPathComponent("emergency")
+            let access = OperatorAccess(passwordFile: OperatorAccess.passwordFile(state: stateFolder, station: station),
+                                        report: configuration.engine.problem)
+            configuration.control = { daemon in
+                var options = StationWebServer.Options(socketPath: socketPath, http: address, spool: spool, access: access)
+                options.localFile = localFile
+                return try StationWebServer(daemon: daemon, options: options)
+            }
         }
         if quiet { configuration.engine.report = { _ in } }
 
@@ -75,12 +100,27 @@ public struct RunCommand: ParsableCommand {
                 "loa: đài \(station) phát trên \(daemon.output), nhật ký \(logPath), khẩn cấp qua \(socketPath)",
                 "loa: station \(station) on \(daemon.output), log \(logPath), emergencies on \(socketPath)"))
         }
+        if let http {
+            configuration.engine.report(tr("loa: trang vận hành tại http://\(http)/", "loa: operator's page at http://\(http)/"))
+        }
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
+        let syncing = hubLink?.start(daemon: daemon, report: configuration.engine.report)
         let stats: EngineStats
         do { stats = try daemon.run() } catch { throw failure(error.description) }
+        syncing?.finish()
         // Exit 1 only when evidence is still missing at stop (it was printed above), not for an outage recovered from.
         if !stats.everythingLogged { throw ExitCode(1) }
+    }
+}
+
+extension RunCommand {
+    /// `HOST:PORT` (the host may be an IPv6 address in brackets).
+    static func hostPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65_535).contains(port) else { return nil }
+        let host = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host.isEmpty ? nil : (host, port)
     }
 }
 

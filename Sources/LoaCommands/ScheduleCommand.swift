@@ -68,6 +68,7 @@ public struct ScheduleCommand: ParsableCommand {
     public static func summary(plan: Plan, result: ScheduleResult, out: String, playlists: Bool) -> String {
         var slots = 0, used = 0, items = 0
         var length = 0.0, seconds = 0.0
+        var inDays = [0, 0, 0]   // message airings on the chosen days, by priority
         for st in result.stations {
             for o in st.occurrences {
                 slots += 1
@@ -76,6 +77,7 @@ public struct ScheduleCommand: ParsableCommand {
                 let n = o.items.reduce(0) { $0 + ($1.kind == .message ? 1 : 0) }
                 items += n
                 if n > 0 { used += 1 }
+                for item in o.items where item.kind == .message { inDays[(item.priority ?? .normal).rawValue] += 1 }
             }
         }
         var lines: [String] = []
@@ -90,11 +92,22 @@ public struct ScheduleCommand: ParsableCommand {
             let t = tally[p.rawValue]
             parts.append("\(names[p.rawValue]) \(t.scheduled)/\(t.owed) (\(pct(Double(t.scheduled), Double(t.owed))))")
         }
-        lines.append(tr("Đã xếp / phải phát: ", "Scheduled / owed: ")
-                     + (parts.isEmpty ? tr("không có gì phải phát", "nothing owed") : parts.joined(separator: ", ")))
         if result.range != plan.period {
-            lines.append(tr("  (tính trọn các kỳ tuần/tháng/quý có ngày trong khoảng đã chọn)",
-                            "  (whole week/month/quarter periods that meet the chosen days)"))
+            // Quotas are owed per whole week/month/quarter: the chosen days and the whole periods are said apart.
+            var mine: [String] = []
+            for p in Priority.allCases.reversed() where inDays[p.rawValue] > 0 {
+                mine.append("\(names[p.rawValue]) \(inDays[p.rawValue])")
+            }
+            lines.append(tr("Trong các ngày đã chọn (\(result.range.from)…\(result.range.to)): \(items) lượt tin được xếp",
+                            "In the chosen days (\(result.range.from)…\(result.range.to)): \(items) message airings scheduled")
+                         + (mine.isEmpty ? "" : " (" + mine.joined(separator: ", ") + ")"))
+            lines.append(tr("Trọn các kỳ tuần/tháng/quý gặp các ngày này (kể cả ngày ngoài khoảng), đã xếp / phải phát: ",
+                            "Whole week/month/quarter periods meeting these days (days outside them included), "
+                                + "scheduled / owed: ")
+                         + (parts.isEmpty ? tr("không có gì phải phát", "nothing owed") : parts.joined(separator: ", ")))
+        } else {
+            lines.append(tr("Đã xếp / phải phát: ", "Scheduled / owed: ")
+                         + (parts.isEmpty ? tr("không có gì phải phát", "nothing owed") : parts.joined(separator: ", ")))
         }
         let short = result.shortfalls
         if short.isEmpty {
@@ -110,7 +123,8 @@ public struct ScheduleCommand: ParsableCommand {
             for f in short { byCode[f.code, default: 0] += f.required - f.scheduled }
             lines.append(tr("Lý do (lượt thiếu): ", "Reasons (airings short): ")
                          + byCode.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                            .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                            .map { "\(shortfallCodeWords($0.key).text()) (\($0.key)) \(localizedNumber(Double($0.value)))" }
+                            .joined(separator: ", "))
             if let worst = short.max(by: { ($0.required - $0.scheduled, $1.message) < ($1.required - $1.scheduled, $0.message) }) {
                 lines.append(tr("Ví dụ: \(worst.message) tại \(worst.station), \(worst.period): \(worst.reasonVi)",
                                 "For example: \(worst.message) at \(worst.station), \(worst.period): \(worst.reason)"))
@@ -121,7 +135,6 @@ public struct ScheduleCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func pct(_ a: Double, _ b: Double) -> String {
-        b > 0 ? String(format: "%.1f%%", 100 * a / b) : "-"
-    }
+    /// `67,5 %` in Vietnamese, `67.5%` in English.
+    static func pct(_ a: Double, _ b: Double) -> String { localizedPercent(a, of: b) }
 }

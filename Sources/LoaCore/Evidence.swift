@@ -66,6 +66,8 @@ public protocol AiringRowBytes {
     var source: AiringSource? { get }
     var plannedSeconds: Double? { get }
     var playedSeconds: Double? { get }
+    /// The row was written by a rehearsal (`--clock simulated`): the report leaves it out unless asked.
+    var rehearsal: Bool { get }
 }
 
 /// Reads airing logs by path: every row in seq order, the chain verified in the same pass.

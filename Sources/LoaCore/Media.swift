@@ -56,4 +56,12 @@ public struct Media: Sendable, Hashable {
 
     /// Located and measured: it can be aired.
     public var isResolved: Bool { url != nil && duration != nil }
+
+    /// The content-addressed name of a speech rendering: `speech/SHA256.EXT`.
+    public static func speechPath(sha256: String, extension ext: String) -> String {
+        "speech/\(sha256)" + (ext.isEmpty ? "" : ".\(ext)")
+    }
+
+    /// Whether `path` names a speech rendering by its content rather than a file of the plan.
+    public var isSpeech: Bool { path.hasPrefix("speech/") }
 }

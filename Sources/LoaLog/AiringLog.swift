@@ -31,14 +31,18 @@ public struct LogFilter: Sendable, Hashable {
 /// processes may open the same file (SQLite locks; writers wait up to 10 s).
 public final class AiringLog: Sendable {
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// The private copy read instead of `path`, when `path`'s folder cannot be written.
     private let readCopy: ReadCopy?
+    /// The select list of a row: a log from before the `rehearsal` column (opened read-only) reads it as 0.
+    let selectColumns: String
 
     /// 'Loa1': marks the file as an airing log so a stray database is refused, not written into.
     static let applicationID: Int32 = 0x4C6F_6131
     static let columns = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, "
-        + "planned_s, played_s, detail, prev_hash, hash"
+        + "planned_s, played_s, detail, prev_hash, hash, rehearsal"
+    static let columnsBeforeRehearsal = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, "
+        + "audio_sha256, planned_s, played_s, detail, prev_hash, hash, 0 AS rehearsal"
 
     /// Opens the log at `path`, creating it (and its schema) when missing. With `readOnly`, the file must exist and
     /// nothing is written.
@@ -62,26 +66,33 @@ public final class AiringLog: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
         }
+        let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: openPath, configuration: config)
         } catch {
             throw LogError.wrap(error, path: path)
         }
-        try guarded {
+        self.queue = queue
+        let hasRehearsal = try Self.guarded(path: path) { () throws -> Bool in
             if readOnly {
-                try queue.read { db in try Self.checkSchema(db, path: path) }
+                return try queue.read { db in
+                    try Self.checkSchema(db, path: path)
+                    return try db.columns(in: "events").contains { $0.name == "rehearsal" }
+                }
             } else {
                 try queue.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
-                        try Self.createOrCheckSchema(db, path: path)
+                        try Self.createOrMigrateSchema(db, path: path)
                         return .commit
                     }
                 }
                 // Evidence is not for every user of the box: owner and group (`loa`) only.
                 var st = stat()
                 if stat(path, &st) == 0, st.st_mode & 0o007 != 0 { chmod(path, st.st_mode & 0o770) }
+                return true
             }
         }
+        selectColumns = hasRehearsal ? Self.columns : Self.columnsBeforeRehearsal
     }
 
     // MARK: Writing
@@ -129,7 +140,7 @@ public final class AiringLog: Sendable {
                 var closed: [AiringEvent] = []
                 try db.inTransaction(.immediate) {
                     closed = []
-                    for open in try Self.openAirings(db, path: path) {
+                    for open in try Self.openAirings(db, path: path, columns: selectColumns) {
                         var e = open
                         e.at = at; e.kind = .interrupted; e.playedSeconds = nil; e.detail = detail
                         closed.append(try Self.insert(e, db))
@@ -151,7 +162,7 @@ public final class AiringLog: Sendable {
 
     /// Streams the matching events in seq order without holding them all in memory.
     public func forEachEvent(_ filter: LogFilter = .init(), _ body: (AiringEvent) throws -> Void) throws {
-        let (sql, arguments) = Self.query(filter)
+        let (sql, arguments) = Self.query(filter, columns: selectColumns)
         try guarded {
             try queue.read { db in
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -162,7 +173,7 @@ public final class AiringLog: Sendable {
 
     /// `started` events that have no ending event yet, in seq order.
     public func openAirings() throws -> [AiringEvent] {
-        try guarded { try queue.read { db in try Self.openAirings(db, path: path) } }
+        try guarded { try queue.read { db in try Self.openAirings(db, path: path, columns: selectColumns) } }
     }
 
     /// Moves every committed row from the write-ahead file into the log file itself and empties the former, so the
@@ -189,7 +200,7 @@ public final class AiringLog: Sendable {
     private func scan(_ body: ((UnsafePointer<RawRow>) throws -> Void)?) throws -> ChainCheck {
         try guarded {
             try queue.read { db in
-                let statement = try db.makeStatement(sql: "SELECT \(Self.columns) FROM events ORDER BY seq")
+                let statement = try db.makeStatement(sql: "SELECT \(selectColumns) FROM events ORDER BY seq")
                 let stmt = statement.sqliteStatement
                 defer { sqlite3_reset(stmt) }
                 // Heap-held so views can point at it; loaded once per step.
@@ -240,55 +251,10 @@ public final class AiringLog: Sendable {
 
     // MARK: Internals
 
-    private func guarded<T>(_ body: () throws -> T) throws -> T {
+    func guarded<T>(_ body: () throws -> T) throws -> T { try Self.guarded(path: path, body) }
+
+    static func guarded<T>(path: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch { throw LogError.wrap(error, path: path) }
-    }
-
-    private static func createOrCheckSchema(_ db: Database, path: String) throws {
-        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-        let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
-        if appID == 0 && tables == 0 {
-            try db.execute(sql: """
-                CREATE TABLE events (
-                    seq INTEGER PRIMARY KEY,
-                    at TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('started','finished','interrupted','preempted','failed','missed')),
-                    airing TEXT NOT NULL,
-                    station TEXT NOT NULL,
-                    plan TEXT NOT NULL,
-                    message TEXT,
-                    slot_start TEXT,
-                    source TEXT NOT NULL CHECK (source IN ('schedule','emergency','manual')),
-                    audio TEXT,
-                    audio_sha256 TEXT,
-                    planned_s REAL,
-                    played_s REAL,
-                    detail TEXT,
-                    prev_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
-                );
-                CREATE INDEX events_airing ON events(airing);
-                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-                    BEGIN SELECT RAISE(ABORT, 'the airing log is append-only'); END;
-                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
-                    BEGIN SELECT RAISE(ABORT, 'the airing log is append-only'); END;
-                CREATE TRIGGER events_seq_follows BEFORE INSERT ON events
-                    WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM events)
-                    BEGIN SELECT RAISE(ABORT, 'seq must follow the last row'); END;
-                PRAGMA application_id = \(applicationID);
-                PRAGMA user_version = 1;
-                """)
-        } else {
-            try checkSchema(db, path: path)
-        }
-    }
-
-    private static func checkSchema(_ db: Database, path: String) throws {
-        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-        guard appID == applicationID, try db.tableExists("events") else {
-            throw LogError(path: path, Localized(vi: "tệp này không phải nhật ký phát sóng của Loa",
-                                                 en: "this file is not a Loa airing log"))
-        }
     }
 
     private static func insert(_ e: AiringEvent, _ db: Database) throws -> AiringEvent {
@@ -306,14 +272,15 @@ public final class AiringLog: Sendable {
         row.playedSeconds = e.playedSeconds.map(Seconds.rounded)
         row.hash = Chain.hash(row)
         let insert = try db.cachedStatement(
-            sql: "INSERT INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            sql: "INSERT INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         try insert.execute(arguments: [row.seq, row.at, row.kind.rawValue, row.airing, row.station, row.plan,
                                        row.message, row.slotStart, row.source.rawValue, row.audio, row.audioSHA256,
-                                       row.plannedSeconds, row.playedSeconds, row.detail, row.prevHash, row.hash])
+                                       row.plannedSeconds, row.playedSeconds, row.detail, row.prevHash, row.hash,
+                                       row.rehearsal ? 1 : 0])
         return row
     }
 
-    private static func openAirings(_ db: Database, path: String) throws -> [AiringEvent] {
+    private static func openAirings(_ db: Database, path: String, columns: String) throws -> [AiringEvent] {
         let sql = """
             SELECT \(columns) FROM events e WHERE kind = 'started'
             AND NOT EXISTS (SELECT 1 FROM events f WHERE f.airing = e.airing AND f.kind <> 'started')
@@ -322,7 +289,7 @@ public final class AiringLog: Sendable {
         return try Row.fetchAll(db, sql: sql).map { try event($0, path: path) }
     }
 
-    private static func query(_ f: LogFilter) -> (String, StatementArguments) {
+    private static func query(_ f: LogFilter, columns: String) -> (String, StatementArguments) {
         var clauses: [String] = []
         var args: [(any DatabaseValueConvertible)?] = []
         if let v = f.station { clauses.append("station = ?"); args.append(v) }
@@ -355,6 +322,6 @@ public final class AiringLog: Sendable {
         return AiringEvent(seq: seq, at: at, kind: kind, airing: airing, station: station, plan: plan,
                            message: row[6], slotStart: row[7], source: source, audio: row[9], audioSHA256: row[10],
                            plannedSeconds: row[11], playedSeconds: row[12], detail: row[13],
-                           prevHash: row[14] ?? "", hash: row[15] ?? "")
+                           prevHash: row[14] ?? "", hash: row[15] ?? "", rehearsal: (row[16] as Int64?) == 1)
     }
 }

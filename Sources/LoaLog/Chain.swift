@@ -24,7 +24,15 @@ import Foundation
 /// message NULL, slot_start NULL, source `schedule`, audio NULL, audio_sha256 NULL, planned_s 8.2, played_s NULL,
 /// detail NULL gives
 /// `1:1;29:2026-06-01T06:00:00.000+07:00;7:started;2:a1;7:ba-dinh;1:p;-;-;8:schedule;-;-;5:8.200;-;-;`.
+///
+/// Row form 2 (log `user_version` 2, the `rehearsal` column): a rehearsal row (`rehearsal` = 1) appends a 15th
+/// field, `9:rehearsal;`, to the form above; every other row's form is byte for byte form 1, so logs written
+/// before the column existed still verify. The 14 fields are length-prefixed, so the two forms cannot be confused,
+/// and turning a rehearsal row into a real one (or back) changes its hash.
 public enum Chain {
+    /// The 15th canonical field of a rehearsal row.
+    static let rehearsalMark = "rehearsal"
+
     /// `prev_hash` of the first row.
     public static let genesis = String(repeating: "0", count: 64)
 
@@ -32,13 +40,14 @@ public enum Chain {
     public static func canonical(seq: Int64, at: String, kind: String, airing: String, station: String, plan: String,
                                  message: String?, slotStart: String?, source: String, audio: String?,
                                  audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
-                                 detail: String?) -> [UInt8] {
+                                 detail: String?, rehearsal: Bool = false) -> [UInt8] {
         var w = CanonicalWriter()
         w.seq(seq)
         for text in [at, kind, airing, station, plan, message, slotStart, source, audio, audioSHA256] as [String?] {
             w.text(text)
         }
         w.seconds(plannedSeconds); w.seconds(playedSeconds); w.text(detail)
+        if rehearsal { w.text(rehearsalMark) }
         return w.out
     }
 
@@ -46,7 +55,7 @@ public enum Chain {
         canonical(seq: e.seq, at: e.at, kind: e.kind.rawValue, airing: e.airing, station: e.station, plan: e.plan,
                   message: e.message, slotStart: e.slotStart, source: e.source.rawValue, audio: e.audio,
                   audioSHA256: e.audioSHA256, plannedSeconds: e.plannedSeconds, playedSeconds: e.playedSeconds,
-                  detail: e.detail)
+                  detail: e.detail, rehearsal: e.rehearsal)
     }
 
     /// SHA-256 of `prev_hash ‖ canonical`, lowercase hex.

@@ -13,6 +13,8 @@ struct RawRow: ~Copyable {
     private(set) var seq: Int64?
     private(set) var planned: (ok: Bool, value: Double?) = (true, nil)
     private(set) var played: (ok: Bool, value: Double?) = (true, nil)
+    /// Column 16, `rehearsal`: 0 or 1 (`ok` false for anything else).
+    private(set) var rehearsal: (ok: Bool, value: Bool) = (true, false)
 
     init(stmt: SQLiteStatement) {
         self.stmt = stmt
@@ -28,6 +30,12 @@ struct RawRow: ~Copyable {
         for i in 1...15 as ClosedRange<Int32> where i != 11 && i != 12 { columns[Int(i)] = fetch(i) }
         planned = seconds(11)
         played = seconds(12)
+        if sqlite3_column_type(stmt, 16) == SQLITE_INTEGER {
+            let flag = sqlite3_column_int64(stmt, 16)
+            rehearsal = (flag == 0 || flag == 1, flag == 1)
+        } else {
+            rehearsal = (false, false)
+        }
     }
 
     @inline(__always) func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? { columns[Int(i)] }
@@ -65,6 +73,7 @@ struct RawRow: ~Copyable {
         for i in Self.required where isNull(i) { return .malformed("\(Self.names[Int(i)]) is NULL") }
         guard planned.ok else { return .malformed("planned_s") }
         guard played.ok else { return .malformed("played_s") }
+        guard rehearsal.ok else { return .malformed("rehearsal") }
         let prev = bytes(14)!, stored = bytes(15)!
         guard prev.count == 64, memcmp(prev.baseAddress!, prevHash, 64) == 0 else { return .prevHashMismatch }
         writer.reset()
@@ -73,6 +82,7 @@ struct RawRow: ~Copyable {
         writer.seconds(planned.value)
         writer.seconds(played.value)
         writer.bytes(columns[13])
+        if rehearsal.value { writer.text(Chain.rehearsalMark) }
         Chain.hashBytes(prev: prev, canonical: writer.written, into: computed)
         guard stored.count == 64, memcmp(stored.baseAddress!, computed, 64) == 0 else { return .hashMismatch }
         return nil
@@ -106,6 +116,8 @@ public struct LogRowView: AiringRowBytes {
     public var playedSeconds: Double? { row.pointee.played.value }
     /// The `source` column (the report splits airtime by it); nil when the log holds a source Loa never writes.
     public var source: AiringSource? { bytes(8).flatMap(AiringSource.init(bytes:)) }
+    /// The `rehearsal` column: written by `loa run --clock simulated`, not evidence of airing.
+    public var rehearsal: Bool { row.pointee.rehearsal.value }
 }
 
 

@@ -198,11 +198,14 @@ struct MediaPathResolver {
         return media
     }
 
-    /// A speech rendering: it lives in the speech cache, outside the plan folder, and is named by its full path.
+    /// A speech rendering: it lives in the speech cache, outside the plan folder, which differs from machine to
+    /// machine; so it is named by its content, `speech/SHA256.EXT` (the same on every machine that renders the same
+    /// audio), and only `url` says where this machine keeps it.
     mutating func resolveRendered(_ url: URL, at: SourceLocation?) -> Media {
         var media = Media(path: url.path, writtenAt: at)
         if let status = probe.inspect(url.path), let measured = measure(url, shown: url.path, status: status, at: at) {
             media.url = url; media.duration = measured.duration; media.sha256 = measured.sha256
+            media.path = Media.speechPath(sha256: measured.sha256, extension: url.pathExtension)
         }
         return media
     }

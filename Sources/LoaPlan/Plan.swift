@@ -195,6 +195,8 @@ public struct Message: Sendable, Hashable {
     public var location: SourceLocation?
     /// Where the message's `audio:` or `text:` value is written, for diagnostics about what it airs.
     public var contentLocation: SourceLocation? = nil
+    /// A station's own announcement from `local.yaml` (logged `source: local`), not the plan's.
+    public var isLocal = false
 
     public init(id: String, title: String, topic: String? = nil, content: MessageContent,
                 priority: Priority = .normal, window: DateRange, quota: Quota, targets: [Target] = [.all],

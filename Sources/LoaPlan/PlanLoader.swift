@@ -10,6 +10,8 @@ public struct PlanLoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// Audio of messages left out of `plan` because of other errors; `checkingDroppedMedia` still checks it.
     public var mediaOfDroppedEntries: [Media]
+    /// The plan file and every file it includes, in reading order (what `loa hub publish` uploads besides audio).
+    public var files: [URL] = []
     public init(plan: Plan?, diagnostics: [Diagnostic], mediaOfDroppedEntries: [Media] = []) {
         self.plan = plan; self.diagnostics = diagnostics; self.mediaOfDroppedEntries = mediaOfDroppedEntries
     }
@@ -28,7 +30,9 @@ public enum PlanLoader {
         var collector = SectionCollector(sink: sink)
         collector.read(file: file.standardizedFileURL, includedFrom: nil, chain: [])
         let plan = PlanBuilder(sink: sink, sections: collector.sections, file: file.standardizedFileURL).build()
-        return PlanLoadResult(plan: plan, diagnostics: sink.items, mediaOfDroppedEntries: sink.mediaOfDroppedEntries)
+        var result = PlanLoadResult(plan: plan, diagnostics: sink.items, mediaOfDroppedEntries: sink.mediaOfDroppedEntries)
+        result.files = collector.sections.files
+        return result
     }
 
     /// Loads YAML given as text (for tests and generated plans); `file` names it in diagnostics and anchors
@@ -60,6 +64,8 @@ struct Sections {
     var messages: [YNode] = []
     /// A file that could not be parsed leaves its sections unknown: don't also report them as missing.
     var unreadable = false
+    /// Every file read, main file first.
+    var files: [URL] = []
 }
 
 struct SectionCollector {
@@ -89,6 +95,7 @@ struct SectionCollector {
                        at: includedFrom ?? SourceLocation(file: PlanLoader.displayName(file), line: 1, column: 1))
             return
         }
+        sections.files.append(file)
         read(text: text, file: file, chain: chain)
     }
 

@@ -20,8 +20,13 @@ public struct EmergencyReply: Sendable, Hashable, Codable {
     public var error: String?
     /// Milliseconds from the request to the scheduled item being cut, when something was on air.
     public var cutMilliseconds: Double?
-    public init(ok: Bool, airing: String? = nil, error: String? = nil, cutMilliseconds: Double? = nil) {
+    /// Milliseconds from the request reaching the daemon to the bulletin's first sample on air: the figure that
+    /// matters to residents (the cut is only a part of it).
+    public var firstSampleMilliseconds: Double?
+    public init(ok: Bool, airing: String? = nil, error: String? = nil, cutMilliseconds: Double? = nil,
+                firstSampleMilliseconds: Double? = nil) {
         self.ok = ok; self.airing = airing; self.error = error; self.cutMilliseconds = cutMilliseconds
+        self.firstSampleMilliseconds = firstSampleMilliseconds
     }
 }
 
@@ -37,6 +42,8 @@ public struct EngineOptions: Sendable {
     public var backoff: [TimeInterval] = [1, 2, 4, 8, 15, 30]
     /// Simulated runs stop here.
     public var until: Date?
+    /// A rehearsal (`--clock simulated`): every event is marked `rehearsal`, so it is never taken as evidence.
+    public var rehearsal = false
     /// Items before this instant are not accounted for (default: the station's last logged event, at most back to
     /// the start of yesterday; the start of today on an empty log).
     public var lower: Date?
@@ -51,6 +58,8 @@ public struct EngineOptions: Sendable {
 /// Counters the benchmarks and tests read.
 public struct EngineStats: Sendable {
     public var cutLatencies: [Double] = []
+    /// Per emergency: milliseconds from the request to the bulletin's first sample on air.
+    public var firstSampleLatencies: [Double] = []
     public var events = 0
     public var logErrors: [String] = []
     /// Whether everything that aired is in the log: refusals the log later recovered from do not count against it.
@@ -65,7 +74,7 @@ public final class PlayoutEngine: @unchecked Sendable {
     enum Command: Sendable {
         case stop
         case reload(Plan, [SlotOccurrence])
-        case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void)
+        case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void, requestedAt: MonotonicInstant)
     }
     enum StopReason: Sendable { case operatorStop, emergency(requestedAt: MonotonicInstant) }
     struct Shared {
@@ -75,6 +84,8 @@ public final class PlayoutEngine: @unchecked Sendable {
         var stats = EngineStats()
         /// The cut that made room for the emergency about to air.
         var lastCut: Double?
+        /// Why the audio device is unavailable, while it is (for the status page).
+        var deviceFault: Localized?
     }
 
     let options: EngineOptions
@@ -90,6 +101,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     var timeline: Timeline
     let handled = Locked<Set<String>>([])
     var retime = Set<String>()
+    /// Items a crash cut short, to air again (if they fit) under a new id: original airing id → `…/resumed`.
+    var reair: [String: String] = [:]
     var lower = Date.distantPast
     var startupPass = true
     var recentStep: TimeInterval = 0
@@ -122,18 +135,37 @@ public final class PlayoutEngine: @unchecked Sendable {
     public func reload(plan: Plan, schedule: [SlotOccurrence]) { post(.reload(plan, schedule)) { _ in false } }
 
     /// Cuts a scheduled item on air within the sink's stop latency and airs `request`; `reply` is called once the
-    /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is measured first, on the
-    /// caller's thread, while the programme goes on, so the cut is followed by the bulletin, not by dead air.
+    /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is not measured first (a
+    /// 3-minute MP3 takes longer than the whole cut-in may); it airs at once from its first seconds' loudness and
+    /// glides to its whole-file level (`PlayItem.quickStart`).
     public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
-        try? sink.prepare(request.audio)
         let at = MonotonicInstant.now()
-        post(.emergency(request, reply)) { s in
+        post(.emergency(request, reply, requestedAt: at)) { s in
             // Never cut one emergency for another: the second waits its turn.
             guard let onAir = s.onAir, !onAir.emergency, onAir.stopping == nil else { return false }
             s.onAir?.stopping = .emergency(requestedAt: at)
             return true
         }
     }
+
+    /// `DELETE /api/v1/emergency`: cuts the emergency on air (logged `interrupted`, "stopped by operator"); the
+    /// programme goes on. False when no emergency is on air.
+    @discardableResult
+    public func stopEmergency() -> Bool {
+        let cut = shared.withLock { s -> Bool in
+            guard let onAir = s.onAir, onAir.emergency, onAir.stopping == nil else { return false }
+            s.onAir?.stopping = .operatorStop
+            return true
+        }
+        if cut { sink.stop() }
+        return cut
+    }
+
+    /// An emergency bulletin is on air now.
+    public var emergencyOnAir: Bool { shared.withLock { $0.onAir?.emergency ?? false } }
+
+    /// Why the audio device is unavailable, or nil while it works.
+    public var deviceFault: Localized? { shared.withLock { $0.deviceFault } }
 
     private func post(_ command: Command, cut: (inout Shared) -> Bool) {
         let mustCut = shared.withLock { s in s.commands.append(command); return cut(&s) }
@@ -159,6 +191,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             options.problem(tr("loa: đã đóng \(closed.count) lượt phát bị bỏ dở do sự cố",
                                "loa: closed \(closed.count) airing(s) left open by a crash"))
         }
+        resumeSlotsCutByACrash(closed, now: now0)
         handled.withLock { h in for e in past { h.insert(e.airing) } }
         _ = clock.takeStep()
         defer { preparer.stop(); finishLog() }
@@ -176,7 +209,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             }
             let upper = min(endOfTomorrow(now), options.until ?? .distantFuture)
             let decision = timeline.next(now: now, handled: handled.current, retime: retime, lower: lower, upper: upper,
-                                         lead: options.lead, tolerance: options.tolerance)
+                                         lead: options.lead, tolerance: options.tolerance, reair: reair)
             switch decision {
             case .miss(let entries, let cause):
                 for e in entries { try logMissed(e, reason: missReason(cause), at: now) }
@@ -208,7 +241,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             case .stop:
                 options.report(tr("loa: đang dừng", "loa: stopping"))
                 // Emergencies still queued are answered, not dropped in silence.
-                for case .emergency(_, let reply) in commands {
+                for case .emergency(_, let reply, _) in commands {
                     reply(EmergencyReply(ok: false, error: tr("trình phát đang dừng", "the daemon is stopping")))
                 }
                 return true
@@ -218,8 +251,8 @@ public final class PlayoutEngine: @unchecked Sendable {
                 options.report(tr("loa: đã nạp lại kế hoạch \(plan.id) (\(timeline.slots.count) khung giờ)",
                                   "loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)"))
                 prepareUpcoming(clock.now())
-            case .emergency(let request, let reply):
-                try airEmergency(request, reply: reply)
+            case .emergency(let request, let reply, let requestedAt):
+                try airEmergency(request, reply: reply, requestedAt: requestedAt)
             }
         }
         return false
@@ -237,6 +270,19 @@ public final class PlayoutEngine: @unchecked Sendable {
             }
         }
         preparer.want(urls)
+    }
+
+    /// Back inside a slot a crash cut: what was interrupted airs again and what is still owed follows at once,
+    /// back to back from now (each only if it ends before the slot does), instead of dead air until the next
+    /// item's planned start.
+    func resumeSlotsCutByACrash(_ closed: [AiringEvent], now: Date) {
+        for event in closed where event.source == .schedule {
+            guard let slot = timeline.slots.first(where: { slot in
+                slot.end > now && slot.start <= now && slot.items.contains { slot.airingID(of: $0) == event.airing }
+            }) else { continue }
+            retime.insert(Timeline.slotKey(slot))
+            reair[event.airing] = event.airing + "/resumed"
+        }
     }
 
     func endOfTomorrow(_ now: Date) -> Date {

@@ -22,6 +22,8 @@ extension PlayoutEngine {
         let state = Locked(State())
         struct State {
             var started: [Int: Date] = [:]
+            /// Each item's first sample as the audio engine gave it, so later items are timed from the same stream.
+            var airsAt: [Int: MonotonicInstant] = [:]
             var playedBefore: Double = 0
             var results: [Int: ItemResult] = [:]
             var deviceFailure: AudioError?
@@ -38,7 +40,9 @@ extension PlayoutEngine {
             let item = slot.items[entry.itemIndex]
             var template = AiringEvent(
                 at: "", kind: .started, airing: entry.airing, station: options.station, plan: plan.id,
-                message: item.message, slotStart: stamp(slot.start), source: .schedule, audio: item.media.path,
+                message: item.message, slotStart: stamp(slot.start),
+                source: item.message.flatMap { plan.message($0) }?.isLocal == true ? .local : .schedule,
+                audio: item.media.path,
                 plannedSeconds: item.duration)
             let url: URL
             do {
@@ -65,7 +69,7 @@ extension PlayoutEngine {
 
     /// Plays `items` as one stream, logging each airing as it starts and ends.
     func air(_ items: [Airing.Item], _ sinkItems: [PlayItem], startAt: Date, emergency: Bool,
-             onStarted: (@Sendable (AiringEvent) -> Void)? = nil) throws -> AirOutcome {
+             onStarted: (@Sendable (AiringEvent, MonotonicInstant) -> Void)? = nil) throws -> AirOutcome {
         let begun = shared.withLock { s -> Bool in
             // A command that arrived since the loop looked is served first; nothing starts under it.
             guard s.commands.isEmpty || emergency else { return false }
@@ -99,46 +103,62 @@ extension PlayoutEngine {
                                    "loa: audio device unavailable: \(failure.localized.en)"))
             }
             deviceDown = failure
+            shared.withLock { $0.deviceFault = failure.localized }
             let wait = options.backoff[min(backoffIndex, options.backoff.count - 1)]
             backoffIndex += 1
             deviceRetryAt = clock.now().addingTimeInterval(wait)
         } else if state.anyStarted {
             if deviceDown != nil { options.problem(tr("loa: thiết bị âm thanh đã trở lại", "loa: audio device back")) }
             deviceDown = nil; deviceRetryAt = nil; backoffIndex = 0
+            shared.withLock { $0.deviceFault = nil }
         }
         if case .emergency = stopping { return AirOutcome(cutForEmergency: true) }
         return AirOutcome(cutForEmergency: false)
     }
 
-    private func observe(_ event: PlayEvent, _ airing: Airing, onStarted: (@Sendable (AiringEvent) -> Void)?) {
+    private func observe(_ event: PlayEvent, _ airing: Airing,
+                         onStarted: (@Sendable (AiringEvent, MonotonicInstant) -> Void)?) {
         switch event {
         case .willStart(let index, let airsAt):
             guard airing.items.indices.contains(index) else { return }
             let at = airing.state.withLock { s -> Date in
-                let t = clock.wallTime(ofMonotonic: airsAt)
+                var t = clock.wallTime(ofMonotonic: airsAt)
                     ?? (clock.isSimulated ? airing.simStart.addingTimeInterval(s.playedBefore) : clock.now())
-                s.started[index] = t; s.anyStarted = true
+                // One stream, one timeline: the next item starts where the previous one's samples end, so it is timed
+                // from that item's start (wall and monotonic clocks are read once per stream, not once per item).
+                if !clock.isSimulated, let previous = s.started[index - 1], let previousAt = s.airsAt[index - 1] {
+                    t = previous.addingTimeInterval(airsAt.seconds(since: previousAt))
+                }
+                s.started[index] = t; s.airsAt[index] = airsAt; s.anyStarted = true
                 return t
             }
             var e = airing.items[index].template
             e.at = stamp(at); e.kind = .started
             // On air even when the log refuses it for now: the emergency's sender is told it airs.
             let logged = record(e)
-            onStarted?(logged ?? e)
+            onStarted?(logged ?? e, airsAt)
             // A cut asked for between marking the run on air and the player's session starting would be lost (a new
             // session clears the stop flag): ask again now, before the first sample.
             if index == 0, shared.withLock({ $0.onAir?.stopping != nil }) { sink.stop() }
         case .ended(let index, let result):
             guard airing.items.indices.contains(index) else { return }
-            let (startedAt, playedBefore) = airing.state.withLock { s -> (Date?, Double) in
+            let (startedAt, playedBefore, nextStart) = airing.state.withLock { s -> (Date?, Double, Date?) in
                 defer { s.playedBefore += result.playedSeconds; s.results[index] = result }
-                return (s.started[index], s.playedBefore)
+                return (s.started[index], s.playedBefore, s.started[index + 1])
             }
             let item = airing.items[index]
-            // An item cut while still prefilling ends no earlier than it was to start.
-            let endAt = clock.isSimulated
-                ? airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
-                : max(clock.now(), startedAt ?? .distantPast)
+            // The end is a sample position: the next item's first sample when it already began (the same instant,
+            // so the two events never cross), else this item's start plus what was heard of it.
+            let endAt: Date
+            if clock.isSimulated {
+                endAt = airing.simStart.addingTimeInterval(playedBefore + result.playedSeconds)
+            } else if let nextStart, let startedAt, nextStart >= startedAt {
+                endAt = nextStart
+            } else if let startedAt {
+                endAt = startedAt.addingTimeInterval(result.playedSeconds)
+            } else {
+                endAt = clock.now()
+            }
             var e = item.template
             e.at = stamp(endAt); e.playedSeconds = result.playedSeconds
             switch result.outcome {
@@ -212,6 +232,8 @@ extension PlayoutEngine {
     /// log takes writes again. Returns the logged event, or nil while it waits.
     @discardableResult
     func record(_ event: AiringEvent) -> AiringEvent? {
+        var event = event
+        if options.rehearsal { event.rehearsal = true }
         handled.withLock { _ = $0.insert(event.airing) }
         return unlogged.withLock { waiting -> AiringEvent? in
             waiting.events.append(event)
@@ -240,7 +262,8 @@ extension PlayoutEngine {
                 return nil
             }
             waiting.events.removeFirst()
-            options.report("loa: \(next.at) \(next.kind.rawValue) \(next.airing)" + (next.detail.map { " (\($0))" } ?? ""))
+            options.report("loa: \(next.at) \(next.kind.localized.text()) \(next.airing)"
+                           + (next.detail.map { " (\($0))" } ?? ""))
             shared.withLock { $0.stats.events += 1 }
         }
         if waiting.failures > 0 {
@@ -290,7 +313,8 @@ extension PlayoutEngine {
 
     // MARK: emergencies
 
-    func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) throws {
+    func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void,
+                      requestedAt: MonotonicInstant = .now()) throws {
         let now = clock.now()
         let onAirSlot = timeline.slots.last { $0.start <= now && now < $0.end }
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -310,9 +334,12 @@ extension PlayoutEngine {
         let replied = Locked(false)
         options.report(tr("loa: KHẨN CẤP \(request.audio.path)", "loa: EMERGENCY \(request.audio.path)"))
         _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
-                    [PlayItem(url: request.audio)], startAt: now, emergency: true) { event in
+                    [PlayItem(url: request.audio, quickStart: true)], startAt: now, emergency: true) { event, airsAt in
             guard !replied.withLock({ r in defer { r = true }; return r }) else { return }
-            reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut))
+            let firstSample = airsAt.seconds(since: requestedAt) * 1000
+            self.shared.withLock { $0.stats.firstSampleLatencies.append(firstSample) }
+            reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut,
+                                 firstSampleMilliseconds: firstSample))
         }
         if !replied.current {
             reply(EmergencyReply(ok: false, airing: template.airing,

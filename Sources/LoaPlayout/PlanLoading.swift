@@ -1,6 +1,7 @@
 import Foundation
 import LoaAudio
 import LoaCore
+import LoaL10n
 import LoaPlan
 import LoaSystem
 
@@ -23,8 +24,11 @@ public struct CachedAudioProbe: MediaProbe {
 
     public func measure(_ file: URL) throws -> MeasuredMedia {
         do {
-            let facts = try cache.facts(of: file)
-            return MeasuredMedia(duration: facts.info.duration, sha256: facts.sha256)
+            // Decoded to the end, not read from the header: a truncated or corrupt file is refused at check, not
+            // found out on air. One decode measures length and loudness together, cached by content hash, so only
+            // content never seen before costs anything.
+            let analysis = try cache.analysis(of: file)
+            return MeasuredMedia(duration: analysis.info.duration, sha256: analysis.sha256)
         } catch {
             let why = error.libraryMessage.isEmpty ? error.kind.rawValue : error.libraryMessage
             let kind: MediaProbeError.Kind = switch error.kind {
@@ -52,5 +56,29 @@ public func loadCheckedPlan(path: String, probe: (any MediaProbe)? = nil,
     let activeProbe = probe ?? cached!
     let resolved = loaded.plan.map { $0.resolvingMedia(probe: activeProbe, renderer: renderer) }
     let dropped = loaded.checkingDroppedMedia(planFile: url, probe: activeProbe)
-    return PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
+    var result = PlanLoadResult(plan: resolved?.plan, diagnostics: loaded.diagnostics + (resolved?.diagnostics ?? []) + dropped)
+    result.files = loaded.files
+    return result
+}
+
+/// `loadCheckedPlan` with the station's `local.yaml` laid over it (SPEC §7): its slot times and local announcements.
+/// A missing file changes nothing; a faulty one is an error naming it.
+public func loadCheckedPlan(path: String, local: URL, station: String,
+                            renderer: (any SpeechRenderer)? = defaultSpeechRenderer()) -> PlanLoadResult {
+    let result = loadCheckedPlan(path: path, renderer: renderer)
+    guard let plan = result.validPlan else { return result }
+    let additions: LocalAdditions
+    do { additions = try LocalAdditions.read(local, station: station) } catch {
+        return PlanLoadResult(plan: nil, diagnostics: result.diagnostics + [Diagnostic(.error, error.localized, at: nil)])
+    }
+    guard additions.slots != nil || !additions.messages.isEmpty else { return result }
+    let probe = CachedAudioProbe()
+    defer { probe.cache.save() }
+    let (merged, problems) = plan.applying(additions, folder: local.deletingLastPathComponent(), file: local.path,
+                                           probe: probe, renderer: renderer)
+    guard problems.isEmpty else {
+        let named = problems.map { Diagnostic(.error, Localized(vi: "\(local.path): \($0.vi)", en: "\(local.path): \($0.en)"), at: nil) }
+        return PlanLoadResult(plan: nil, diagnostics: result.diagnostics + named)
+    }
+    return PlanLoadResult(plan: merged, diagnostics: result.diagnostics)
 }

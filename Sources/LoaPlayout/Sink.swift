@@ -23,7 +23,8 @@ public protocol PlayoutSink: Sendable {
 extension Player: PlayoutSink {
     public func contentHash(of media: Media) throws(AudioError) -> String {
         guard let url = media.url else { throw AudioError(.fileMissing, subject: media.path) }
-        if let cache { return try cache.facts(of: url).sha256 }
+        // The hash only: probing a new MP3 decodes all of it, which an emergency cannot wait for.
+        if let cache { return try cache.sha256(of: url) }
         return try ContentHash.sha256(of: url)
     }
 }

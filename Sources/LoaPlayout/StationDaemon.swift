@@ -15,6 +15,10 @@ public struct StationConfiguration: Sendable {
         case plan
         /// Air a `schedule.jsonl` as written, its items matched to the plan's media.
         case file(URL)
+        /// Air these slot occurrences (tests, and a face that schedules itself).
+        case slots([SlotOccurrence])
+        /// Schedule the plan, and air these occurrences too (a test's slot starting now beside the plan's days).
+        case planAnd([SlotOccurrence])
     }
     public enum ClockChoice: Sendable {
         /// The wall clock: the station's real day.
@@ -43,10 +47,17 @@ public struct StationConfiguration: Sendable {
     public var log: LogChoice
     /// The control socket `loa emergency` talks to; nil: none.
     public var controlSocket: String?
+    /// Builds the control surface (LoaStationWeb's HTTP server on `controlSocket` and `--http`) once the daemon
+    /// exists; it is closed when `run()` returns. Nil: no control surface.
+    public var control: (@Sendable (StationDaemon) throws -> any ControlSurface)?
     /// Where bulletins sent over the control socket are kept (the log names the copy).
     public var spool: URL?
     /// Progress and problem lines, lead and tolerance; `station`, `until` and `lower` are set from the above.
     public var engine: EngineOptions
+    /// The box's state folder (its `station.key`); nil: the log's folder.
+    public var stateFolder: URL?
+    /// Seconds between signed checkpoints of the log while the daemon runs (SPEC §6: at most 10 minutes).
+    public var checkpointInterval: TimeInterval = 600
 
     public init(station: String, log: LogChoice, loadPlan: @escaping @Sendable () throws -> Plan) {
         self.station = station; self.log = log; self.loadPlan = loadPlan
@@ -61,8 +72,9 @@ public struct DaemonError: LoaError {
         case noStation(plan: String)
         case schedule(ScheduleFileError)
         case log(any Error)
-        case control(ControlError)
+        case control(any Error)
         case engine(any Error)
+        case key(any Error)
     }
     public let kind: Kind
     public let subject: String
@@ -76,9 +88,13 @@ public struct DaemonError: LoaError {
         case .schedule(let e): return e.localized
         case .log(let e):
             return Localized(vi: "không mở được nhật ký phát \(subject): \(e)", en: "cannot open the airing log \(subject): \(e)")
-        case .control(let e): return e.localized
+        case .control(let e):
+            if let e = e as? any LoaError { return e.localized }
+            return Localized(vi: "không mở được cổng điều khiển \(subject): \(e)", en: "cannot open the control surface \(subject): \(e)")
         case .engine(let e):
             return Localized(vi: "trình phát dừng vì lỗi: \(e)", en: "the daemon stopped on an error: \(e)")
+        case .key(let e):
+            return Localized(vi: "không dùng được khoá của đài \(subject): \(e)", en: "cannot use the station key \(subject): \(e)")
         }
     }
 }
@@ -91,8 +107,13 @@ public final class StationDaemon: Sendable {
     public let recorder: any AiringRecorder
     /// The ALSA device or recording it airs on, for the journal.
     public let output: String
-    private let control: ControlServer?
     private let writerLock: LogWriterLock?
+    private let signer: CheckpointSigner?
+    /// Every event as it is logged, and the airings open now (the page's live view).
+    public let feed = EventFeed()
+    /// The plan and schedule airing now (replaced on reload).
+    let current: Locked<(plan: Plan, slots: [SlotOccurrence])>
+    private let surface = Locked<(any ControlSurface)?>(nil)
 
     public init(_ configuration: StationConfiguration) throws(DaemonError) {
         self.configuration = configuration
@@ -103,6 +124,7 @@ public final class StationDaemon: Sendable {
             throw DaemonError(kind: .noStation(plan: PlanLoader.displayName(plan.file)), subject: station)
         }
         let slots = try Self.schedule(plan, configuration)
+        current = Locked((plan, slots))
 
         var options = configuration.engine
         options.station = station
@@ -116,6 +138,8 @@ public final class StationDaemon: Sendable {
             clock = SimulatedClock(start: start)
             options.until = end; options.lower = start
             simulated = true
+            // A rehearsal: every row it writes says so, inside its hash (SPEC §6).
+            options.rehearsal = true
         }
         let sink: any PlayoutSink
         switch configuration.sink {
@@ -134,16 +158,26 @@ public final class StationDaemon: Sendable {
             } catch { throw DaemonError(kind: .log(error), subject: path) }
         }
         let engine = PlayoutEngine(plan: plan, schedule: slots, options: options, clock: clock, sink: sink,
-                                   recorder: recorder)
+                                   recorder: FeedingRecorder(recorder, feed: feed))
         self.engine = engine
-        if let path = configuration.controlSocket {
-            do {
-                control = try ControlServer(path: path, spool: configuration.spool) { request, reply in
-                    engine.emergency(request, reply: reply)
-                }
-            } catch { throw DaemonError(kind: .control(error), subject: path) }
+        if let log = recorder as? AiringLog {
+            let folder = configuration.stateFolder ?? URL(fileURLWithPath: log.path).deletingLastPathComponent()
+            let keyFile = folder.appendingPathComponent("station.key")
+            let key: StationKey
+            do { key = try StationKey.loadOrCreate(at: keyFile) } catch {
+                throw DaemonError(kind: .key(error), subject: keyFile.path)
+            }
+            let zone = plan.timezone
+            signer = CheckpointSigner(log: log, key: key, station: station, interval: configuration.checkpointInterval,
+                                      now: { Timestamp.format(clock.now(), timeZone: zone) },
+                                      problem: configuration.engine.problem)
         } else {
-            control = nil
+            signer = nil
+        }
+        if let control = configuration.control {
+            do { let built = try control(self); surface.withLock { $0 = built } } catch {
+                throw DaemonError(kind: .control(error), subject: configuration.controlSocket ?? station)
+            }
         }
     }
 
@@ -151,8 +185,14 @@ public final class StationDaemon: Sendable {
     /// the end are printed to the journal as JSON lines (SPEC §3 names) and counted in the returned stats.
     @discardableResult
     public func run() throws(DaemonError) -> EngineStats {
-        defer { control?.close() }
-        do { try engine.run() } catch { throw DaemonError(kind: .engine(error), subject: configuration.station) }
+        defer { surface.withLock { s in s?.close(); s = nil } }
+        signer?.start()
+        do { try engine.run() } catch {
+            signer?.finish()
+            throw DaemonError(kind: .engine(error), subject: configuration.station)
+        }
+        // At stop, a checkpoint covers the last row (before the -wal file is folded in, so the file holds it).
+        signer?.finish()
         let stats = engine.stats
         let problem = configuration.engine.problem
         // Until now recent rows may live only in the -wal file beside the log; a copy of the log alone would lack them.
@@ -186,7 +226,9 @@ public final class StationDaemon: Sendable {
         do {
             let fresh = try configuration.loadPlan()
             guard fresh.station(station) != nil else { throw DaemonError(kind: .noStation(plan: fresh.id), subject: station) }
-            engine.reload(plan: fresh, schedule: try Self.schedule(fresh, configuration))
+            let slots = try Self.schedule(fresh, configuration)
+            engine.reload(plan: fresh, schedule: slots)
+            current.withLock { $0 = (fresh, slots) }
             return true
         } catch {
             configuration.engine.problem(tr("loa: không nạp lại được kế hoạch (\(error)), giữ kế hoạch đang chạy",
@@ -216,6 +258,11 @@ public final class StationDaemon: Sendable {
         switch configuration.schedule {
         case .plan:
             return Scheduler.schedule(plan, stations: [station]).occurrences
+        case .slots(let given):
+            return given.filter { $0.station == station }
+        case .planAnd(let given):
+            return (Scheduler.schedule(plan, stations: [station]).occurrences + given.filter { $0.station == station })
+                .sorted { $0.start < $1.start }
         case .file(let url):
             do throws(ScheduleFileError) {
                 return try plan.resolving(try ScheduleFile.read(url, station: station), file: url.path)

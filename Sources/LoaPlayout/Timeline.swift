@@ -69,11 +69,17 @@ public struct Timeline: Sendable {
     /// held up by something the daemon itself aired (an emergency, an overlapping slot): their remaining items
     /// play back to back from now, each only if it still ends before the slot does, instead of being missed for
     /// being late. Only slots meeting [lower, upper) count.
+    ///
+    /// `reair` maps the airing id of an item cut short by a crash to the id it airs again under (`…/resumed`): such an
+    /// item is pending again, once, with its new id (an airing id has one `started` and one ending).
     public func next(now: Date, handled: Set<String>, retime: Set<String>, lower: Date, upper: Date,
-                     lead: TimeInterval = 0.5, tolerance: TimeInterval = 2) -> Step {
+                     lead: TimeInterval = 0.5, tolerance: TimeInterval = 2, reair: [String: String] = [:]) -> Step {
         var best: (at: Date, run: Run)?
         for (index, slot) in slots.enumerated() where slot.end > lower && slot.start < upper {
-            let pending = pendingItems(index, handled: handled)
+            let pending = pendingItems(index, handled: handled, reair: reair)
+            func entry(_ slotIndex: Int, _ item: Int, at start: Date) -> Entry {
+                self.entry(slotIndex, item, at: start, handled: handled, reair: reair)
+            }
             if pending.isEmpty { continue }
             var entries: [Entry] = []
             if retime.contains(Timeline.slotKey(slot)) {
@@ -118,18 +124,28 @@ public struct Timeline: Sendable {
         slots.filter { $0.start > from && $0.start <= to }
     }
 
-    public func pendingItems(_ slotIndex: Int, handled: Set<String>) -> [Int] {
-        let slot = slots[slotIndex]
-        return slot.items.indices.filter { !handled.contains(Timeline.airingID(slot: slot, item: slot.items[$0])) }
+    public func pendingItems(_ slotIndex: Int, handled: Set<String>, reair: [String: String] = [:]) -> [Int] {
+        slots[slotIndex].items.indices.filter { airing(slotIndex, $0, handled: handled, reair: reair) != nil }
+    }
+
+    /// The id an item airs under next: its own, or its re-air id after a crash cut it; nil when neither is pending.
+    func airing(_ slotIndex: Int, _ item: Int, handled: Set<String>, reair: [String: String]) -> String? {
+        let id = Timeline.airingID(slot: slots[slotIndex], item: slots[slotIndex].items[item])
+        if !handled.contains(id) { return id }
+        if let again = reair[id], !handled.contains(again) { return again }
+        return nil
     }
 
     func scheduledStart(_ slot: SlotOccurrence, _ item: Int) -> Date {
         slot.start.addingTimeInterval(slot.items[item].offset)
     }
 
-    private func entry(_ slotIndex: Int, _ item: Int, at start: Date) -> Entry {
+    private func entry(_ slotIndex: Int, _ item: Int, at start: Date, handled: Set<String> = [],
+                       reair: [String: String] = [:]) -> Entry {
         let slot = slots[slotIndex]
-        return Entry(slotIndex: slotIndex, itemIndex: item, airing: Timeline.airingID(slot: slot, item: slot.items[item]),
+        let id = airing(slotIndex, item, handled: handled, reair: reair)
+            ?? Timeline.airingID(slot: slot, item: slot.items[item])
+        return Entry(slotIndex: slotIndex, itemIndex: item, airing: id,
                      plannedStart: start, duration: slot.items[item].duration,
                      cap: max(0, slot.end.timeIntervalSince(start)), capCause: .slotEnd)
     }

@@ -89,7 +89,8 @@ extension Labels {
     func source(_ s: String) -> String {
         switch s {
         case "schedule": return t("Tin bài theo kế hoạch", "Plan messages")
-        case "manual", "local": return t("Thông báo của địa phương", "Local announcements")
+        case "local": return t("Thông báo của địa phương", "Local announcements")
+        case "manual": return t("Phát thủ công", "Played by hand")
         case "relay": return t("Tiếp sóng", "Relays")
         case "emergency": return t("Khẩn cấp", "Emergencies")
         default: return s

@@ -13,8 +13,8 @@ extension ReportBuilder {
     /// The report for `span` from the logs at `logPaths`, owed amounts from the plan's quota; `stations` limits
     /// it to those station ids (`--station`).
     public static func build(plan: Plan, span: DateRange, logPaths: [String], reader: any AiringLogReader,
-                             stations: Set<String>? = nil) throws -> Report {
+                             stations: Set<String>? = nil, includeRehearsals: Bool = false) throws -> Report {
         try build(plan: plan, span: span, logPaths: logPaths, reader: reader, owed: planDues(plan, span: span),
-                  stations: stations)
+                  stations: stations, includeRehearsals: includeRehearsals)
     }
 }

@@ -145,6 +145,28 @@ public struct Report: Sendable {
     /// Who issues it (the plan's `report:` block, or `--issuer`) and the day it was made; set by the caller.
     public var issuer: ReportIssuer?
     public var made: CivilDate?
+    /// Rehearsal rows (`loa run --clock simulated`) met in the logs, and whether they were counted.
+    public var rehearsals = RehearsalNote(events: 0, included: false)
+}
+
+/// What the report did with rehearsal rows: they are not evidence of airing (SPEC §6), so they are left out unless
+/// `--include-rehearsals`; either way the report's first line says so.
+public struct RehearsalNote: Sendable, Hashable {
+    public var events: Int
+    public var included: Bool
+    public init(events: Int, included: Bool) { self.events = events; self.included = included }
+
+    /// The line the report opens with.
+    public var line: Localized {
+        if included {
+            return Localized(vi: "Số liệu GỒM CẢ diễn tập: \(events) sự kiện diễn tập (--clock simulated) được tính.",
+                             en: "Figures INCLUDE rehearsals: \(events) rehearsal events (--clock simulated) are counted.")
+        }
+        return Localized(vi: "Không tính diễn tập: bỏ qua \(events) sự kiện diễn tập (--clock simulated); "
+                            + "thêm --include-rehearsals để tính.",
+                         en: "Rehearsals left out: \(events) rehearsal events (--clock simulated) not counted; "
+                            + "--include-rehearsals counts them.")
+    }
 }
 
 extension Report: Equatable {
@@ -153,6 +175,7 @@ extension Report: Equatable {
             && a.pairs == b.pairs && a.messages == b.messages && a.topics == b.topics && a.stations == b.stations
             && a.totals == b.totals && a.weeks == b.weeks && a.heat.map(\.station) == b.heat.map(\.station)
             && a.heat.map(\.counts) == b.heat.map(\.counts) && a.stationFilter == b.stationFilter
+            && a.rehearsals == b.rehearsals
     }
 }
 

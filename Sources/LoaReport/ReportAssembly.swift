@@ -165,12 +165,16 @@ extension ReportBuilder {
         let heatRows = (0..<stationIDs.count).filter { shown(Int32($0)) }.map { s in
             (station: stationIDs[s], counts: s < heat.count ? heat[s] : Array(repeating: 0, count: weekCount))
         }
-        return Report(planID: plan.id, planTitle: plan.title, span: span, logs: logs,
+        var report = Report(planID: plan.id, planTitle: plan.title, span: span, logs: logs,
                       warnings: warnings(total: total, shownStations: stationList.map(\.id), messages: messageRows),
                       pairs: pairs, messages: messageRows, topics: topics, stations: stationList, totals: totals,
                       weeks: weeks, heat: heatRows,
                       stationNames: Dictionary(plan.stations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
                       stationFilter: stationFilter.map { $0.sorted() }, issuer: plan.issuer, made: nil)
+        report.rehearsals = RehearsalNote(events: rehearsalEvents, included: includeRehearsals)
+        // Also at the head of the report itself, so a printed copy says it too.
+        if rehearsalEvents > 0 || includeRehearsals { report.warnings.insert(report.rehearsals.line, at: 0) }
+        return report
     }
 
     private func warnings(total: Tally, shownStations: [String], messages: [MessageRow]) -> [Localized] {

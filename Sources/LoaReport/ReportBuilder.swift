@@ -61,6 +61,10 @@ public struct ReportBuilder {
     private var doneOther: Set<AiringDigest> = []
     /// `--station`: only these stations are reported (every log is still read and verified).
     public var stationFilter: Set<String>?
+    /// Count rehearsal rows (`--include-rehearsals`); they are left out otherwise.
+    public var includeRehearsals = false
+    /// Rehearsal rows met in the logs read.
+    var rehearsalEvents = 0
 
     /// `owed` gives what a station owes for a message, period by period; pass `planObligations(plan, span)` for the
     /// plan's quota (SPEC §1), or a table in tests.
@@ -90,6 +94,10 @@ public struct ReportBuilder {
     }
 
     public mutating func add(_ e: AiringEvent) {
+        if e.rehearsal {
+            rehearsalEvents += 1
+            guard includeRehearsals else { return }
+        }
         let message = e.message.map { intern(message: $0) }
         var station: Int32 = -1
         count(kind: e.kind, ofPlan: e.plan == plan.id, message: message, station: &station, stationID: e.station,
@@ -100,6 +108,7 @@ public struct ReportBuilder {
     /// The events of one log read by `LogCounter`, as the current log's. Their ids are indexes into the read's
     /// own tables; a station becomes the report's only when one of its events is counted.
     mutating func add(_ read: LogRead) {
+        rehearsalEvents += read.rehearsals
         if done.count + read.events.count > done.capacity {
             // Growing the set airing by airing rehashes it again and again: size it for the logs still to come.
             let estimate = (done.count + read.events.count / 2) * max(1, logsExpected) / (logs.count + 1)

@@ -12,20 +12,21 @@ extension ReportBuilder {
     /// first in order), are the same as reading one log after another. Logs travel in pieces of `pieceSize` events,
     /// so memory stays bounded however big one log is (a province's merged log).
     public static func build(plan: Plan, span: DateRange, logPaths: [String], reader: any AiringLogReader,
-                             owed: @escaping (Message, Station) -> [Due], stations: Set<String>? = nil) throws
-        -> Report {
+                             owed: @escaping (Message, Station) -> [Due], stations: Set<String>? = nil,
+                             includeRehearsals: Bool = false) throws -> Report {
         try build(plan: plan, span: span, logPaths: logPaths, reader: reader, owed: owed, pieceSize: 65_536,
-                  stations: stations)
+                  stations: stations, includeRehearsals: includeRehearsals)
     }
 
     static func build(plan: Plan, span: DateRange, logPaths: [String], reader: any AiringLogReader,
-                      owed: @escaping (Message, Station) -> [Due], pieceSize: Int, stations: Set<String>? = nil) throws
-        -> Report {
+                      owed: @escaping (Message, Station) -> [Due], pieceSize: Int, stations: Set<String>? = nil,
+                      includeRehearsals: Bool = false) throws -> Report {
         var builder = ReportBuilder(plan: plan, span: span, owed: owed)
+        builder.includeRehearsals = includeRehearsals
         builder.stationFilter = stations
         builder.logsExpected = logPaths.count
         let pipeline = LogPipeline(paths: logPaths, reader: reader, planID: plan.id, timeZone: plan.timezone,
-                                   pieceSize: pieceSize,
+                                   pieceSize: pieceSize, includeRehearsals: includeRehearsals,
                                    workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
         defer { pipeline.cancel() }
         for (i, path) in logPaths.enumerated() {
@@ -49,6 +50,7 @@ private final class LogPipeline: @unchecked Sendable {
     private let planID: String
     private let timeZone: TimeZone
     private let pieceSize: Int
+    private let includeRehearsals: Bool
     private let window: Int
     private let condition = NSCondition()
     private var claimed = 0
@@ -58,7 +60,8 @@ private final class LogPipeline: @unchecked Sendable {
     private var pieces: [Int: [Result<LogRead, any Error>]] = [:]
 
     init(paths: [String], reader: any AiringLogReader, planID: String, timeZone: TimeZone, pieceSize: Int,
-         workers: Int) {
+         includeRehearsals: Bool, workers: Int) {
+        self.includeRehearsals = includeRehearsals
         self.paths = paths
         self.reader = reader
         self.planID = planID
@@ -113,6 +116,7 @@ private final class LogPipeline: @unchecked Sendable {
             claimed += 1
             condition.unlock()
             var counter = LogCounter(planID: planID, timeZone: timeZone)
+            counter.includeRehearsals = includeRehearsals
             do {
                 try counter.read(path: paths[i], reader: reader, pieceSize: pieceSize) {
                     try deliver(.success($0), of: i)
@@ -158,6 +162,8 @@ struct LogRead {
     var stations: [String] = []
     /// Set on a log's last piece.
     var chain: ChainCheck?
+    /// Rehearsal rows in this piece (left out of `events` unless rehearsals are included).
+    var rehearsals = 0
 }
 
 /// Turns one log's rows into `CountedEvent`s straight from SQLite's bytes: strings are made once per distinct
@@ -170,6 +176,8 @@ struct LogCounter {
     /// Consecutive events share a slot: its day is parsed once.
     private var lastSlot: [UInt8] = []
     private var lastSlotDay = CountedEvent.undated
+    /// Count rehearsal rows (`--include-rehearsals`) instead of leaving them out.
+    var includeRehearsals = false
 
     init(planID: String, timeZone: TimeZone) {
         self.planID = Array(planID.utf8)
@@ -186,6 +194,10 @@ struct LogCounter {
         var pending: [AiringDigest: Int32] = [:]
         let chain = try reader.scan(path: path, { row in
             guard let kind = row.kind else { return }
+            if row.rehearsal {
+                piece.rehearsals += 1
+                guard includeRehearsals else { return }
+            }
             var e = counted(row, kind: kind)
             let index = Int32(piece.events.count)
             if kind == .started {
@@ -200,6 +212,7 @@ struct LogCounter {
                 piece.stations = stations.strings
                 try deliver(piece)
                 piece.events.removeAll(keepingCapacity: true)
+                piece.rehearsals = 0
                 pending.removeAll(keepingCapacity: true)
             }
         })

@@ -32,7 +32,10 @@ extension TextBuffer {
 /// Extended M3U for one station and day: slot starts as comments, one `#EXTINF` per item, absolute paths (the
 /// media's own location), so VLC and mpv find the files wherever the playlist folder is.
 public enum M3U {
-    public static func playlist(station: String, date: CivilDate, occurrences: [SlotOccurrence], plan: Plan) -> String {
+    /// `location` gives the line naming each item's file (default: where this machine keeps it); `loa schedule`
+    /// passes paths relative to the playlist, so the output folder can be moved or copied to another machine.
+    public static func playlist(station: String, date: CivilDate, occurrences: [SlotOccurrence], plan: Plan,
+                                location: (Media) -> String = { $0.url?.path ?? $0.path }) -> String {
         var s = "#EXTM3U\n#PLAYLIST:\(station) \(date)\n"
         for o in occurrences {
             s += "# slot \(o.slot) \(Timestamp.format(o.start, utcOffsetSeconds: o.utcOffsetSeconds)) "
@@ -46,8 +49,10 @@ public enum M3U {
                     let id = item.message ?? ""
                     title = plan.message(id).map { "\(id) - \($0.title)" } ?? id
                 }
-                s += "#EXTINF:\(TextBuffer.seconds(item.duration)),\(title.replacingOccurrences(of: "\n", with: " "))\n"
-                s += (item.media.url?.path ?? item.media.path) + "\n"
+                // Foundation's replacing is slow per call (NSString bridging): only titles holding a newline pay it.
+                let line = title.utf8.contains(10) ? title.replacingOccurrences(of: "\n", with: " ") : title
+                s += "#EXTINF:\(TextBuffer.seconds(item.duration)),\(line)\n"
+                s += location(item.media) + "\n"
             }
         }
         return s

@@ -115,6 +115,7 @@ public final class UnixSocket: @unchecked Sendable {
     deinit { if fd >= 0 { _ = Glibc.close(fd) } }
 
     private var descriptor: Int32 { lock.lock(); defer { lock.unlock() }; return fd }
+    var rawDescriptor: Int32 { descriptor }
 
     private static func address(_ path: String) throws(SystemError) -> sockaddr_un {
         var addr = sockaddr_un()

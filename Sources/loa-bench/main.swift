@@ -10,6 +10,8 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("audio", benchAudio),
     ("daemon", { try await BenchDaemon.run() }),
     ("schedule", { try BenchSchedule.run() }),
+    ("page", { try await BenchPage.run() }),
+    ("hub", { try await BenchHub.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

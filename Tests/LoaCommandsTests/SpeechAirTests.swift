@@ -164,20 +164,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker.path))
     }
 
-    /// A schedule made on another machine names that machine's speech cache for a text message; this box airs its
-    /// own rendering of the plan's text instead of failing on a file it never had.
+    /// A schedule names a text message's speech by its content (`speech/SHA256.wav`), never by this machine's
+    /// speech cache: one plan gives the same schedule and playlists on every machine, and a box airs its own
+    /// rendering of the plan's text.
     @Test func aScheduleFromAnotherMachineAirsThisBoxsRenderingOfTheText() throws {
-        let made = try run(["schedule", "plan.yaml", "--out", "sched", "--from", "2026-06-01", "--to", "2026-06-02",
-                            "--no-playlists"])
+        let made = try run(["schedule", "plan.yaml", "--out", "sched", "--from", "2026-06-01", "--to", "2026-06-02"])
         #expect(made.status == 0, "\(made.err)")
         let schedule = dir.appendingPathComponent("sched/schedule.jsonl")
         let local = try renderedFiles()
         #expect(local.count == 1)
+        let rendering = try #require(local.first)
         let text = try String(contentsOf: schedule, encoding: .utf8)
-        let elsewhere = text.replacingOccurrences(of: cache.appendingPathComponent("speech").path,
-                                                  with: "/srv/office-pc/cache/speech")
-        #expect(elsewhere != text && elsewhere.contains("/srv/office-pc/cache/speech/"))
-        try Data(elsewhere.utf8).write(to: schedule)
+        #expect(!text.contains(cache.path) && text.contains("\"audio\":\"speech/\(rendering)\""))
+        // The playlists name a copy inside the output folder, relative to themselves.
+        let playlists = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("sched/playlists").path)
+            .filter { $0.hasSuffix(".m3u8") }
+        let m3u = try String(contentsOf: dir.appendingPathComponent("sched/playlists/" + (try #require(playlists.first))),
+                             encoding: .utf8)
+        #expect(!m3u.contains(cache.path) && !m3u.contains(dir.path))
+        #expect(m3u.contains("../../speech/\(rendering)"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("sched/speech/\(rendering)").path))
 
         let r = try run(["run", "plan.yaml", "--station", "xa-doc", "--clock", "simulated", "--from", "2026-06-01",
                          "--to", "2026-06-02", "--schedule", schedule.path, "--log", "moved.sqlite", "--quiet"])

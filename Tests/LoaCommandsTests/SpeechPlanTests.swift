@@ -80,9 +80,11 @@ private struct TextPlan {
         #expect(renderer.renderCount == 2)
 
         let notice = try #require(plan.message("notice")?.media)
-        let url = URL(fileURLWithPath: notice.path)
+        let url = try #require(notice.url)
         #expect(url.deletingLastPathComponent().standardizedFileURL.path == fx.cache.standardizedFileURL.path)
         #expect(url.lastPathComponent == "\(try ContentHash.sha256(of: url)).wav")
+        // Named by its content, not by this machine's cache folder: the same on every machine.
+        #expect(notice.path == "speech/\(try ContentHash.sha256(of: url)).wav")
         let info = try AudioProbe.info(of: url)
         #expect(info.sampleRate == 22_050 && info.channels == 1)
         #expect(abs((notice.duration ?? 0) - info.duration) < 1e-9)

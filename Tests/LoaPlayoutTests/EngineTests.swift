@@ -56,7 +56,7 @@ import Testing
         #expect(log.all[2].at == Timestamp.format(f.date("2026-06-01", "06:00", plus: 68), timeZone: f.tz))
     }
 
-    @Test func restartAfterACrashClosesTheOpenAiringAndNeverAirsItAgain() throws {
+    @Test func restartAfterACrashClosesTheOpenAiringAndAirsItAgainAtOnce() throws {
         let slot = f.standardSlot("2026-06-01", "06:00", name: "morning")
         let recorder = MemoryRecorder()
         let intro = Timeline.airingID(slot: slot, item: slot.items[0])
@@ -66,9 +66,39 @@ import Testing
         let (log, _) = try run([slot], from: f.date("2026-06-01", "00:00"), until: f.date("2026-06-01", "07:00"),
                                recorder: recorder, clock: SimulatedClock(start: slot.start.addingTimeInterval(5)))
         let kinds = log.all.map(\.short)
-        #expect(kinds == ["started intro", "interrupted intro", "started message:msg-a", "finished message:msg-a",
-                          "started message:msg-b", "finished message:msg-b", "started outro", "finished outro"])
+        // The cut intro airs again, under its own id, and the rest follows back to back: no dead air.
+        #expect(kinds == ["started intro", "interrupted intro", "started resumed", "finished resumed",
+                          "started message:msg-a", "finished message:msg-a", "started message:msg-b",
+                          "finished message:msg-b", "started outro", "finished outro"])
         #expect(log.all[1].detail?.contains("crash") == true)
+        #expect(log.all[2].airing == intro + "/resumed")
+        let back = slot.start.addingTimeInterval(5)
+        #expect(log.all[2].at == Timestamp.format(back, timeZone: f.tz))
+        #expect(log.all[4].at == Timestamp.format(back.addingTimeInterval(8), timeZone: f.tz))
+    }
+
+    /// Back 45 s into a slot whose message was cut at 20 s: the message airs again at once and the rest follows,
+    /// where the old daemon left 45 s of dead air until the next item's planned start.
+    @Test func restartMidMessageFillsTheSlotInsteadOfDeadAir() throws {
+        let slot = f.standardSlot("2026-06-01", "06:00", name: "morning")
+        let recorder = MemoryRecorder()
+        func row(_ i: Int, _ kind: EventKind, _ at: Double, played: Double? = nil) throws {
+            try recorder.append(AiringEvent(at: Timestamp.format(slot.start.addingTimeInterval(at), timeZone: f.tz),
+                                            kind: kind, airing: Timeline.airingID(slot: slot, item: slot.items[i]),
+                                            station: "ba-dinh", plan: "test-plan", message: slot.items[i].message,
+                                            slotStart: Timestamp.format(slot.start, timeZone: f.tz),
+                                            playedSeconds: played))
+        }
+        try row(0, .started, 0); try row(0, .finished, 8, played: 8); try row(1, .started, 8)
+        let back = slot.start.addingTimeInterval(45)
+        let (log, _) = try run([slot], from: f.date("2026-06-01", "00:00"), until: f.date("2026-06-01", "07:00"),
+                               recorder: recorder, clock: SimulatedClock(start: back))
+        let after = Array(log.all.dropFirst(4))
+        #expect(after.map(\.short) == ["started resumed", "finished resumed", "started message:msg-b",
+                                        "finished message:msg-b", "started outro", "finished outro"])
+        #expect(after.first?.message == "msg-a" && after.first?.at == Timestamp.format(back, timeZone: f.tz))
+        #expect(after[1].playedSeconds == 60)
+        #expect(after[2].at == Timestamp.format(back.addingTimeInterval(60), timeZone: f.tz))
     }
 
     @Test func emergencyCutsTheItemAirsAndTheSlotResumes() throws {

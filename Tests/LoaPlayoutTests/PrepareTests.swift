@@ -57,8 +57,8 @@ import Testing
         #expect(sink.plays.isEmpty)
     }
 
-    @Test func anEmergencyIsMeasuredWhileTheProgrammeAirsThenCutsIn() throws {
-        // 1 s of audio plays in 40 ms (msg-a stays on air 2.4 s); measuring the bulletin takes 300 ms.
+    @Test func anEmergencyCutsInAtOnceAndIsLeveledWhileItAirs() throws {
+        // 1 s of audio plays in 40 ms (msg-a stays on air 2.4 s); measuring a whole file would take 300 ms.
         let sink = FakeSink(durations: Fixture.durations, pace: 0.04)
         let recorder = MemoryRecorder()
         let (engine, done) = f.startEngine([at(f.standardSlot("2026-06-01", "06:00", name: "now"), in: 0.2)], sink: sink,
@@ -67,6 +67,7 @@ import Testing
         sink.state.withLock { $0.prepareSeconds = 0.3 }
         let replied = DispatchSemaphore(value: 0)
         let cut = Locked<Double?>(nil)
+        let asked = monotonicNanoseconds()
         engine.emergency(EmergencyRequest(audio: url("storm.wav"))) { reply in
             cut.withLock { $0 = reply.cutMilliseconds }
             replied.signal()
@@ -76,11 +77,14 @@ import Testing
         engine.stop()
         #expect(done.wait(timeout: .now() + 5) == .success)
         let state = sink.state.current
-        let measured = try #require(state.prepared.last { $0.url == url("storm.wav") }?.doneAt)
+        // Not measured before the cut: the whole-file measurement would be silence on air (or a late bulletin).
+        #expect(!state.prepared.contains { $0.url == url("storm.wav") })
         let cutAt = try #require(state.stopCalls.first)
-        // The programme was cut only once the bulletin was ready: its measuring did not become silence on air.
-        #expect(measured <= cutAt)
+        #expect(Double(cutAt - asked) / 1e9 < 0.2)
         #expect(cut.current != nil)  // a cut was made (its latency is RealClockTests' to check)
+        // The bulletin is handed over to be leveled from its first seconds while it airs.
+        let bulletin = try #require(state.plays.first { $0.items.first?.url == url("storm.wav") })
+        #expect(bulletin.items.first?.quickStart == true)
         let kinds = recorder.all.map { $0.source == .emergency ? "\($0.kind.rawValue) emergency" : $0.short }
         #expect(kinds.prefix(6) == ["started intro", "finished intro", "started message:msg-a",
                                     "preempted message:msg-a", "started emergency", "finished emergency"])

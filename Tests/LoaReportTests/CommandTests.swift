@@ -120,9 +120,17 @@ let loaBinary = repoRoot.appendingPathComponent(".build/debug/loa").path
         let finished = try log.events(.init(kinds: [.finished])).filter { $0.message != nil }.count
         #expect(finished > 0)
 
+        // A rehearsal: every row says so inside its hash, and the report leaves them all out unless asked.
+        #expect(try log.events().allSatisfy(\.rehearsal))
         let plan = try loadValidPlan(path: samplePlanPath)
         let week = DateRange(from: day("2026-06-08"), to: day("2026-06-14"))
-        let r = try ReportBuilder.build(plan: plan, span: week, logPaths: [path, path], reader: SQLiteLogReader())
+        let honest = try ReportBuilder.build(plan: plan, span: week, logPaths: [path], reader: SQLiteLogReader())
+        #expect(honest.totals.tally.aired == 0 && honest.pairs.allSatisfy { $0.tally.full == 0 })
+        #expect(honest.rehearsals == RehearsalNote(events: try log.count(), included: false))
+        #expect(honest.warnings.first?.en.hasPrefix("Rehearsals left out") == true)
+        let r = try ReportBuilder.build(plan: plan, span: week, logPaths: [path, path], reader: SQLiteLogReader(),
+                                        includeRehearsals: true)
+        #expect(r.warnings.first?.en.hasPrefix("Figures INCLUDE rehearsals") == true)
         let mine = r.pairs.filter { $0.station == "ba-dinh" }
         #expect(mine.reduce(0) { $0 + $1.tally.full } == finished)
         #expect(mine.filter { $0.tally.owed > 0 }.allSatisfy { $0.met == true && $0.tally.full >= $0.tally.owed })

@@ -207,10 +207,14 @@ func randomPlan(seed: Int, stations nS: Int, messages nM: Int) -> Plan {
         #expect(lines.filter { $0.hasPrefix("# slot ") }.count == 2)
         #expect(lines.contains("# slot morning 2026-07-20T06:00:00+07:00 length 900 s, used \(TextBuffer.seconds(run.result.occurrences[0].usedSeconds)) s"))
         #expect(lines.contains("#EXTINF:8.2,intro"))
-        #expect(lines.contains("/tmp/loa-test/audio/intro-phuong-3.wav"))
         #expect(lines.contains("#EXTINF:95,storm-warning - storm-warning"))
-        // Every non-comment line is an absolute path.
-        #expect(lines.filter { !$0.hasPrefix("#") }.allSatisfy { $0.hasPrefix("/") })
+        // Every non-comment line is a path relative to the playlist's folder (the output folder can move), naming
+        // the plan's file.
+        let folder = file.deletingLastPathComponent()
+        let paths = lines.filter { !$0.hasPrefix("#") }
+        #expect(paths.allSatisfy { !$0.hasPrefix("/") })
+        #expect(paths.map { folder.appendingPathComponent(String($0)).standardizedFileURL.path }
+            .contains("/tmp/loa-test/audio/intro-phuong-3.wav"))
         #expect(FileManager.default.fileExists(atPath: run.dir.appendingPathComponent("playlists/phuong-3/2026-07-21.m3u8").path))
     }
 }
