@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Synchronization
 import Testing
 @testable import LoaAudio
@@ -42,21 +43,10 @@ import Testing
         let loud = try a.sox("l.wav", ["synth", "9", "pinknoise", "vol", "0.2"])
         let bulletin = a.url("new.wav")
         try a.run("/usr/bin/sox", [quiet.path, loud.path, bulletin.path])
-        SilenceBetweenPlaysTests.useOwnJackServer()
-        let jackd = Process()
-        jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
-        jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]
-        jackd.standardOutput = FileHandle.nullDevice; jackd.standardError = FileHandle.nullDevice
-        try jackd.run()
-        defer { if jackd.isRunning { jackd.terminate(); jackd.waitUntilExit() } }
-        try a.run("/usr/bin/jack_wait", ["-w", "-t", "10"])
+        let jack = try JackServer()
+        defer { jack.stop() }
         let recording = a.url("aired-jack.wav")
-        let rec = Process()
-        rec.executableURL = URL(fileURLWithPath: "/usr/bin/jack_rec")
-        rec.arguments = ["-f", recording.path, "-d", "13", "system:capture_1", "system:capture_2"]
-        rec.standardOutput = FileHandle.nullDevice; rec.standardError = FileHandle.nullDevice
-        try rec.run()
-        usleep(300_000)
+        let rec = try jack.record(into: recording, seconds: 13)
         let watching = Atomic(true)
         Thread { SilenceBetweenPlaysTests.connectPlayerPorts(while: watching) }.start()
         defer { watching.store(false, ordering: .relaxed) }

@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Synchronization
 import Testing
 @testable import LoaAudio
@@ -55,25 +56,13 @@ import Testing
 
     /// A JACK server name of this test process's own (the in-process ALSA plugin and every jack tool started from
     /// here read it): other worktrees' tests on this machine use the default server, and would be recorded too.
-    static func useOwnJackServer() { setenv("JACK_DEFAULT_SERVER", "loa-tests-\(getpid())", 0) }
 
     @Test func afterThePlayEndsTheSpeakersAreSilentUntilTheNextPlay() throws {
-        Self.useOwnJackServer()
         let tone = try a.sox("tone.wav", ["synth", "0.6", "sine", "440", "vol", "0.5"])
-        let jackd = Process()
-        jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
-        jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]
-        jackd.standardOutput = FileHandle.nullDevice; jackd.standardError = FileHandle.nullDevice
-        try jackd.run()
-        defer { if jackd.isRunning { jackd.terminate(); jackd.waitUntilExit() } }
-        try a.run("/usr/bin/jack_wait", ["-w", "-t", "10"])
+        let jack = try JackServer()
+        defer { jack.stop() }
         let recording = a.url("speakers.wav")
-        let rec = Process()
-        rec.executableURL = URL(fileURLWithPath: "/usr/bin/jack_rec")
-        rec.arguments = ["-f", recording.path, "-d", "4", "system:capture_1", "system:capture_2"]
-        rec.standardOutput = FileHandle.nullDevice; rec.standardError = FileHandle.nullDevice
-        try rec.run()
-        usleep(300_000)   // jack_rec connected
+        let rec = try jack.record(into: recording, seconds: 4)
         let watching = Atomic(true)
         let watcher = Thread { Self.connectPlayerPorts(while: watching) }
         watcher.start()

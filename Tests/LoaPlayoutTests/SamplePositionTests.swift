@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import LoaAudio
 import LoaCore
 import LoaPlan
@@ -23,22 +24,9 @@ import Testing
     }
 
     /// A JACK server of this test process's own: other worktrees' tests use the default server on this machine.
-    static func useOwnJackServer() { setenv("JACK_DEFAULT_SERVER", "loa-tests-\(getpid())", 0) }
-
     func withJack(_ body: () throws -> Void) throws {
-        Self.useOwnJackServer()
-        let jackd = Process()
-        jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
-        jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]
-        jackd.standardOutput = FileHandle.nullDevice; jackd.standardError = FileHandle.nullDevice
-        try jackd.run()
-        defer { if jackd.isRunning { jackd.terminate(); jackd.waitUntilExit() } }
-        let wait = Process()
-        wait.executableURL = URL(fileURLWithPath: "/usr/bin/jack_wait")
-        wait.arguments = ["-w", "-t", "10"]
-        wait.standardOutput = FileHandle.nullDevice
-        try wait.run(); wait.waitUntilExit()
-        try #require(wait.terminationStatus == 0, "no JACK server")
+        let jack = try JackServer()
+        defer { jack.stop() }
         try body()
     }
 
@@ -97,19 +85,8 @@ import Testing
     }
 
     @Test func anAiringEndsAtTheInstantTheNextOneStarts() throws {
-        Self.useOwnJackServer()
-        let jackd = Process()
-        jackd.executableURL = URL(fileURLWithPath: "/usr/bin/jackd")
-        jackd.arguments = ["--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"]
-        jackd.standardOutput = FileHandle.nullDevice; jackd.standardError = FileHandle.nullDevice
-        try jackd.run()
-        defer { if jackd.isRunning { jackd.terminate(); jackd.waitUntilExit() } }
-        let wait = Process()
-        wait.executableURL = URL(fileURLWithPath: "/usr/bin/jack_wait")
-        wait.arguments = ["-w", "-t", "10"]
-        wait.standardOutput = FileHandle.nullDevice
-        try wait.run(); wait.waitUntilExit()
-        try #require(wait.terminationStatus == 0, "no JACK server")
+        let jack = try JackServer()
+        defer { jack.stop() }
 
         var offset = 0.0
         let items = try [(ScheduledItem.Kind.intro, nil as String?, 0.35), (.message, "msg-a", 0.5),
