@@ -87,8 +87,7 @@ let package = Package(
                 dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaLog",
                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "Crypto", package: "swift-crypto")],
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: swift6),
 
         // Layer 5, hub: the city's server (plans out, stations' logs in) on Hummingbird.
@@ -96,8 +95,7 @@ let package = Package(
                 dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
-                               .product(name: "PostgresNIO", package: "postgres-nio"),
-                               .product(name: "Crypto", package: "swift-crypto")],
+                               .product(name: "PostgresNIO", package: "postgres-nio")],
                 swiftSettings: swift6),
 
         // Layer 6, face: the command line.

@@ -115,12 +115,9 @@ public struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
-    /// `HOST:PORT` (the host may be an IPv6 address in brackets).
+    /// `HOST:PORT` (the host may be an IPv6 address in brackets); a host is required.
     static func hostPort(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65_535).contains(port) else { return nil }
-        let host = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return host.isEmpty ? nil : (host, port)
+        HostPort(text).flatMap { $0.host.isEmpty ? nil : ($0.host, $0.port) }
     }
 }
 

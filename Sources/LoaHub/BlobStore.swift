@@ -1,4 +1,4 @@
-import Crypto
+import LoaLog
 import Foundation
 import LoaCore
 import LoaL10n
@@ -27,7 +27,7 @@ public struct BlobStore: Sendable {
     /// Stores `bytes` as `sha256`; refuses bytes whose hash is another (`hashMismatch`) and maps a full disk to
     /// `insufficientStorage`. Storing a blob already held changes nothing.
     public func put(_ bytes: Data, as sha256: String, subject: String) throws {
-        let actual = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let actual = sha256Hex(bytes)
         guard actual == sha256 else {
             throw HubError(.hashMismatch, subject: subject, Localized(
                 vi: "nội dung có SHA-256 \(actual), không phải \(sha256)",
@@ -71,6 +71,6 @@ public enum HubTokens {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(Data(token.utf8))
     }
 }

@@ -24,11 +24,8 @@ public enum HubServer {
         return logger
     }
 
-    /// `HOST:PORT` → its parts; nil when malformed.
+    /// `HOST:PORT` → its parts (no host: loopback); nil when malformed.
     public static func parseListen(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port) else { return nil }
-        let host = String(text[..<colon])
-        return (host.isEmpty ? "127.0.0.1" : host, port)
+        HostPort(text).map { ($0.host.isEmpty ? "127.0.0.1" : $0.host, $0.port) }
     }
 }

@@ -179,3 +179,6 @@ struct CanonicalWriter: ~Copyable {
         put(UInt8(ascii: ";"))
     }
 }
+
+/// SHA-256 of bytes, lowercase hex: the form of every hash Loa writes (rows, blobs, tokens, files).
+public func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import LoaCore
 import LoaL10n
@@ -144,6 +143,3 @@ public struct HubClient: Sendable {
         }
     }
 }
-
-/// SHA-256 of bytes, lowercase hex.
-public func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }

@@ -1,6 +1,7 @@
 import Foundation
 import LoaCore
 import LoaL10n
+import LoaLog
 
 /// A station's copy of the plans the hub served (`--plan-cache DIR`): `blobs/SHA` (each checked against its
 /// SHA-256), `plans/VERSION/…` (the plan folder rebuilt from the manifest's paths) and `current.json` (the manifest

@@ -1,6 +1,7 @@
 import Foundation
 import LoaCore
 import LoaL10n
+import LoaLog
 import LoaPlan
 
 /// `loa hub publish`: the files of a checked plan (the plan file, its includes, every audio file it names) become a

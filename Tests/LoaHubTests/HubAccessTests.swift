@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NIOHTTP1
 import LoaCore
+import LoaLog
 import LoaHub
 import LoaSync
 import LoaTestSupport

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoaCommands
 import LoaCore
+import LoaLog
 import LoaHub
 import LoaPlayout
 import LoaSync
