@@ -63,7 +63,7 @@ public struct RunCommand: ParsableCommand {
         // The station's own slot times and announcements (the page writes them) are laid over the plan.
         let localFile = stateFolder.appendingPathComponent("local.yaml"), stationID = station
         var configuration = StationConfiguration(station: station, log: .file(logPath)) {
-            try loadValidPlan(path: try hubLink?.planPath() ?? planPath ?? "", local: localFile, station: stationID)
+            try loadValidPlan(path: hubLink?.planPath ?? planPath ?? "", local: localFile, station: stationID)
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
@@ -105,10 +105,10 @@ public struct RunCommand: ParsableCommand {
         }
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
-        let syncing = hubLink?.start(daemon: daemon, report: configuration.engine.report)
+        let syncing = hubLink?.start(reload: { _ = daemon.reload() }, report: configuration.engine.report)
         let stats: EngineStats
         do { stats = try daemon.run() } catch { throw failure(error.description) }
-        syncing?.finish()
+        syncing?.finish(report: printErr)
         // Exit 1 only when evidence is still missing at stop (it was printed above), not for an outage recovered from.
         if !stats.everythingLogged { throw ExitCode(1) }
     }
