@@ -10,22 +10,27 @@ import LoaSchedule
 /// an idle daemon's CPU and memory. Needs the JACK-paced ALSA device: re-runs itself under
 /// /work/shared/alsa/with-paced-alsa (or $LOA_PACED_ALSA) unless already inside it.
 enum BenchDaemon {
-    static func run() async throws {
+    /// Re-runs this bench as a child under with-paced-alsa (or `$LOA_PACED_ALSA`), with a JACK server name of its own
+    /// (other benches on the machine may run theirs at the same time). True when it did, or could not: the caller
+    /// returns; false inside the paced child.
+    static func reRunPaced(_ bench: String) throws -> Bool {
         let env = ProcessInfo.processInfo.environment
-        if env["LOA_BENCH_PACED"] == nil {
-            let wrapper = env["LOA_PACED_ALSA"] ?? "/work/shared/alsa/with-paced-alsa"
-            guard FileManager.default.isExecutableFile(atPath: wrapper) else {
-                print("daemon: \(wrapper) missing; set LOA_PACED_ALSA to with-paced-alsa"); return
-            }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            // A server name of our own: other benches on the machine may run their JACK server at the same time.
-            p.arguments = ["LOA_BENCH_PACED=1", "JACK_DEFAULT_SERVER=loa-daemon-bench-\(getpid())", wrapper,
-                           CommandLine.arguments[0], "daemon"]
-            try p.run()
-            p.waitUntilExit()
-            return
+        guard env["LOA_BENCH_PACED"] == nil else { return false }
+        let wrapper = env["LOA_PACED_ALSA"] ?? "/work/shared/alsa/with-paced-alsa"
+        guard FileManager.default.isExecutableFile(atPath: wrapper) else {
+            print("\(bench): \(wrapper) missing; set LOA_PACED_ALSA to with-paced-alsa"); return true
         }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["LOA_BENCH_PACED=1", "JACK_DEFAULT_SERVER=loa-\(bench)-bench-\(getpid())", wrapper,
+                       CommandLine.arguments[0], bench]
+        try p.run()
+        p.waitUntilExit()
+        return true
+    }
+
+    static func run() async throws {
+        if try reRunPaced("daemon") { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-daemon-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -35,7 +40,7 @@ enum BenchDaemon {
         try emergencyCut(dir, long, tone)
         try newBulletins(dir)
         try durableEvents(dir)
-        try idle(dir, seconds: Double(env["LOA_BENCH_IDLE_SECONDS"] ?? "") ?? 60)
+        try idle(dir, seconds: Double(ProcessInfo.processInfo.environment["LOA_BENCH_IDLE_SECONDS"] ?? "") ?? 60)
     }
 
     static func makeTone(_ dir: URL, _ name: String, seconds: Double, hz: Int = 440) throws -> URL {

@@ -13,20 +13,7 @@ import LoaStationWeb
 /// first load (bytes, time), and start error / cut p99 quiet and loaded side by side.
 enum BenchPage {
     static func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        if env["LOA_BENCH_PACED"] == nil {
-            let wrapper = env["LOA_PACED_ALSA"] ?? "/work/shared/alsa/with-paced-alsa"
-            guard FileManager.default.isExecutableFile(atPath: wrapper) else {
-                print("page: \(wrapper) missing; set LOA_PACED_ALSA to with-paced-alsa"); return
-            }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["LOA_BENCH_PACED=1", "JACK_DEFAULT_SERVER=loa-page-bench-\(getpid())", wrapper,
-                           CommandLine.arguments[0], "page"]
-            try p.run()
-            p.waitUntilExit()
-            return
-        }
+        if try BenchDaemon.reRunPaced("page") { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-page-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
