@@ -20,6 +20,19 @@ extension AiringLog {
 
     /// The checkpoints kept in the log that cover rows after `afterSeq` (`seq > afterSeq`), in the order they were
     /// signed. A log from before checkpoints existed has none.
+    /// The highest seq a checkpoint of `station` covers among those not signed by `key` (the hub's receipts beside
+    /// the box's own), 0 when none: one indexed query, for a pusher that asks every few seconds.
+    public func lastCheckpointSeq(station: String, notSignedBy key: String) throws -> Int64 {
+        try guarded {
+            try queue.read { db in
+                guard try db.tableExists("checkpoints") else { return 0 }
+                return try Int64.fetchOne(db, sql: """
+                    SELECT MAX(seq) FROM checkpoints WHERE station = ? AND public_key != ?
+                    """, arguments: [station, key]) ?? 0
+            }
+        }
+    }
+
     public func checkpoints(afterSeq: Int64 = 0) throws -> [Checkpoint] {
         try guarded {
             try queue.read { db in

@@ -23,7 +23,7 @@ public struct EventPusher: Sendable {
 
     /// The seq through which the hub has acknowledged this log (0: nothing yet).
     public func acknowledged() throws -> Int64 {
-        try log.checkpoints().filter { $0.publicKey != stationKey && $0.station == station }.map(\.seq).max() ?? 0
+        try log.lastCheckpointSeq(station: station, notSignedBy: stationKey)
     }
 
     /// What one `pushPending` did.
