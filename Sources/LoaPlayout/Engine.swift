@@ -280,7 +280,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             guard let slot = timeline.slots.first(where: { slot in
                 slot.end > now && slot.start <= now && slot.items.contains { slot.airingID(of: $0) == event.airing }
             }) else { continue }
-            retime.insert(Timeline.slotKey(slot))
+            retime.insert(slot.key)
             reair[event.airing] = event.airing + "/resumed"
         }
     }

@@ -62,7 +62,7 @@ extension PlayoutEngine {
         let startAt = run.entries.first { e in items.contains { $0.template.airing == e.airing } }?.plannedStart
             ?? run.startAt
         let outcome = try air(items, sinkItems, startAt: startAt, emergency: false)
-        if run.preemptedBy != nil || outcome.cutForEmergency { retime.insert(Timeline.slotKey(slot)) }
+        if run.preemptedBy != nil || outcome.cutForEmergency { retime.insert(slot.key) }
     }
 
     struct AirOutcome { var cutForEmergency: Bool }
@@ -92,7 +92,7 @@ extension PlayoutEngine {
         let ownSlots = Set(items.compactMap { $0.template.slotStart.map { "\($0)" } })
         for slot in timeline.slotsStarting(after: max(busyStart, startAt), through: busyEnd)
             where emergency || !ownSlots.contains(stamp(slot.start)) {
-            retime.insert(Timeline.slotKey(slot))
+            retime.insert(slot.key)
         }
 
         if let failure = state.deviceFailure, !state.anyStarted || state.results.values.contains(where: {

@@ -15,12 +15,6 @@ public struct Timeline: Sendable {
         self.timeZone = timeZone
     }
 
-    /// A slot occurrence's identity: station, slot name and scheduled start (`SlotOccurrence.key`).
-    public static func slotKey(_ slot: SlotOccurrence) -> String { slot.key }
-
-    /// The airing id of a scheduled item (`SlotOccurrence.airingID(of:)`).
-    public static func airingID(slot: SlotOccurrence, item: ScheduledItem) -> String { slot.airingID(of: item) }
-
     public enum CapCause: Sendable, Hashable {
         /// The slot ends: nothing runs past it.
         case slotEnd
@@ -82,7 +76,7 @@ public struct Timeline: Sendable {
             }
             if pending.isEmpty { continue }
             var entries: [Entry] = []
-            if retime.contains(Timeline.slotKey(slot)) {
+            if retime.contains(slot.key) {
                 var cursor = max(now, slot.start)
                 var noRoom: [Entry] = []
                 for i in pending {
@@ -130,7 +124,7 @@ public struct Timeline: Sendable {
 
     /// The id an item airs under next: its own, or its re-air id after a crash cut it; nil when neither is pending.
     func airing(_ slotIndex: Int, _ item: Int, handled: Set<String>, reair: [String: String]) -> String? {
-        let id = Timeline.airingID(slot: slots[slotIndex], item: slots[slotIndex].items[item])
+        let id = slots[slotIndex].airingID(of: slots[slotIndex].items[item])
         if !handled.contains(id) { return id }
         if let again = reair[id], !handled.contains(again) { return again }
         return nil
@@ -144,7 +138,7 @@ public struct Timeline: Sendable {
                        reair: [String: String] = [:]) -> Entry {
         let slot = slots[slotIndex]
         let id = airing(slotIndex, item, handled: handled, reair: reair)
-            ?? Timeline.airingID(slot: slot, item: slot.items[item])
+            ?? slot.airingID(of: slot.items[item])
         return Entry(slotIndex: slotIndex, itemIndex: item, airing: id,
                      plannedStart: start, duration: slot.items[item].duration,
                      cap: max(0, slot.end.timeIntervalSince(start)), capCause: .slotEnd)

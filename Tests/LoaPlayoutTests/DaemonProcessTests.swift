@@ -96,7 +96,7 @@ import Testing
         let log = try AiringLog(path: dir.appendingPathComponent("sim.sqlite").path)
         let events = try log.events()
         let slots = try ScheduleFile.read(schedule).map(\.occurrence)
-        let expected = slots.flatMap { s in s.items.map { Timeline.airingID(slot: s, item: $0) } }
+        let expected = slots.flatMap { s in s.items.map { s.airingID(of: $0) } }
         #expect(events.count == expected.count * 2)
         #expect(events.enumerated().allSatisfy { i, e in e.airing == expected[i / 2] })
         #expect(events.enumerated().allSatisfy { i, e in e.kind == (i % 2 == 0 ? .started : .finished) })
@@ -120,7 +120,7 @@ import Testing
         let plan = try loadValidPlan(path: planPath)
         let week = DateRange(from: CivilDate("2026-06-01")!, to: CivilDate("2026-06-07")!)
         let slots = Scheduler.schedule(plan, range: week, stations: ["ba-dinh"]).occurrences
-        let expected = slots.flatMap { s in s.items.map { Timeline.airingID(slot: s, item: $0) } }
+        let expected = slots.flatMap { s in s.items.map { s.airingID(of: $0) } }
         #expect(expected.count > 20)
         let log = try AiringLog(path: dir.appendingPathComponent("week.sqlite").path)
         let events = try log.events()
@@ -162,7 +162,7 @@ import Testing
         let slots = try ScheduleFile.read(schedule).map(\.occurrence)
         for slot in slots {
             for item in slot.items {
-                let id = Timeline.airingID(slot: slot, item: item)
+                let id = slot.airingID(of: item)
                 let kinds = (byAiring[id] ?? []).map(\.kind)
                 // Exactly one airing per scheduled item: started + one ending, or a lone missed.
                 #expect(kinds == [.missed] || (kinds.count == 2 && kinds[0] == .started && kinds[1].isEnding

@@ -32,7 +32,7 @@ import Testing
         var i = 0
         for slot in schedule {
             for item in slot.items {
-                let id = Timeline.airingID(slot: slot, item: item)
+                let id = slot.airingID(of: item)
                 let s = events[i], e = events[i + 1]
                 #expect(s.kind == .started && s.airing == id)
                 #expect(e.kind == .finished && e.airing == id)
@@ -59,7 +59,7 @@ import Testing
     @Test func restartAfterACrashClosesTheOpenAiringAndAirsItAgainAtOnce() throws {
         let slot = f.standardSlot("2026-06-01", "06:00", name: "morning")
         let recorder = MemoryRecorder()
-        let intro = Timeline.airingID(slot: slot, item: slot.items[0])
+        let intro = slot.airingID(of: slot.items[0])
         try recorder.append(AiringEvent(at: Timestamp.format(slot.start, timeZone: f.tz), kind: .started,
                                         airing: intro, station: "ba-dinh", plan: "test-plan"))
         // Restarted 5 s later: the intro was on air when the box died.
@@ -84,7 +84,7 @@ import Testing
         let recorder = MemoryRecorder()
         func row(_ i: Int, _ kind: EventKind, _ at: Double, played: Double? = nil) throws {
             try recorder.append(AiringEvent(at: Timestamp.format(slot.start.addingTimeInterval(at), timeZone: f.tz),
-                                            kind: kind, airing: Timeline.airingID(slot: slot, item: slot.items[i]),
+                                            kind: kind, airing: slot.airingID(of: slot.items[i]),
                                             station: "ba-dinh", plan: "test-plan", message: slot.items[i].message,
                                             slotStart: Timestamp.format(slot.start, timeZone: f.tz),
                                             playedSeconds: played))
@@ -217,7 +217,7 @@ import Testing
         let byAiring = Dictionary(grouping: log.all, by: \.airing)
         for slot in slots {
             for item in slot.items {
-                let events = byAiring[Timeline.airingID(slot: slot, item: item)] ?? []
+                let events = byAiring[slot.airingID(of: item)] ?? []
                 #expect(events.count == (events.first?.kind == .missed ? 1 : 2))
             }
         }

@@ -26,7 +26,7 @@ import Testing
     @Test func nothingLeftWaitsForTheWindowEnd() {
         let slot = f.standardSlot("2026-06-01", "06:00", name: "morning")
         let t = Timeline(slots: [slot], timeZone: f.tz)
-        let handled = Set(slot.items.map { Timeline.airingID(slot: slot, item: $0) })
+        let handled = Set(slot.items.map { slot.airingID(of: $0) })
         let upper = f.date("2026-06-03", "00:00")
         #expect(t.next(now: f.date("2026-06-01", "05:00"), handled: handled, retime: [],
                        lower: f.date("2026-06-01", "00:00"), upper: upper) == .wait(until: upper))
@@ -44,17 +44,17 @@ import Testing
     @Test func aRetimedSlotPlaysFromNowWhileItemsFit() {
         let slot = f.standardSlot("2026-06-01", "06:00", name: "morning", length: 200)
         let t = Timeline(slots: [slot], timeZone: f.tz)
-        let handled: Set = [Timeline.airingID(slot: slot, item: slot.items[0]),
-                            Timeline.airingID(slot: slot, item: slot.items[1])]
+        let handled: Set = [slot.airingID(of: slot.items[0]),
+                            slot.airingID(of: slot.items[1])]
         // 120 s in, 80 s left: B (90 s) cannot fit, the outro (5 s) can.
         let now = slot.start.addingTimeInterval(120)
-        let step = t.next(now: now, handled: handled, retime: [Timeline.slotKey(slot)],
+        let step = t.next(now: now, handled: handled, retime: [slot.key],
                           lower: f.date("2026-06-01", "00:00"), upper: f.date("2026-06-03", "00:00"))
         guard case .miss(let missed, .noRoom) = step else { Issue.record("expected noRoom, got \(step)"); return }
         #expect(missed.map(\.itemIndex) == [2])
         var handledAfter = handled
         handledAfter.insert(missed[0].airing)
-        guard case .play(let run) = t.next(now: now, handled: handledAfter, retime: [Timeline.slotKey(slot)],
+        guard case .play(let run) = t.next(now: now, handled: handledAfter, retime: [slot.key],
                                            lower: f.date("2026-06-01", "00:00"), upper: f.date("2026-06-03", "00:00"))
         else { Issue.record("no run"); return }
         #expect(run.entries.map(\.itemIndex) == [3])
@@ -65,8 +65,8 @@ import Testing
         let a = f.standardSlot("2026-06-01", "06:00", name: "morning")
         var b = a
         b.items.swapAt(1, 2)
-        #expect(Timeline.airingID(slot: a, item: a.items[1]) == Timeline.airingID(slot: b, item: b.items[2]))
-        #expect(Timeline.airingID(slot: a, item: a.items[1])
+        #expect(a.airingID(of: a.items[1]) == b.airingID(of: b.items[2]))
+        #expect(a.airingID(of: a.items[1])
                 == "ba-dinh@2026-06-01T06:00:00.000+07:00/morning/message:msg-a")
     }
 
