@@ -134,6 +134,8 @@ extension AlertOrder {
     public func airTimes(from: Date, to: Date, timeZone: TimeZone) -> [Date] {
         guard airs, case .air = action.kindForTimes else { return [] }
         let end = min(to, expires ?? to)
+        // Whole seconds, as the hours' openings are: a grid at .125 s would put a repeat 125 ms after an opening.
+        let effective = Date(timeIntervalSince1970: effective.timeIntervalSince1970.rounded(.down))
         var t = max(effective, from)
         var out: [Date] = []
         let step = TimeInterval(repeatSeconds ?? 0)
