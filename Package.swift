@@ -68,7 +68,7 @@ let package = Package(
 
         // Layer 4, engine: the station daemon.
         .target(name: "LoaPlayout",
-                dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaL10n"],
+                dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaL10n", "LoaAlerts"],
                 swiftSettings: swift6),
         // The station's HTTP face (SPEC §7): the control API on the Unix socket and, with --http, the operator's page.
         .target(name: "LoaStationWeb",
@@ -84,7 +84,7 @@ let package = Package(
 
         // Layer 4, engine: the station's side of the hub (manifest, blobs, pushing events) over HTTP.
         .target(name: "LoaSync",
-                dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaLog",
+                dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaLog", "LoaAlerts",
                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio")],

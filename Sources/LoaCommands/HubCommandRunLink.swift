@@ -36,7 +36,8 @@ public struct RunHubOptions: ParsableArguments {
     }
 
     /// The link to the hub, its first plan check done (nil without `--hub`).
-    func link(station: String, logPath: String, stateFolder: URL) throws -> HubLink? {
+    func link(station: String, logPath: String, stateFolder: URL,
+              alsoEachRound: (@Sendable () async -> Void)? = nil) throws -> HubLink? {
         guard let hub, let tokenFile else { return nil }
         do {
             let client = HubClient(base: hub, token: try HubClient.token(fromFile: tokenFile))
@@ -51,7 +52,7 @@ public struct RunHubOptions: ParsableArguments {
                 let result = loadCheckedPlan(path: file.path)
                 return result.hasErrors ? result.errors.map { $0.formatted() }.joined(separator: "; ") : nil
             }
-            let link = HubLink(sync: sync, every: syncEvery, pushEvery: pushEvery)
+            let link = HubLink(sync: sync, every: syncEvery, pushEvery: pushEvery, alsoEachRound: alsoEachRound)
             let first = runBlocking { await sync.checkPlanOnce() }
             printErr("loa: hub: " + first.words.text())
             guard sync.currentPlanFile != nil else {

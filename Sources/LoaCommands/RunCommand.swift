@@ -58,7 +58,9 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         let logPath = log ?? "loa-\(station).sqlite"
         let stateFolder = URL(fileURLWithPath: state ?? URL(fileURLWithPath: logPath).deletingLastPathComponent().path)
-        let hubLink = try hubOptions.link(station: station, logPath: logPath, stateFolder: stateFolder)
+        let alertLink = try hubOptions.alertLink(station: station, stateFolder: stateFolder, report: printErr)
+        let hubLink = try hubOptions.link(station: station, logPath: logPath, stateFolder: stateFolder,
+                                          alsoEachRound: alertLink?.poll)
         let planPath = plan
         // The station's own slot times and announcements (the page writes them) are laid over the plan.
         let localFile = stateFolder.appendingPathComponent("local.yaml"), stationID = station
@@ -68,6 +70,7 @@ public struct RunCommand: ParsableCommand {
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
         configuration.stateFolder = state.map { URL(fileURLWithPath: $0) }
+        configuration.alertAudio = alertLink?.fetch
         if clock == .simulated, let from = from.flatMap(CivilDate.init), let to = to.flatMap(CivilDate.init) {
             configuration.clock = .simulated(from: from, to: to)
         }
@@ -106,6 +109,8 @@ public struct RunCommand: ParsableCommand {
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
         let syncing = hubLink?.start(reload: { _ = daemon.reload() }, report: configuration.engine.report)
+        alertLink?.start(feeding: daemon.alerts)
+        defer { alertLink?.stop() }
         let stats: EngineStats
         do { stats = try daemon.run() } catch { throw failure(error.description) }
         syncing?.finish(report: printErr)

@@ -78,6 +78,8 @@ public struct StationStatus: Sendable, Hashable, Codable {
     public var device: Device
     public var log: Log
     public var problems: [Problem]
+    /// The fleet's alerts (issue 17); left out by a station that has none to show.
+    public var alerts: Alerts?
 
     public init(station: String, plan: PlanRef, at: String, now: OnAir?, next: [Upcoming], device: Device, log: Log,
                 problems: [Problem]) {
@@ -85,7 +87,7 @@ public struct StationStatus: Sendable, Hashable, Codable {
         self.device = device; self.log = log; self.problems = problems
     }
 
-    enum CodingKeys: String, CodingKey { case station, plan, at, now, next, device, log, problems }
+    enum CodingKeys: String, CodingKey { case station, plan, at, now, next, device, log, problems, alerts }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -93,5 +95,6 @@ public struct StationStatus: Sendable, Hashable, Codable {
         try c.encode(now, forKey: .now)   // `null` when nothing airs, as SPEC §7 says, not left out
         try c.encode(next, forKey: .next); try c.encode(device, forKey: .device); try c.encode(log, forKey: .log)
         try c.encode(problems, forKey: .problems)
+        try c.encodeIfPresent(alerts, forKey: .alerts)
     }
 }

@@ -97,12 +97,14 @@ extension StationDaemon {
             let mb = space.free >> 20
             problems.append(.init(kind: "disk", vi: "Ổ đĩa sắp đầy: còn \(mb) MB", en: "Disk nearly full: \(mb) MB left"))
         }
-        return StationStatus(
+        var status = StationStatus(
             station: configuration.station, plan: .init(id: plan.id, version: Self.version(of: plan)), at: stamp(now),
             now: onAir, next: next, device: .init(name: output, ok: fault == nil),
             log: .init(path: logPath, ok: feed.logFault == nil && unwritten == 0, lastSeq: feed.lastSeq,
                        unwritten: unwritten),
             problems: problems)
+        status.alerts = alerts.board(now: now)
+        return status
     }
 
     /// The plan's version: its id with the modification time of its file (a hub-fed plan will carry the hub's).

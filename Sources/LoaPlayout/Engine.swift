@@ -10,6 +10,11 @@ import LoaSchedule
 public struct EmergencyRequest: Sendable, Hashable, Codable {
     public var audio: URL
     public var title: String?
+    /// A fleet alert's airing (`AlertScheduler`): its fixed airing id, the instant its first sample is due (first in
+    /// the next slot), and whether a cut-in alert may cut it (a next-slot alert yields). Nil for an operator's.
+    public var airing: String?
+    public var startAt: Date?
+    public var yields: Bool?
     public init(audio: URL, title: String? = nil) { self.audio = audio; self.title = title }
 }
 
@@ -76,7 +81,11 @@ public final class PlayoutEngine: @unchecked Sendable {
         case reload(Plan, [SlotOccurrence])
         case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void, requestedAt: MonotonicInstant)
     }
-    enum StopReason: Sendable { case operatorStop, emergency(requestedAt: MonotonicInstant) }
+    enum StopReason: Sendable {
+        case operatorStop, emergency(requestedAt: MonotonicInstant)
+        /// A fleet alert's Update or Cancel stopped the alert on air; the reason names it.
+        case alert(String)
+    }
     struct Shared {
         var commands: [Command] = []
         /// nil: nothing on air; else whether an emergency is on air, and why it is being cut.
@@ -86,6 +95,8 @@ public final class PlayoutEngine: @unchecked Sendable {
         var lastCut: Double?
         /// Why the audio device is unavailable, while it is (for the status page).
         var deviceFault: Localized?
+        /// The emergency on air: its airing id, and whether a cut-in alert may cut it (a next-slot alert).
+        var emergencyAiring: (id: String, yields: Bool)?
     }
 
     let options: EngineOptions
@@ -110,6 +121,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     var deviceRetryAt: Date?
     var backoffIndex = 0
     lazy var preparer = Preparer(sink: sink)
+    /// The fleet's alerts (issue 17), set by the daemon before `run()`.
+    var alerts: AlertScheduler?
     /// Events the log refused, oldest first; also serializes appends from the engine's and the audio thread.
     let unlogged = Locked(Unlogged())
 
@@ -141,8 +154,9 @@ public final class PlayoutEngine: @unchecked Sendable {
     public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
         let at = MonotonicInstant.now()
         post(.emergency(request, reply, requestedAt: at)) { s in
-            // Never cut one emergency for another: the second waits its turn.
-            guard let onAir = s.onAir, !onAir.emergency, onAir.stopping == nil else { return false }
+            // Never cut one emergency for another: the second waits its turn (a cut-in alert does cut a next-slot one).
+            guard let onAir = s.onAir, onAir.stopping == nil else { return false }
+            if onAir.emergency, !(s.emergencyAiring?.yields == true && request.yields != true) { return false }
             s.onAir?.stopping = .emergency(requestedAt: at)
             return true
         }
@@ -160,6 +174,23 @@ public final class PlayoutEngine: @unchecked Sendable {
         if cut { sink.stop() }
         return cut
     }
+
+    /// Cuts the alert airing `airing` if it is on air (logged `interrupted` with `reason`); false when it is not.
+    @discardableResult
+    func stopAlert(airing: String, reason: String) -> Bool {
+        let cut = shared.withLock { s -> Bool in
+            guard let onAir = s.onAir, onAir.emergency, onAir.stopping == nil, s.emergencyAiring?.id == airing else {
+                return false
+            }
+            s.onAir?.stopping = .alert(reason)
+            return true
+        }
+        if cut { sink.stop() }
+        return cut
+    }
+
+    /// The airing id of the emergency on air, if any.
+    var emergencyAiringOnAir: String? { shared.withLock { $0.onAir?.emergency == true ? $0.emergencyAiring?.id : nil } }
 
     /// An emergency bulletin is on air now.
     public var emergencyOnAir: Bool { shared.withLock { $0.onAir?.emergency ?? false } }
@@ -201,6 +232,7 @@ public final class PlayoutEngine: @unchecked Sendable {
             if try takeCommands() { return }
             let now = clock.now()
             if let until = options.until, now >= until { return }
+            if alerts?.postDue(now: now) == true { continue }
             let step = clock.takeStep()
             if step != 0 {
                 recentStep = step
@@ -218,11 +250,18 @@ public final class PlayoutEngine: @unchecked Sendable {
                     pause(until: retry)
                     continue
                 }
+                // A next-slot alert goes first in the slot about to open; the slot's items follow it.
+                if run.entries.first?.itemIndex == 0, let alerts,
+                   alerts.postFirstInSlot(opening: run.startAt, now: now) {
+                    retime.insert(timeline.slots[run.slotIndex].key)
+                    continue
+                }
                 try play(run)
                 startupPass = false; recentStep = 0
                 prepareUpcoming(clock.now())
             case .wait(let until):
-                pause(until: options.until.map { min($0, until) } ?? until)
+                let due = min(until, alerts?.nextInstant(after: now) ?? until)
+                pause(until: options.until.map { min($0, due) } ?? due)
             }
         }
     }

@@ -178,6 +178,9 @@ extension PlayoutEngine {
                 case .operatorStop?:
                     e.kind = .interrupted
                     e.detail = tr("dừng bởi người vận hành", "stopped by operator")
+                case .alert(let why)?:
+                    e.kind = .interrupted
+                    e.detail = why
                 case nil where capped:
                     // The audio engine cut it at its cap: a pre-empting slot began, or its own slot ended.
                     if case .preempt(let j)? = item.capCause {
@@ -234,6 +237,7 @@ extension PlayoutEngine {
     func record(_ event: AiringEvent) -> AiringEvent? {
         var event = event
         if options.rehearsal { event.rehearsal = true }
+        event.detail = AlertScheduler.detail(event.detail, ofAiring: event.airing)
         handled.withLock { _ = $0.insert(event.airing) }
         return unlogged.withLock { waiting -> AiringEvent? in
             waiting.events.append(event)
@@ -316,10 +320,17 @@ extension PlayoutEngine {
     func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void,
                       requestedAt: MonotonicInstant = .now()) throws {
         let now = clock.now()
-        let onAirSlot = timeline.slots.last { $0.start <= now && now < $0.end }
+        // A fleet alert Cancelled or replaced while it waited here, or expired meanwhile, does not air.
+        if let alerts, !alerts.stillWanted(request, now: now) {
+            reply(EmergencyReply(ok: false, airing: request.airing, error: tr("cảnh báo không còn hiệu lực",
+                                                                                "the alert is no longer in force")))
+            return
+        }
+        let startAt = max(now, request.startAt ?? now)
+        let onAirSlot = timeline.slots.last { $0.start <= startAt && startAt < $0.end }
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         var template = AiringEvent(
-            at: "", kind: .started, airing: "\(options.station)@\(stamp(now))/emergency:\(suffix)",
+            at: "", kind: .started, airing: request.airing ?? "\(options.station)@\(stamp(now))/emergency:\(suffix)",
             station: options.station, plan: plan.id, message: nil, slotStart: onAirSlot.map { stamp($0.start) },
             source: .emergency, audio: request.audio.path, detail: request.title)
         let cut = shared.withLock { s in defer { s.lastCut = nil }; return s.lastCut }
@@ -333,8 +344,10 @@ extension PlayoutEngine {
         }
         let replied = Locked(false)
         options.report(tr("loa: KHẨN CẤP \(request.audio.path)", "loa: EMERGENCY \(request.audio.path)"))
+        shared.withLock { $0.emergencyAiring = (template.airing, request.yields == true) }
+        defer { shared.withLock { $0.emergencyAiring = nil } }
         _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
-                    [PlayItem(url: request.audio, quickStart: true)], startAt: now, emergency: true) { event, airsAt in
+                    [PlayItem(url: request.audio, quickStart: true)], startAt: startAt, emergency: true) { event, airsAt in
             guard !replied.withLock({ r in defer { r = true }; return r }) else { return }
             let firstSample = airsAt.seconds(since: requestedAt) * 1000
             self.shared.withLock { $0.stats.firstSampleLatencies.append(firstSample) }

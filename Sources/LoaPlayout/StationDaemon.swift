@@ -58,6 +58,10 @@ public struct StationConfiguration: Sendable {
     public var stateFolder: URL?
     /// Seconds between signed checkpoints of the log while the daemon runs (SPEC §6: at most 10 minutes).
     public var checkpointInterval: TimeInterval = 600
+    /// Fetches a fleet alert's audio from the hub, checked (LoaSync's `AlertAudioStore`); nil: no hub.
+    public var alertAudio: AlertAudioFetch?
+    /// Speaks a fleet alert's text; nil: espeak-ng.
+    public var alertSpeech: AlertSpeech?
 
     public init(station: String, log: LogChoice, loadPlan: @escaping @Sendable () throws -> Plan) {
         self.station = station; self.log = log; self.loadPlan = loadPlan
@@ -114,6 +118,8 @@ public final class StationDaemon: Sendable {
     /// The plan and schedule airing now (replaced on reload).
     let current: Locked<(plan: Plan, slots: [SlotOccurrence])>
     private let surface = Locked<(any ControlSurface)?>(nil)
+    /// The fleet's alerts this station holds (issue 17); the hub link hands it what arrives.
+    public let alerts: AlertScheduler
 
     public init(_ configuration: StationConfiguration) throws(DaemonError) {
         self.configuration = configuration
@@ -160,6 +166,10 @@ public final class StationDaemon: Sendable {
         let engine = PlayoutEngine(plan: plan, schedule: slots, options: options, clock: clock, sink: sink,
                                    recorder: FeedingRecorder(recorder, feed: feed))
         self.engine = engine
+        let current = self.current
+        alerts = AlertScheduler(station: station, engine: engine, sink: sink, fetchAudio: configuration.alertAudio,
+                                speech: configuration.alertSpeech, planID: { current.withLock { $0.plan.id } })
+        engine.alerts = alerts
         if let log = recorder as? AiringLog {
             let folder = configuration.stateFolder ?? URL(fileURLWithPath: log.path).deletingLastPathComponent()
             let keyFile = folder.appendingPathComponent("station.key")
@@ -187,6 +197,8 @@ public final class StationDaemon: Sendable {
     public func run() throws(DaemonError) -> EngineStats {
         defer { surface.withLock { s in s?.close(); s = nil } }
         signer?.start()
+        alerts.start()
+        defer { alerts.close() }
         do { try engine.run() } catch {
             signer?.finish()
             throw DaemonError(kind: .engine(error), subject: configuration.station)

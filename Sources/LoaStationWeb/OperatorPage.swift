@@ -25,6 +25,7 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <main id="main" hidden>
 <section id="problems" class="bad" hidden><h2 data-t="problems">Sự cố</h2><ul id="problemList"></ul></section>
 <section><h2 data-t="onair">Đang phát</h2><div id="onair" aria-live="polite">—</div></section>
+<section id="alerts" class="bad" hidden><h2 data-t="alerts">Cảnh báo khẩn cấp của thành phố</h2><div id="alertOnAir"></div><ul id="alertNext"></ul></section>
 <section><h2 data-t="next">Sắp phát</h2><ul id="next"></ul></section>
 <section><h2 data-t="emergency">Phát khẩn cấp</h2>
 <form id="emForm"><label><span data-t="text">Văn bản đọc</span><textarea id="emText" rows="3" maxlength="4000"></textarea></label>
@@ -48,12 +49,12 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <script>
 const T={en:{station:"Station",signin:"Sign in",password:"Password",problems:"Problems",onair:"On air now",next:"Coming next",
 emergency:"Emergency broadcast",text:"Text to read",voice:"Voice",orfile:"or an audio file",send:"Air now",stop:"Stop the emergency",
-programme:"Programme",todayOpt:"today",tomorrowOpt:"tomorrow",events:"Latest events",local:"Local announcements",
+programme:"Programme",alerts:"The city's emergency alerts",alertOnAir:"On air",alertNext:"next",alertSlot:"first in the next slot",todayOpt:"today",tomorrowOpt:"tomorrow",events:"Latest events",local:"Local announcements",
 title:"Title",from:"From",to:"to",times:"times a",perDay:"day",perWeek:"week",add:"Add",slots:"Slot times",save:"Save slot times",
 saved:"Saved",remove:"Remove",short:"Cannot all fit",left:"left",nothing:"Nothing on air",wrong:"Wrong password",sent:"On air",
 kinds:{started:"started",finished:"aired",missed:"missed",failed:"failed",interrupted:"interrupted",preempted:"cut",null:"to come"}},
 vi:{kinds:{started:"đang phát",finished:"đã phát",missed:"bị lỡ",failed:"lỗi",interrupted:"bị dừng",preempted:"bị ngắt",null:"chưa phát"},
-left:"còn lại",nothing:"Không phát gì",saved:"Đã lưu",remove:"Xoá",short:"Không xếp đủ",wrong:"Sai mật khẩu",sent:"Đang phát"}};
+left:"còn lại",nothing:"Không phát gì",alertOnAir:"Đang phát",alertNext:"lần tới",alertSlot:"đầu khung giờ tới",saved:"Đã lưu",remove:"Xoá",short:"Không xếp đủ",wrong:"Sai mật khẩu",sent:"Đang phát"}};
 // Vietnamese unless this operator chose English with the switch (remembered on this phone).
 let lang=localStorage.lang==="en"?"en":"vi";
 const vi={};document.querySelectorAll("[data-t]").forEach(e=>vi[e.dataset.t]=e.textContent);
@@ -71,7 +72,12 @@ const when=s=>(status&&s.slice(0,10)!==status.at.slice(0,10)?s.slice(8,10)+"/"+s
 const esc=s=>String(s??"").replace(/[&<>"]/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"})[c]);
 function render(s){status=s;status.seen=Date.now();const p=s.problems||[];$("problems").hidden=!p.length;
 $("problemList").innerHTML=p.map(x=>"<li>"+esc(lang==="en"?x.en:x.vi)+"</li>").join("");
-$("next").innerHTML=(s.next||[]).map(n=>"<li>"+when(n.start)+" · "+esc(n.title||n.message||n.kind)+"</li>").join("");drawOnAir()}
+$("next").innerHTML=(s.next||[]).map(n=>"<li>"+when(n.start)+" · "+esc(n.title||n.message||n.kind)+"</li>").join("");drawAlerts(s.alerts);drawOnAir()}
+// The fleet's alerts (issue 17): the one on air, and each still to air with its next time.
+function drawAlerts(a){const on=a&&a.on_air,up=(a&&a.upcoming)||[];$("alerts").hidden=!on&&!up.length;
+$("alertOnAir").innerHTML=on?"⚠ "+t("alertOnAir")+": <b>"+esc(on.headline||on.identifier)+"</b> <small>"+esc(on.identifier)+"</small>":"";
+$("alertNext").innerHTML=up.map(u=>"<li>"+esc(u.headline||u.identifier)+" <small>"+esc(u.identifier)+"</small> — "+t("alertNext")+" "+
+(u.next?when(u.next):"")+(u.mode==="next_slot"?" ("+t("alertSlot")+")":"")+"</li>").join("")}
 function drawOnAir(){const n=status&&status.now;if(!n){$("onair").textContent=t("nothing");return}
 const el=n.elapsed_s+(Date.now()-status.seen)/1000;const left=n.planned_s?mmss(n.planned_s-el):"";
 $("onair").innerHTML=(n.source==="emergency"?"⚠ ":"")+esc(n.title||n.message||n.source)+(left?' — <span id="left">'+left+"</span> "+t("left"):"")}

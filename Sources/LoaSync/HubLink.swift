@@ -9,9 +9,11 @@ public final class HubLink: Sendable {
     public let every: Double
     public let pushEvery: Double
     private let loop = LockedTask()
+    /// Also done every round (the alert listener's JSON poll, issue 17).
+    public let alsoEachRound: (@Sendable () async -> Void)?
 
-    public init(sync: StationSync, every: Double, pushEvery: Double) {
-        self.sync = sync; self.every = every; self.pushEvery = pushEvery
+    public init(sync: StationSync, every: Double, pushEvery: Double, alsoEachRound: (@Sendable () async -> Void)? = nil) {
+        self.sync = sync; self.every = every; self.pushEvery = pushEvery; self.alsoEachRound = alsoEachRound
     }
 
     /// The last good plan's file (the link is made only once there is one).
@@ -20,7 +22,7 @@ public final class HubLink: Sendable {
     /// Starts the loop; `reload` is called when a new good plan has arrived (the daemon's reload).
     @discardableResult
     public func start(reload: @escaping @Sendable () -> Void, report: @escaping @Sendable (String) -> Void) -> HubLink {
-        let sync = self.sync, every = self.every, pushEvery = self.pushEvery
+        let sync = self.sync, every = self.every, pushEvery = self.pushEvery, alsoEachRound = self.alsoEachRound
         loop.set(Task.detached {
             var lastPushFault: String?
             var lastCheck = Date()   // link() has just checked
@@ -43,6 +45,7 @@ public final class HubLink: Sendable {
                     }
                     lastPushFault = error.description
                 }
+                await alsoEachRound?()
                 try? await Task.sleep(nanoseconds: UInt64(pushEvery * 1e9))
             }
         })
