@@ -134,7 +134,8 @@ let package = Package(
                     swiftSettings: swift6),
         .testTarget(name: "LoaStationWebTests",
                     dependencies: ["LoaCore", "LoaAudio", "LoaLog", "LoaPlan", "LoaPlayout", "LoaStationWeb", "LoaSystem",
-                                   "LoaTestSupport"],
+                                   "LoaTestSupport", "LoaAlerts", "LoaSync",
+                                   .product(name: "Hummingbird", package: "hummingbird")],
                     exclude: ["Browser"],   // the selenium script the browser test runs
                     swiftSettings: swift6),
         .testTarget(name: "LoaHubTests",

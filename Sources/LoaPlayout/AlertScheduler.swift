@@ -307,6 +307,11 @@ public final class AlertScheduler: @unchecked Sendable {
 
     // MARK: what the page shows
 
+    /// Alerts held whose audio is still being fetched, spoken or measured.
+    public var preparing: Int {
+        state.withLock { s in s.held.values.filter { if case .pending = $0.audio { return true }; return false }.count }
+    }
+
     /// The alert on air and those still to air, for `GET /api/v1/status`.
     public func board(now: Date) -> StationStatus.Alerts {
         let onAir = engine.emergencyAiringOnAir

@@ -121,8 +121,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     var deviceRetryAt: Date?
     var backoffIndex = 0
     lazy var preparer = Preparer(sink: sink)
-    /// The fleet's alerts (issue 17), set by the daemon before `run()`.
-    var alerts: AlertScheduler?
+    /// The fleet's alerts (issue 17), set by the daemon before `run()` (the daemon holds it; it holds the engine).
+    weak var alerts: AlertScheduler?
     /// Events the log refused, oldest first; also serializes appends from the engine's and the audio thread.
     let unlogged = Locked(Unlogged())
 
@@ -224,6 +224,8 @@ public final class PlayoutEngine: @unchecked Sendable {
         }
         resumeSlotsCutByACrash(closed, now: now0)
         handled.withLock { h in for e in past { h.insert(e.airing) } }
+        // Alerts air from here on: the log now says which of their instants already aired.
+        alerts?.start()
         _ = clock.takeStep()
         defer { preparer.stop(); finishLog() }
         prepareUpcoming(now0)

@@ -197,7 +197,6 @@ public final class StationDaemon: Sendable {
     public func run() throws(DaemonError) -> EngineStats {
         defer { surface.withLock { s in s?.close(); s = nil } }
         signer?.start()
-        alerts.start()
         defer { alerts.close() }
         do { try engine.run() } catch {
             signer?.finish()

@@ -35,7 +35,8 @@ final class PacedSink: PlayoutSink, @unchecked Sendable {
                 let r = ItemResult(outcome: .skipped, playedSeconds: 0)
                 results.append(r); observer(.ended(index: i, r)); continue
             }
-            let length = min(durations[item.url.lastPathComponent] ?? 1, item.maxSeconds ?? .infinity)
+            let length = min(durations[item.url.lastPathComponent] ?? Self.length(of: item.url) ?? 1,
+                             item.maxSeconds ?? .infinity)
             let started = MonotonicInstant.now()
             observer(.willStart(index: i, airsAt: started))
             var outcome = PlayOutcome.finished, played = length
@@ -51,6 +52,12 @@ final class PacedSink: PlayoutSink, @unchecked Sendable {
             results.append(r); observer(.ended(index: i, r))
         }
         return results
+    }
+
+    /// A real audio file's length (an alert's audio), from its header.
+    static func length(of url: URL) -> Double? {
+        guard let file = try? SoundFile(readingFrom: url), file.sampleRate > 0 else { return nil }
+        return Double(file.headerFrames) / Double(file.sampleRate)
     }
 
     func stop() { stopRequested.withLock { $0 = true } }

@@ -26,8 +26,9 @@ final class WebStation: @unchecked Sendable {
     /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
     /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         planned: Bool = false, deviceGone: Bool = false) throws {
-        let dir = TemporaryFolders.make("loa-web")
+         planned: Bool = false, deviceGone: Bool = false, folder: URL? = nil,
+         configure: (inout StationConfiguration) -> Void = { _ in }) throws {
+        let dir = folder ?? TemporaryFolders.make("loa-web")
         self.dir = dir
         for name in Self.durations.keys { try Data(name.utf8).write(to: dir.appendingPathComponent(name)) }
         let file = OperatorAccess.passwordFile(state: dir, station: "ba-dinh")
@@ -98,8 +99,10 @@ final class WebStation: @unchecked Sendable {
             built.withLock { $0 = s }
             return s
         }
+        configure(&configuration)
         daemon = try StationDaemon(configuration)
         server = built.current!
+        built.withLock { $0 = nil }   // the daemon's configuration holds this box: no daemon → server → daemon cycle
         let daemon = self.daemon, done = self.done
         Thread.detachNewThread { _ = try? daemon.run(); done.signal() }
     }
