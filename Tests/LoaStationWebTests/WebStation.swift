@@ -26,7 +26,7 @@ final class WebStation: @unchecked Sendable {
     /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
     /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         planned: Bool = false, deviceGone: Bool = false, folder: URL? = nil,
+         planned: Bool = false, deviceGone: Bool = false, folder: URL? = nil, running: Bool = true,
          configure: (inout StationConfiguration) -> Void = { _ in }) throws {
         let dir = folder ?? TemporaryFolders.make("loa-web")
         self.dir = dir
@@ -103,6 +103,11 @@ final class WebStation: @unchecked Sendable {
         daemon = try StationDaemon(configuration)
         server = built.current!
         built.withLock { $0 = nil }   // the daemon's configuration holds this box: no daemon → server → daemon cycle
+        if running { run() }
+    }
+
+    /// Starts the daemon on its own thread (done by `init` unless `running` is false).
+    func run() {
         let daemon = self.daemon, done = self.done
         Thread.detachNewThread { _ = try? daemon.run(); done.signal() }
     }
