@@ -92,7 +92,7 @@ let package = Package(
 
         // Layer 5, hub: the city's server (plans out, stations' logs in) on Hummingbird.
         .target(name: "LoaHub",
-                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", grdb,
+                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", "LoaAlerts", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "PostgresNIO", package: "postgres-nio")],
