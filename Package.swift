@@ -101,8 +101,11 @@ let package = Package(
         // Layer 6, face: the command line.
         .target(name: "LoaCommands",
                 dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaPlayout",
-                               "LoaReport", "LoaXlsx", "LoaL10n", "LoaStationWeb", "LoaSync", "LoaHub",
-                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                               "LoaReport", "LoaXlsx", "LoaL10n", "LoaStationWeb", "LoaSync", "LoaHub", "LoaAlerts",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: swift6),
         .executableTarget(name: "loa", dependencies: ["LoaCommands"], swiftSettings: swift6),
         .executableTarget(name: "loa-bench",
