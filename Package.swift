@@ -92,7 +92,7 @@ let package = Package(
 
         // Layer 5, hub: the city's server (plans out, stations' logs in) on Hummingbird.
         .target(name: "LoaHub",
-                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", grdb,
+                dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", "LoaAlerts", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "PostgresNIO", package: "postgres-nio")],
@@ -101,8 +101,11 @@ let package = Package(
         // Layer 6, face: the command line.
         .target(name: "LoaCommands",
                 dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaPlayout",
-                               "LoaReport", "LoaXlsx", "LoaL10n", "LoaStationWeb", "LoaSync", "LoaHub",
-                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                               "LoaReport", "LoaXlsx", "LoaL10n", "LoaStationWeb", "LoaSync", "LoaHub", "LoaAlerts",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: swift6),
         .executableTarget(name: "loa", dependencies: ["LoaCommands"], swiftSettings: swift6),
         .executableTarget(name: "loa-bench",

@@ -113,7 +113,7 @@ extension AlertOrder {
         if let resource = info.resources.first(where: \.isAudio) {
             if let bytes = resource.inline {
                 if let digest = resource.digest {
-                    let actual = Insecure.SHA1.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                    let actual = CAPDigest.sha1Hex(bytes)
                     guard actual == digest else {
                         throw AlertError(.digestMismatch, at: "resource/digest", "\(digest) ≠ \(actual)")
                     }

@@ -11,7 +11,8 @@ public struct HubCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "The city's hub: serve it, make access tokens, publish a plan to it.",
-        subcommands: [HubServeCommand.self, HubTokenCommand.self, HubPublishCommand.self])
+        subcommands: [HubServeCommand.self, HubTokenCommand.self, HubPublishCommand.self, HubAlertCommand.self,
+                      HubEmergencyCommand.self])
     public init() {}
 }
 
@@ -57,12 +58,14 @@ public struct HubTokenCommand: AsyncParsableCommand {
     @Option(help: "The hub's PostgreSQL database, when it keeps its state there.") var database: String?
     @Option(help: "The station the token speaks for (reaches only that station).") var station: String?
     @Flag(help: "An administrator's token (publish, status, reports).") var admin = false
+    @Flag(help: "A token that may only post alerts (a warning centre's feed).") var alerts = false
 
     public init() {}
 
     public func validate() throws {
-        guard (station != nil) != admin else {
-            throw ValidationError(tr("cần đúng một trong --station ID hoặc --admin", "give exactly one of --station ID or --admin"))
+        guard [station != nil, admin, alerts].filter({ $0 }).count == 1 else {
+            throw ValidationError(tr("cần đúng một trong --station ID, --admin hoặc --alerts",
+                                     "give exactly one of --station ID, --admin or --alerts"))
         }
         if let station, !PlanManifest.isSafeRelativePath(station) || station.contains("/") {
             throw ValidationError(tr("mã đài không hợp lệ: \(station)", "invalid station id: \(station)"))
@@ -72,7 +75,7 @@ public struct HubTokenCommand: AsyncParsableCommand {
     public func run() async throws {
         do {
             let hub = try await HubService.open(data: data, database: database)
-            print(try await hub.issueToken(station.map { .station($0) } ?? .admin))
+            print(try await hub.issueToken(station.map { .station($0) } ?? (alerts ? .alerts : .admin)))
         } catch { throw failure("\(error)") }
     }
 }

@@ -13,10 +13,13 @@ public struct HubService: Sendable {
     public let now: @Sendable () -> Date
     /// The largest request body accepted (an audio blob, a batch of events); larger ones get 413.
     public let maxBody: Int
+    /// The open alert streams and what alerts are mapped against (docs/reference/alerts.md).
+    public let alerting: HubAlerting
 
     public init(store: any HubStore, blobs: BlobStore, key: StationKey, maxBody: Int = 256 << 20,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                alerting: HubAlerting = HubAlerting(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store; self.blobs = blobs; self.key = key; self.maxBody = maxBody; self.now = now
+        self.alerting = alerting
     }
 
     /// The hub over a data folder: `hub.sqlite`, `blobs/` and `hub.key` (made on first start, 0600).

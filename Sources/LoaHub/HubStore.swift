@@ -5,6 +5,8 @@ import LoaLog
 /// Who a bearer token speaks for: the city's administrators, or one station (which reaches only its own data).
 public enum TokenGrant: Sendable, Hashable {
     case admin
+    /// May only post alerts (`loa hub token --alerts`): a warning centre's feed or the city's button.
+    case alerts
     case station(String)
 }
 
@@ -18,7 +20,7 @@ public enum IngestOutcome: Sendable, Hashable {
 
 /// The hub's state: tokens, plan versions, stations and their events. SQLite (`SQLiteHubStore`) by default; every
 /// implementation gives the same answers, so the routes never know which one they talk to.
-public protocol HubStore: Sendable {
+public protocol HubStore: AlertStore {
     func addToken(hash: String, grant: TokenGrant) async throws
     func grant(forTokenHash hash: String) async throws -> TokenGrant?
     /// Makes `manifest` (its version already set) the current plan; false when it already was.

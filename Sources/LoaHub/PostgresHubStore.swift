@@ -56,16 +56,13 @@ public final class PostgresHubStore: HubStore {
             CREATE TABLE IF NOT EXISTS checkpoints (station TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL,
                 at TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (station, seq, at))
             """,
-        ] {
+        ] + Self.alertTables {
             try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
     }
 
     public func addToken(hash: String, grant: TokenGrant) async throws {
-        let (role, station): (String, String?) = switch grant {
-        case .admin: ("admin", nil)
-        case .station(let id): ("station", id)
-        }
+        let (role, station) = grant.columns
         try await run { try await self.client.query("INSERT INTO tokens (hash, role, station) VALUES (\(hash), \(role), \(station))", logger: self.logger) }
     }
 
@@ -73,7 +70,7 @@ public final class PostgresHubStore: HubStore {
         try await run {
             let rows = try await self.client.query("SELECT role, station FROM tokens WHERE hash = \(hash)", logger: self.logger)
             for try await (role, station) in rows.decode((String, String?).self) {
-                return role == "admin" ? .admin : station.map { .station($0) }
+                return TokenGrant(role: role, station: station)
             }
             return nil
         }
@@ -142,19 +139,22 @@ public final class PostgresHubStore: HubStore {
                 FROM events WHERE station = \(station) AND seq > \(afterSeq) ORDER BY seq LIMIT \(limit)
                 """, logger: self.logger)
             var out: [AiringEvent] = []
-            for try await row in rows {
-                let r = row.makeRandomAccess()
-                func text(_ i: Int) throws -> String? { try r[i].decode(String?.self) }
-                out.append(AiringEvent(
-                    seq: try r[0].decode(Int64.self), at: try text(1) ?? "", kind: EventKind(rawValue: try text(2) ?? "") ?? .failed,
-                    airing: try text(3) ?? "", station: try text(4) ?? "", plan: try text(5) ?? "", message: try text(6),
-                    slotStart: try text(7), source: AiringSource(rawValue: try text(8) ?? "") ?? .schedule, audio: try text(9),
-                    audioSHA256: try text(10), plannedSeconds: try r[11].decode(Double?.self),
-                    playedSeconds: try r[12].decode(Double?.self), detail: try text(13), prevHash: try text(14) ?? "",
-                    hash: try text(15) ?? "", rehearsal: try r[16].decode(Bool.self)))
-            }
+            for try await row in rows { out.append(try Self.event(row)) }
             return out
         }
+    }
+
+    /// A row read with the columns of `events(station:afterSeq:limit:)`, in that order.
+    static func event(_ row: PostgresRow) throws -> AiringEvent {
+        let r = row.makeRandomAccess()
+        func text(_ i: Int) throws -> String? { try r[i].decode(String?.self) }
+        return AiringEvent(
+            seq: try r[0].decode(Int64.self), at: try text(1) ?? "", kind: EventKind(rawValue: try text(2) ?? "") ?? .failed,
+            airing: try text(3) ?? "", station: try text(4) ?? "", plan: try text(5) ?? "", message: try text(6),
+            slotStart: try text(7), source: AiringSource(rawValue: try text(8) ?? "") ?? .schedule, audio: try text(9),
+            audioSHA256: try text(10), plannedSeconds: try r[11].decode(Double?.self),
+            playedSeconds: try r[12].decode(Double?.self), detail: try text(13), prevHash: try text(14) ?? "",
+            hash: try text(15) ?? "", rehearsal: try r[16].decode(Bool.self))
     }
 
     // MARK: Internals

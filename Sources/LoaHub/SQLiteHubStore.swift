@@ -8,7 +8,7 @@ import LoaLog
 /// acknowledged only once it is on disk, so a killed hub loses nothing it acknowledged.
 public final class SQLiteHubStore: HubStore {
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     static let eventColumns = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, "
         + "planned_s, played_s, detail, prev_hash, hash, rehearsal"
@@ -47,14 +47,12 @@ public final class SQLiteHubStore: HubStore {
             CREATE TABLE IF NOT EXISTS checkpoints (station TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
                 at TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (station, seq, at));
             """)
+        try db.execute(sql: alertTables)
     }
 
     public func addToken(hash: String, grant: TokenGrant) async throws {
         try await write { db in
-            let (role, station): (String, String?) = switch grant {
-            case .admin: ("admin", nil)
-            case .station(let id): ("station", id)
-            }
+            let (role, station) = grant.columns
             try db.execute(sql: "INSERT INTO tokens (hash, role, station) VALUES (?, ?, ?)", arguments: [hash, role, station])
         }
     }
@@ -63,9 +61,7 @@ public final class SQLiteHubStore: HubStore {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT role, station FROM tokens WHERE hash = ?", arguments: [hash])
             else { return nil }
-            let role: String = row[0]
-            if role == "admin" { return .admin }
-            return (row[1] as String?).map { .station($0) }
+            return TokenGrant(role: row[0], station: row[1])
         }
     }
 
@@ -178,23 +174,26 @@ public final class SQLiteHubStore: HubStore {
     public func events(station: String, afterSeq: Int64, limit: Int) async throws -> [AiringEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE station = ? AND seq > ? ORDER BY seq LIMIT ?",
-                                    arguments: [station, afterSeq, limit]).map { row in
-                AiringEvent(seq: row[0], at: row[1], kind: EventKind(rawValue: row[2]) ?? .failed, airing: row[3],
-                            station: row[4], plan: row[5], message: row[6], slotStart: row[7],
-                            source: AiringSource(rawValue: row[8]) ?? .schedule, audio: row[9], audioSHA256: row[10],
-                            plannedSeconds: row[11], playedSeconds: row[12], detail: row[13], prevHash: row[14],
-                            hash: row[15], rehearsal: (row[16] as Int64?) == 1)
-            }
+                                    arguments: [station, afterSeq, limit]).map(Self.event)
         }
+    }
+
+    /// A row read with `eventColumns`.
+    static func event(_ row: Row) -> AiringEvent {
+        AiringEvent(seq: row[0], at: row[1], kind: EventKind(rawValue: row[2]) ?? .failed, airing: row[3],
+                    station: row[4], plan: row[5], message: row[6], slotStart: row[7],
+                    source: AiringSource(rawValue: row[8]) ?? .schedule, audio: row[9], audioSHA256: row[10],
+                    plannedSeconds: row[11], playedSeconds: row[12], detail: row[13], prevHash: row[14],
+                    hash: row[15], rehearsal: (row[16] as Int64?) == 1)
     }
 
     // MARK: Internals
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await queue.write(body) } catch { throw Self.wrap(error, path: path) }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await queue.read(body) } catch { throw Self.wrap(error, path: path) }
     }
 

@@ -1,0 +1,121 @@
+import Foundation
+import LoaAlerts
+import LoaCore
+
+/// What became of one alert at each station it targets (`GET /api/v1/alerts[/KEY]`), from what the hub handed out
+/// and the `source: emergency` events the stations pushed back with the alert's identifier in `detail`.
+public struct AlertStatus: Sendable, Hashable, Codable {
+    public var key: String
+    public var seq: Int64
+    public var identifier: String
+    public var sent: String
+    public var headline: String?
+    /// What the stations speak, when the alert has no audio.
+    public var text: String?
+    public var state: AlertState
+    public var action: String
+    public var mode: String
+    public var airs: Bool
+    public var receivedAt: Date
+    public var expires: Date?
+    public var repeatSeconds: Int?
+    public var stations: [StationProgress]
+    /// How many stations are in each `StationProgress.state`.
+    public var counts: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case key, seq, identifier, sent, headline, text, state, action, mode, airs, receivedAt = "received_at", expires
+        case repeatSeconds = "repeat_s", stations, counts
+    }
+}
+
+/// One targeted station's progress with an alert.
+public struct StationProgress: Sendable, Hashable, Codable {
+    /// `finished`, `interrupted`, `missed`, `failed` (its last airing's end), `started` (on air now), `delivered`
+    /// (handed the alert, not aired yet), `not_reached` (the hub has not handed it the alert).
+    public var state: String
+    public var station: String
+    /// Why it was not reached or did not finish, when known.
+    public var reason: String?
+    public var deliveredAt: String?
+    /// The first `started` event's `at`: the first sample of the alert at this station.
+    public var startedAt: String?
+    /// The end event of the last airing.
+    public var endedAt: String?
+    /// Airings started so far (repeats count).
+    public var airings: Int
+    /// The hub's receipt → the first sample, in milliseconds.
+    public var receiptToFirstSampleMs: Int?
+    public var lastContact: String?
+
+    enum CodingKeys: String, CodingKey {
+        case state, station, reason, deliveredAt = "delivered_at", startedAt = "started_at", endedAt = "ended_at"
+        case airings, receiptToFirstSampleMs = "receipt_to_first_sample_ms", lastContact = "last_contact"
+    }
+}
+
+extension HubService {
+    /// Every alert after `after` (oldest first) with its stations' progress.
+    public func alertStatuses(after: Int64 = 0, limit: Int = 200) async throws -> [AlertStatus] {
+        await alerting.deliveries.flushNow(store: store)
+        let contacts = try await lastContacts()
+        var out: [AlertStatus] = []
+        for stored in try await store.alerts(afterSeq: after, limit: limit) {
+            out.append(Self.status(stored, events: try await store.emergencyEvents(identifier: stored.alert.identifier),
+                                   contacts: contacts))
+        }
+        return out
+    }
+
+    public func alertStatus(key: String, subject: String) async throws -> AlertStatus {
+        await alerting.deliveries.flushNow(store: store)
+        guard let stored = try await store.alert(key: key) else {
+            throw HubError(.notFound, subject: subject, .init(vi: "hub không có bản tin \(key)", en: "the hub holds no alert \(key)"))
+        }
+        return Self.status(stored, events: try await store.emergencyEvents(identifier: stored.alert.identifier),
+                           contacts: try await lastContacts())
+    }
+
+    private func lastContacts() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for s in try await store.stations() { out[s.station] = s.lastContact }
+        return out
+    }
+
+    static func status(_ stored: StoredAlert, events: [AiringEvent], contacts: [String: String]) -> AlertStatus {
+        let a = stored.alert
+        let byStation = Dictionary(grouping: events.filter { !$0.rehearsal }, by: \.station)
+        let stations = stored.targets.map { station in
+            progress(station, alert: a, events: byStation[station] ?? [], deliveredAt: stored.deliveredAt[station],
+                     lastContact: contacts[station])
+        }
+        return AlertStatus(key: a.key, seq: a.seq, identifier: a.identifier, sent: stored.sent, headline: a.headline,
+                           text: a.text, state: stored.state, action: a.action.rawValue, mode: a.mode.rawValue, airs: a.airs,
+                           receivedAt: a.receivedAt, expires: a.expires, repeatSeconds: a.repeatSeconds,
+                           stations: stations, counts: Dictionary(grouping: stations, by: \.state).mapValues(\.count))
+    }
+
+    static func progress(_ station: String, alert: StationAlert, events: [AiringEvent], deliveredAt: String?,
+                         lastContact: String?) -> StationProgress {
+        let starts = events.filter { $0.kind == .started }
+        var p = StationProgress(state: "not_reached", station: station, deliveredAt: deliveredAt,
+                                startedAt: starts.first?.at, airings: starts.count, lastContact: lastContact)
+        if let first = starts.first, let at = Timestamp.parse(first.at) {
+            p.receiptToFirstSampleMs = Int((at.timeIntervalSince(alert.receivedAt) * 1000).rounded())
+        }
+        if let last = events.last, last.kind != .started {
+            p.state = last.kind == .preempted ? "interrupted" : last.kind.rawValue
+            p.endedAt = last.at
+            if last.kind != .finished { p.reason = last.message ?? last.kind.rawValue }
+        } else if !starts.isEmpty {
+            p.state = "started"
+        } else if deliveredAt != nil || !events.isEmpty {
+            p.state = "delivered"
+        } else {
+            let contacted = lastContact.flatMap(Timestamp.parse)
+            p.reason = contacted.map { $0 < alert.receivedAt ? "offline since \(lastContact!)" : "connected, not handed yet" }
+                ?? "never contacted"
+        }
+        return p
+    }
+}
