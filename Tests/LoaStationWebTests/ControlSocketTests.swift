@@ -1,5 +1,6 @@
 import Foundation
 import LoaCore
+import LoaTestSupport
 import LoaPlayout
 import LoaStationWeb
 import LoaSystem

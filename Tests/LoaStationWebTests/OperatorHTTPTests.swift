@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import LoaCore
+import LoaTestSupport
 import LoaPlayout
 import LoaStationWeb
 import Testing
