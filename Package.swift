@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(name: "loa-bench",
                           dependencies: ["LoaCore", "LoaCommands", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog",
                                          "LoaSystem", "LoaPlayout", "LoaReport", "LoaL10n", "LoaTestSupport",
-                                         "LoaStationWeb", "LoaHub", "LoaSync"],
+                                         "LoaStationWeb", "LoaHub", "LoaSync", "LoaAlerts"],
                           swiftSettings: swift6),
 
         .target(name: "LoaTestSupport", path: "Tests/LoaTestSupport", swiftSettings: swift6),
