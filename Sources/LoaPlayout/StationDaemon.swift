@@ -277,7 +277,7 @@ public final class StationDaemon: Sendable {
                 .sorted { $0.start < $1.start }
         case .file(let url):
             do throws(ScheduleFileError) {
-                return try plan.resolving(try ScheduleFile.read(url, station: station), file: url.path)
+                return try plan.stationSlots(from: try ScheduleFile.read(url), station: station, file: url.path)
             } catch { throw DaemonError(kind: .schedule(error), subject: url.path) }
         }
     }
