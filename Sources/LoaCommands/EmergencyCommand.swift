@@ -24,6 +24,8 @@ public struct EmergencyCommand: ParsableCommand {
     @Option(help: "A short title, kept in the log's detail.") var title: String?
     @Option(help: "The daemon's control socket (default: derived from the station id).") var socket: String?
     @Flag(help: "Replace an emergency bulletin already on air (otherwise refused).") var replace = false
+    @Flag(help: "Air it after an emergency bulletin already on air (otherwise refused); answered at once.")
+    var queue = false
 
     public init() {}
 
@@ -33,6 +35,9 @@ public struct EmergencyCommand: ParsableCommand {
         }
         if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError(tr("--text rỗng", "--text is empty"))
+        }
+        if replace && queue {
+            throw ValidationError(tr("chọn một trong --replace hoặc --queue", "give --replace or --queue, not both"))
         }
         if audio != nil, speed != nil || repeatCount != 1 {
             throw ValidationError(tr("--speed và --repeat chỉ dùng với --text", "--speed and --repeat go with --text only"))
@@ -60,11 +65,18 @@ public struct EmergencyCommand: ParsableCommand {
         do {
             // The daemon airs its own copy, so the log's detail keeps the name the operator gave.
             reply = try ControlClient.sendEmergency(audio: file, title: title ?? text ?? audio, replace: replace,
-                                                    station: station, explicit: socket)
+                                                    queue: queue, station: station, explicit: socket)
         } catch { throw failure("\(error)") }
         guard reply.ok else {
             throw failure(tr("bản tin khẩn cấp KHÔNG được phát: \(reply.error ?? "?")",
                              "the emergency bulletin did NOT air: \(reply.error ?? "?")"))
+        }
+        if reply.queued == true {
+            let ahead = reply.ahead ?? 0
+            print(tr("Bản tin khẩn cấp đã vào hàng đợi ở đài \(station): còn \(ahead) bản tin trước",
+                     "Emergency bulletin queued at station \(station): \(ahead) ahead")
+                  + (reply.airing.map { " [\($0)]" } ?? ""))
+            return
         }
         var line = tr("Đang phát bản tin khẩn cấp trên đài \(station)", "Emergency bulletin on air at station \(station)")
         if let first = reply.firstSampleMilliseconds {

@@ -79,9 +79,11 @@ public struct LogCommand: ParsableCommand {
             var findings: [CheckpointFinding] = []
             var own: [Checkpoint] = []
             var anchors: [Checkpoint] = []
+            var breaks: [LogBreak] = []
             do {
                 let log = try AiringLog(path: db, readOnly: true)
                 check = try log.verify()
+                breaks = try log.breaks()
                 own = try log.checkpoints()
                 findings = try log.check(checkpoints: own, key: key)
                 if let anchor {
@@ -95,6 +97,12 @@ public struct LogCommand: ParsableCommand {
             } catch {
                 LogReportIO.stderr("\(error)")
                 throw ExitCode(1)
+            }
+            for b in breaks {
+                print(tr("\(db): bị xoá hoặc chuyển đi khi trình phát đang chạy, lúc \(b.at); đã ghi lại từ bản đang mở "
+                         + "(các dòng 1…\(b.lastSeq), hash cuối \(b.lastHash))",
+                         "\(db): deleted or moved away under the running daemon at \(b.at) and written back from its "
+                         + "open copy (rows 1…\(b.lastSeq), last hash \(b.lastHash))"))
             }
             if check.isOK {
                 print("\(db): \(check.message.text())")

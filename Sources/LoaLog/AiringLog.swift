@@ -31,7 +31,10 @@ public struct LogFilter: Sendable, Hashable {
 /// processes may open the same file (SQLite locks; writers wait up to 10 s).
 public final class AiringLog: Sendable {
     public let path: String
-    let queue: DatabaseQueue
+    /// The open database; swapped only when the file vanished under a writer and was written back (`LogBreaks`).
+    let store: QueueStore
+    var queue: DatabaseQueue { store.queue }
+    let readOnly: Bool
     /// The private copy read instead of `path`, when `path`'s folder cannot be written.
     private let readCopy: ReadCopy?
     /// The select list of a row: a log from before the `rehearsal` column (opened read-only) reads it as 0.
@@ -48,6 +51,7 @@ public final class AiringLog: Sendable {
     /// nothing is written.
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        self.readOnly = readOnly
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             throw LogError(path: path, Localized(vi: "không có tệp nhật ký này", en: "no such log file"))
         }
@@ -72,7 +76,8 @@ public final class AiringLog: Sendable {
         } catch {
             throw LogError.wrap(error, path: path)
         }
-        self.queue = queue
+        let store = QueueStore(queue, configuration: config)
+        self.store = store
         let hasRehearsal = try Self.guarded(path: path) { () throws -> Bool in
             if readOnly {
                 return try queue.read { db in
@@ -89,6 +94,7 @@ public final class AiringLog: Sendable {
                 // Evidence is not for every user of the box: owner and group (`loa`) only.
                 var st = stat()
                 if stat(path, &st) == 0, st.st_mode & 0o007 != 0 { chmod(path, st.st_mode & 0o770) }
+                store.identity = FileIdentity(path)
                 return true
             }
         }
@@ -101,7 +107,7 @@ public final class AiringLog: Sendable {
     /// milliseconds). Returns the row as stored, once it is committed and synced to disk.
     @discardableResult
     public func append(_ e: AiringEvent) throws -> AiringEvent {
-        try guarded {
+        try writing { queue in
             try queue.writeWithoutTransaction { db in
                 var stored = e
                 try db.inTransaction(.immediate) {
@@ -117,7 +123,7 @@ public final class AiringLog: Sendable {
     /// when it returns. Returns the rows as stored.
     @discardableResult
     public func append(contentsOf events: [AiringEvent]) throws -> [AiringEvent] {
-        try guarded {
+        try writing { queue in
             try queue.writeWithoutTransaction { db in
                 var stored: [AiringEvent] = []
                 try db.inTransaction(.immediate) {
@@ -135,7 +141,7 @@ public final class AiringLog: Sendable {
     /// all in one transaction. Returns the events appended, in seq order.
     @discardableResult
     public func closeOpenAirings(at: String, detail: String) throws -> [AiringEvent] {
-        try guarded {
+        try writing { queue in
             try queue.writeWithoutTransaction { db in
                 var closed: [AiringEvent] = []
                 try db.inTransaction(.immediate) {
@@ -180,7 +186,7 @@ public final class AiringLog: Sendable {
     /// `.sqlite` file alone holds the whole log: what an operator copies to hand upward. Appends need not wait
     /// for it (they are durable in the WAL); the daemon calls it when it stops.
     public func checkpoint() throws {
-        try guarded { _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+        try writing { queue in _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
     }
 
     public func count() throws -> Int {
@@ -252,6 +258,12 @@ public final class AiringLog: Sendable {
     // MARK: Internals
 
     func guarded<T>(_ body: () throws -> T) throws -> T { try Self.guarded(path: path, body) }
+
+    /// Writes go through here: one at a time with a file written back under them (`restoreIfVanished`), so no row
+    /// lands in a file that is no longer the log.
+    func writing<T>(_ body: (DatabaseQueue) throws -> T) throws -> T {
+        try store.exclusive { queue in try guarded { try body(queue) } }
+    }
 
     static func guarded<T>(path: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch { throw LogError.wrap(error, path: path) }

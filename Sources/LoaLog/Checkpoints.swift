@@ -8,7 +8,7 @@ import LoaL10n
 extension AiringLog {
     /// Keeps `checkpoint` in the log, durable when it returns.
     public func append(checkpoint: Checkpoint) throws {
-        try guarded {
+        try writing { queue in
             try queue.write { db in
                 try db.execute(
                     sql: "INSERT INTO checkpoints (station, seq, hash, at, public_key, signature) VALUES (?,?,?,?,?,?)",
@@ -51,7 +51,7 @@ extension AiringLog {
     /// slips in between reading the last hash and storing the checkpoint). Nil on an empty log.
     @discardableResult
     public func signCheckpoint(station: String, key: StationKey, at: String) throws -> Checkpoint? {
-        try guarded {
+        try writing { queue in
             try queue.write { db -> Checkpoint? in
                 guard let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
                 else { return nil }

@@ -91,6 +91,9 @@ extension StationDaemon {
             problems.append(.init(kind: "log", vi: "Nhật ký phát không nhận ghi (\(logPath)): \(why)",
                                   en: "The airing log refuses writes (\(logPath)): \(why)"))
         }
+        if let note = logWatch?.note {
+            problems.append(.init(kind: "log", vi: note.vi, en: note.en))
+        }
         if let path = (recorder as? AiringLog)?.path, let space = diskSpace(at: URL(fileURLWithPath: path)
             .deletingLastPathComponent().path), space.total > 0, Double(space.free) / Double(space.total) < 0.05
             || space.free < 200 << 20 {

@@ -28,11 +28,22 @@ public struct EmergencyReply: Sendable, Hashable, Codable {
     /// Milliseconds from the request reaching the daemon to the bulletin's first sample on air: the figure that
     /// matters to residents (the cut is only a part of it).
     public var firstSampleMilliseconds: Double?
+    /// True when the bulletin waits behind others (the answer came at once, before it airs).
+    public var queued: Bool?
+    /// How many bulletins are ahead of a queued one (the one on air counts).
+    public var ahead: Int?
     public init(ok: Bool, airing: String? = nil, error: String? = nil, cutMilliseconds: Double? = nil,
-                firstSampleMilliseconds: Double? = nil) {
+                firstSampleMilliseconds: Double? = nil, queued: Bool? = nil, ahead: Int? = nil) {
         self.ok = ok; self.airing = airing; self.error = error; self.cutMilliseconds = cutMilliseconds
-        self.firstSampleMilliseconds = firstSampleMilliseconds
+        self.firstSampleMilliseconds = firstSampleMilliseconds; self.queued = queued; self.ahead = ahead
     }
+}
+
+/// What the engine says the moment it takes an emergency request: the airing id the bulletin will be logged under
+/// and how many bulletins are ahead of it (0: it airs now, cutting a scheduled item if one plays).
+public struct EmergencyTicket: Sendable, Hashable {
+    public var airing: String
+    public var ahead: Int
 }
 
 public struct EngineOptions: Sendable {
@@ -79,7 +90,13 @@ public final class PlayoutEngine: @unchecked Sendable {
     enum Command: Sendable {
         case stop
         case reload(Plan, [SlotOccurrence])
-        case emergency(EmergencyRequest, @Sendable (EmergencyReply) -> Void, requestedAt: MonotonicInstant)
+    }
+    /// An emergency request waiting its turn; its airing id is fixed when the daemon takes it.
+    struct QueuedEmergency: Sendable {
+        var request: EmergencyRequest
+        var reply: @Sendable (EmergencyReply) -> Void
+        var requestedAt: MonotonicInstant
+        var airing: String
     }
     enum StopReason: Sendable {
         case operatorStop, emergency(requestedAt: MonotonicInstant)
@@ -97,13 +114,20 @@ public final class PlayoutEngine: @unchecked Sendable {
         var deviceFault: Localized?
         /// The emergency on air: its airing id, and whether a cut-in alert may cut it (a next-slot alert).
         var emergencyAiring: (id: String, yields: Bool)?
+        /// Emergencies not yet on air, in the order they air.
+        var emergencies: [QueuedEmergency] = []
+        /// An emergency was taken off the queue and is being aired (from before its first sample to its end).
+        var emergencyBusy = false
+        /// The plan's zone, for airing ids made on the requesting thread.
+        var timeZone: TimeZone
+        var stopRequested: Bool { commands.contains { if case .stop = $0 { return true }; return false } }
     }
 
     let options: EngineOptions
     let clock: any PlayoutClock
     let sink: any PlayoutSink
     let recorder: any AiringRecorder
-    let shared = Locked(Shared())
+    let shared: Locked<Shared>
     let wake = Signal()
     let calendar: Calendar
 
@@ -129,6 +153,7 @@ public final class PlayoutEngine: @unchecked Sendable {
     public init(plan: Plan, schedule: [SlotOccurrence], options: EngineOptions, clock: any PlayoutClock,
                 sink: any PlayoutSink, recorder: any AiringRecorder) {
         self.plan = plan; self.options = options; self.clock = clock; self.sink = sink; self.recorder = recorder
+        self.shared = Locked(Shared(timeZone: plan.timezone))
         self.timeline = Timeline(slots: schedule.filter { $0.station == options.station }, timeZone: plan.timezone)
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = plan.timezone
@@ -150,16 +175,22 @@ public final class PlayoutEngine: @unchecked Sendable {
     /// Cuts a scheduled item on air within the sink's stop latency and airs `request`; `reply` is called once the
     /// emergency's `started` is logged, or with the error. A bulletin is new audio: it is not measured first (a
     /// 3-minute MP3 takes longer than the whole cut-in may); it airs at once from its first seconds' loudness and
-    /// glides to its whole-file level (`PlayItem.quickStart`).
-    public func emergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void) {
-        let at = MonotonicInstant.now()
-        post(.emergency(request, reply, requestedAt: at)) { s in
-            // Never cut one emergency for another: the second waits its turn (a cut-in alert does cut a next-slot one).
-            guard let onAir = s.onAir, onAir.stopping == nil else { return false }
-            if onAir.emergency, !(s.emergencyAiring?.yields == true && request.yields != true) { return false }
-            s.onAir?.stopping = .emergency(requestedAt: at)
-            return true
-        }
+    /// glides to its whole-file level (`PlayItem.quickStart`). One emergency never cuts another: a request made while
+    /// one airs (or waits) queues behind it, and the returned ticket says at once how many are ahead.
+    @discardableResult
+    public func emergency(_ request: EmergencyRequest,
+                          reply: @escaping @Sendable (EmergencyReply) -> Void) -> EmergencyTicket {
+        enqueueEmergency(request, first: false, reply: reply)
+    }
+
+    /// `replace`: cuts the emergency on air (logged `interrupted`, "stopped by operator") and airs `request` next,
+    /// ahead of any queued ones. With no emergency on air it is `emergency(_:reply:)`.
+    @discardableResult
+    public func replaceEmergency(_ request: EmergencyRequest,
+                                 reply: @escaping @Sendable (EmergencyReply) -> Void) -> EmergencyTicket {
+        let ticket = enqueueEmergency(request, first: true, reply: reply)
+        stopEmergency()
+        return ticket
     }
 
     /// `DELETE /api/v1/emergency`: cuts the emergency on air (logged `interrupted`, "stopped by operator"); the
@@ -191,6 +222,8 @@ public final class PlayoutEngine: @unchecked Sendable {
 
     /// The airing id of the emergency on air, if any.
     var emergencyAiringOnAir: String? { shared.withLock { $0.onAir?.emergency == true ? $0.emergencyAiring?.id : nil } }
+    /// Emergencies waiting behind the one on air.
+    public var queuedEmergencies: Int { shared.withLock { $0.emergencies.count } }
 
     /// An emergency bulletin is on air now.
     public var emergencyOnAir: Bool { shared.withLock { $0.onAir?.emergency ?? false } }
@@ -232,6 +265,10 @@ public final class PlayoutEngine: @unchecked Sendable {
 
         while true {
             if try takeCommands() { return }
+            if let queued = nextEmergency() {
+                try airEmergency(queued)
+                continue
+            }
             let now = clock.now()
             if let until = options.until, now >= until { return }
             if alerts?.postDue(now: now) == true { continue }
@@ -281,19 +318,16 @@ public final class PlayoutEngine: @unchecked Sendable {
             switch command {
             case .stop:
                 options.report(tr("loa: đang dừng", "loa: stopping"))
-                // Emergencies still queued are answered, not dropped in silence.
-                for case .emergency(_, let reply, _) in commands {
-                    reply(EmergencyReply(ok: false, error: tr("trình phát đang dừng", "the daemon is stopping")))
-                }
+                // Emergencies still queued are logged `missed` and answered, not dropped in silence.
+                missQueuedEmergencies()
                 return true
             case .reload(let plan, let schedule):
                 self.plan = plan
                 timeline = Timeline(slots: schedule.filter { $0.station == options.station }, timeZone: plan.timezone)
                 options.report(tr("loa: đã nạp lại kế hoạch \(plan.id) (\(timeline.slots.count) khung giờ)",
                                   "loa: plan \(plan.id) reloaded (\(timeline.slots.count) slots)"))
+                shared.withLock { $0.timeZone = plan.timezone }
                 prepareUpcoming(clock.now())
-            case .emergency(let request, let reply, let requestedAt):
-                try airEmergency(request, reply: reply, requestedAt: requestedAt)
             }
         }
         return false
@@ -334,7 +368,9 @@ public final class PlayoutEngine: @unchecked Sendable {
     func stamp(_ date: Date) -> String { Timestamp.format(date, timeZone: plan.timezone) }
 
     private func missReason(_ cause: Timeline.MissCause) -> String {
-        if cause == .noRoom {
+        // Slots a forward clock step jumped over look, to the timeline, like slots held up by what aired: the step
+        // is the reason.
+        if cause == .noRoom, recentStep <= 0 {
             return tr("không còn đủ thời gian trong khung giờ (sau bản tin khẩn cấp hoặc chậm trễ)",
                       "no time left in the slot (after an emergency or a delay)")
         }

@@ -28,6 +28,8 @@ extension PlayoutEngine {
             var results: [Int: ItemResult] = [:]
             var deviceFailure: AudioError?
             var anyStarted = false
+            /// Items announced after a stop was asked for: kept off the air and out of the log.
+            var keptOff: Set<Int> = []
         }
         init(items: [Item], simStart: Date) { self.items = items; self.simStart = simStart }
     }
@@ -65,18 +67,19 @@ extension PlayoutEngine {
         if run.preemptedBy != nil || outcome.cutForEmergency { retime.insert(slot.key) }
     }
 
-    struct AirOutcome { var cutForEmergency: Bool }
+    struct AirOutcome { var cutForEmergency: Bool; var begun = true }
 
     /// Plays `items` as one stream, logging each airing as it starts and ends.
     func air(_ items: [Airing.Item], _ sinkItems: [PlayItem], startAt: Date, emergency: Bool,
              onStarted: (@Sendable (AiringEvent, MonotonicInstant) -> Void)? = nil) throws -> AirOutcome {
         let begun = shared.withLock { s -> Bool in
-            // A command that arrived since the loop looked is served first; nothing starts under it.
-            guard s.commands.isEmpty || emergency else { return false }
+            // A command that arrived since the loop looked is served first; nothing starts under it. An emergency
+            // starts under a reload, never under a stop.
+            guard s.commands.isEmpty || (emergency && !s.stopRequested) else { return false }
             s.onAir = (emergency, nil)
             return true
         }
-        guard begun else { return AirOutcome(cutForEmergency: false) }
+        guard begun else { return AirOutcome(cutForEmergency: false, begun: false) }
         let busyStart = clock.now()
         let airing = Airing(items: items, simStart: max(busyStart, startAt))
         let deadline = clock.monotonicDeadline(for: startAt)
@@ -121,6 +124,13 @@ extension PlayoutEngine {
         switch event {
         case .willStart(let index, let airsAt):
             guard airing.items.indices.contains(index) else { return }
+            // Once a stop is asked for nothing new goes on air: the player keeps the item off (0 s heard) and the
+            // log gets no `started` stamped after the stop.
+            if shared.withLock({ $0.stopRequested }) {
+                sink.stop()
+                airing.state.withLock { _ = $0.keptOff.insert(index) }
+                return
+            }
             let at = airing.state.withLock { s -> Date in
                 var t = clock.wallTime(ofMonotonic: airsAt)
                     ?? (clock.isSimulated ? airing.simStart.addingTimeInterval(s.playedBefore) : clock.now())
@@ -141,7 +151,9 @@ extension PlayoutEngine {
             // session clears the stop flag): ask again now, before the first sample.
             if index == 0, shared.withLock({ $0.onAir?.stopping != nil }) { sink.stop() }
         case .ended(let index, let result):
-            guard airing.items.indices.contains(index) else { return }
+            guard airing.items.indices.contains(index), !airing.state.withLock({ $0.keptOff.contains(index) }) else {
+                return
+            }
             let (startedAt, playedBefore, nextStart) = airing.state.withLock { s -> (Date?, Double, Date?) in
                 defer { s.playedBefore += result.playedSeconds; s.results[index] = result }
                 return (s.started[index], s.playedBefore, s.started[index + 1])
@@ -240,12 +252,31 @@ extension PlayoutEngine {
         event.detail = AlertScheduler.detail(event.detail, ofAiring: event.airing)
         handled.withLock { _ = $0.insert(event.airing) }
         return unlogged.withLock { waiting -> AiringEvent? in
+            waiting.keepInOrder(&event)
             waiting.events.append(event)
             return writeWaiting(&waiting)
         }
     }
 
-    struct Unlogged { var events: [AiringEvent] = []; var failures = 0 }
+    struct Unlogged {
+        var events: [AiringEvent] = []
+        var failures = 0
+        /// The latest `at` this run logged.
+        var lastAt: (date: Date, text: String)?
+
+        /// A `missed` row, stamped from the wall clock, never precedes a row already logged: started and ending
+        /// rows carry the time their samples are heard, which the device buffer puts up to a second ahead of the
+        /// wall clock (an item announced ahead, an item cut at a stop), so a row missed just after one takes its
+        /// time. A larger difference is a clock stepped back (reported as such) and is written as it is.
+        mutating func keepInOrder(_ event: inout AiringEvent) {
+            guard let date = Timestamp.parse(event.at) else { return }
+            if event.kind == .missed, let last = lastAt, date < last.date, last.date.timeIntervalSince(date) < 5 {
+                event.at = last.text
+            } else if lastAt.map({ date > $0.date }) ?? true {
+                lastAt = (date, event.at)
+            }
+        }
+    }
 
     /// Writes what waits, oldest first, stopping at the first refusal; the logged form of the last one when all went.
     private func writeWaiting(_ waiting: inout Unlogged) -> AiringEvent? {
@@ -313,50 +344,5 @@ extension PlayoutEngine {
             return tr("thiếu tệp âm thanh: \(error.subject)", "audio file missing: \(error.subject)")
         }
         return tr("không đọc được tệp âm thanh: \(error.localized.vi)", "cannot read audio file: \(error.localized.en)")
-    }
-
-    // MARK: emergencies
-
-    func airEmergency(_ request: EmergencyRequest, reply: @escaping @Sendable (EmergencyReply) -> Void,
-                      requestedAt: MonotonicInstant = .now()) throws {
-        let now = clock.now()
-        // A fleet alert Cancelled or replaced while it waited here, or expired meanwhile, does not air.
-        if let alerts, !alerts.stillWanted(request, now: now) {
-            reply(EmergencyReply(ok: false, airing: request.airing, error: tr("cảnh báo không còn hiệu lực",
-                                                                                "the alert is no longer in force")))
-            return
-        }
-        let startAt = max(now, request.startAt ?? now)
-        let onAirSlot = timeline.slots.last { $0.start <= startAt && startAt < $0.end }
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        var template = AiringEvent(
-            at: "", kind: .started, airing: request.airing ?? "\(options.station)@\(stamp(now))/emergency:\(suffix)",
-            station: options.station, plan: plan.id, message: nil, slotStart: onAirSlot.map { stamp($0.start) },
-            source: .emergency, audio: request.audio.path, detail: request.title)
-        let cut = shared.withLock { s in defer { s.lastCut = nil }; return s.lastCut }
-        do {
-            template.audioSHA256 = try sink.contentHash(of: Media(path: request.audio.path, url: request.audio))
-        } catch {
-            let reason = describe(error)
-            try logFailedAttempt(template, reason: reason)
-            reply(EmergencyReply(ok: false, airing: template.airing, error: reason))
-            return
-        }
-        let replied = Locked(false)
-        options.report(tr("loa: KHẨN CẤP \(request.audio.path)", "loa: EMERGENCY \(request.audio.path)"))
-        shared.withLock { $0.emergencyAiring = (template.airing, request.yields == true) }
-        defer { shared.withLock { $0.emergencyAiring = nil } }
-        _ = try air([Airing.Item(template: template, planned: 0, cap: nil, capCause: nil)],
-                    [PlayItem(url: request.audio, quickStart: true)], startAt: startAt, emergency: true) { event, airsAt in
-            guard !replied.withLock({ r in defer { r = true }; return r }) else { return }
-            let firstSample = airsAt.seconds(since: requestedAt) * 1000
-            self.shared.withLock { $0.stats.firstSampleLatencies.append(firstSample) }
-            reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut,
-                                 firstSampleMilliseconds: firstSample))
-        }
-        if !replied.current {
-            reply(EmergencyReply(ok: false, airing: template.airing,
-                                 error: tr("không phát được bản tin khẩn cấp", "the emergency bulletin did not air")))
-        }
     }
 }

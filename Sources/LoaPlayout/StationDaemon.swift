@@ -62,6 +62,9 @@ public struct StationConfiguration: Sendable {
     public var alertAudio: AlertAudioFetch?
     /// Speaks a fleet alert's text; nil: espeak-ng.
     public var alertSpeech: AlertSpeech?
+    /// Seconds between looks whether the log file was deleted or moved away under the daemon (then it is written
+    /// back from the daemon's open copy).
+    public var logWatchInterval: TimeInterval = 2
 
     public init(station: String, log: LogChoice, loadPlan: @escaping @Sendable () throws -> Plan) {
         self.station = station; self.log = log; self.loadPlan = loadPlan
@@ -113,6 +116,7 @@ public final class StationDaemon: Sendable {
     public let output: String
     private let writerLock: LogWriterLock?
     private let signer: CheckpointSigner?
+    let logWatch: LogWatch?
     /// Every event as it is logged, and the airings open now (the page's live view).
     public let feed = EventFeed()
     /// The plan and schedule airing now (replaced on reload).
@@ -181,8 +185,12 @@ public final class StationDaemon: Sendable {
             signer = CheckpointSigner(log: log, key: key, station: station, interval: configuration.checkpointInterval,
                                       now: { Timestamp.format(clock.now(), timeZone: zone) },
                                       problem: configuration.engine.problem)
+            logWatch = LogWatch(log: log, interval: configuration.logWatchInterval,
+                                now: { Timestamp.format(clock.now(), timeZone: zone) },
+                                problem: configuration.engine.problem)
         } else {
             signer = nil
+            logWatch = nil
         }
         if let control = configuration.control {
             do { let built = try control(self); surface.withLock { $0 = built } } catch {
@@ -198,11 +206,15 @@ public final class StationDaemon: Sendable {
         defer { surface.withLock { s in s?.close(); s = nil } }
         signer?.start()
         defer { alerts.close() }
+        logWatch?.start()
         do { try engine.run() } catch {
+            logWatch?.finish()
             signer?.finish()
             throw DaemonError(kind: .engine(error), subject: configuration.station)
         }
-        // At stop, a checkpoint covers the last row (before the -wal file is folded in, so the file holds it).
+        // At stop, a checkpoint covers the last row (before the -wal file is folded in, so the file holds it), in
+        // the file at the log's path.
+        logWatch?.finish()
         signer?.finish()
         let stats = engine.stats
         let problem = configuration.engine.problem
@@ -276,7 +288,7 @@ public final class StationDaemon: Sendable {
                 .sorted { $0.start < $1.start }
         case .file(let url):
             do throws(ScheduleFileError) {
-                return try plan.resolving(try ScheduleFile.read(url, station: station), file: url.path)
+                return try plan.stationSlots(from: try ScheduleFile.read(url), station: station, file: url.path)
             } catch { throw DaemonError(kind: .schedule(error), subject: url.path) }
         }
     }

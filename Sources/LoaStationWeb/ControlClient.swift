@@ -79,8 +79,10 @@ public enum ControlClient {
         return out
     }
 
-    /// `loa emergency`: the bulletin's bytes (never its path), answered once its `started` is durable.
-    public static func sendEmergency(audio: URL, title: String?, replace: Bool = false, station: String,
+    /// `loa emergency`: the bulletin's bytes (never its path), answered once its `started` is durable, or at once
+    /// with `queued` and how many are ahead when it waits its turn (`queue`, or another request just before it).
+    public static func sendEmergency(audio: URL, title: String?, replace: Bool = false, queue: Bool = false,
+                                     station: String,
                                      explicit: String? = nil, timeout: Int = 60) throws(ControlError) -> EmergencyReply {
         guard let bytes = try? Data(contentsOf: audio) else { throw ControlError(.unreadableAudio, subject: audio.path) }
         let type = switch audio.pathExtension.lowercased() {
@@ -91,9 +93,10 @@ public enum ControlClient {
         }
         var headers: [String: String] = [:]
         if let title { headers["X-Loa-Title"] = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) }
-        let answer = try send("POST", "/api/v1/emergency" + (replace ? "?replace=1" : ""), body: bytes,
+        let query = [replace ? "replace=1" : nil, queue ? "queue=1" : nil].compactMap { $0 }.joined(separator: "&")
+        let answer = try send("POST", "/api/v1/emergency" + (query.isEmpty ? "" : "?" + query), body: bytes,
                               contentType: type, headers: headers, station: station, explicit: explicit, timeout: timeout)
-        if let reply = try? JSONDecoder().decode(EmergencyReply.self, from: answer.body), answer.status == 200 {
+        if let reply = try? JSONDecoder().decode(EmergencyReply.self, from: answer.body), [200, 202].contains(answer.status) {
             return reply
         }
         let failure = try? JSONDecoder().decode([String: String].self, from: answer.body)

@@ -79,6 +79,7 @@ struct StationAPI: Sendable {
         var `repeat`: Int?
         var speed: Int?
         var replace: Bool?
+        var queue: Bool?
         var title: String?
     }
 
@@ -86,6 +87,7 @@ struct StationAPI: Sendable {
     func emergency(_ request: Request, _ context: StationContext) async throws -> Response {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         var replace = request.uri.queryParameters["replace"].map { $0 == "1" || $0 == "true" } ?? false
+        var queue = request.uri.queryParameters["queue"].map { $0 == "1" || $0 == "true" } ?? false
         var title = request.headers[.loaTitle].flatMap { $0.removingPercentEncoding }
         let audio: URL
         if type.hasPrefix("audio/") || type == "application/octet-stream" {
@@ -111,6 +113,7 @@ struct StationAPI: Sendable {
                                       en: "The JSON request is too large or not {text, voice, repeat, speed}")
             }
             replace = replace || speech.replace == true
+            queue = queue || speech.queue == true
             let text = (speech.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty {
                 return WebReply.error(.badRequest, vi: "Văn bản để đọc đang trống", en: "The text to read is empty")
@@ -146,20 +149,47 @@ struct StationAPI: Sendable {
             return WebReply.error(.unsupportedMediaType, vi: "Gửi tệp âm thanh (Content-Type: audio/…) hoặc JSON",
                                   en: "Send the audio (Content-Type: audio/…) or JSON")
         }
-        if daemon.engine.emergencyOnAir {
-            guard replace else {
-                return WebReply.error(.conflict, vi: "Đang phát một bản tin khẩn cấp; gửi lại với replace để thay",
-                                      en: "An emergency bulletin is on air; send again with replace to replace it")
-            }
-            daemon.engine.stopEmergency()
+        let engine = daemon.engine, bulletin = EmergencyRequest(audio: audio, title: title)
+        if engine.emergencyOnAir && !replace && !queue {
+            return WebReply.error(.conflict,
+                                  vi: "Đang phát một bản tin khẩn cấp; gửi lại với replace để thay, hoặc queue để phát sau nó",
+                                  en: "An emergency bulletin is on air; send again with replace to replace it, or queue to air after it")
         }
-        let engine = daemon.engine, request = EmergencyRequest(audio: audio, title: title)
-        let reply = await withCheckedContinuation { (c: CheckedContinuation<EmergencyReply, Never>) in
-            DispatchQueue.global().async {
-                engine.emergency(request) { c.resume(returning: $0) }
-            }
+        // Answered at once: the `started` row when it airs now, else "queued, N ahead" (202).
+        let answer = EmergencyAnswer()
+        let ticket = replace ? engine.replaceEmergency(bulletin) { answer.deliver($0) }
+                             : engine.emergency(bulletin) { answer.deliver($0) }
+        if ticket.ahead > 0 {
+            return WebReply.json(EmergencyReply(ok: true, airing: ticket.airing, queued: true, ahead: ticket.ahead),
+                                 status: .accepted)
         }
+        let reply = await answer.value()
         return WebReply.json(reply, status: reply.ok ? .ok : .internalServerError)
+    }
+}
+
+/// The engine's reply to one emergency request, handed from its thread to the request's task.
+final class EmergencyAnswer: @unchecked Sendable {
+    private let state = Locked<(reply: EmergencyReply?, waiter: CheckedContinuation<EmergencyReply, Never>?)>((nil, nil))
+
+    func deliver(_ reply: EmergencyReply) {
+        let waiter = state.withLock { s -> CheckedContinuation<EmergencyReply, Never>? in
+            guard s.reply == nil else { return nil }
+            s.reply = reply
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(returning: reply)
+    }
+
+    func value() async -> EmergencyReply {
+        await withCheckedContinuation { c in
+            let ready = state.withLock { s -> EmergencyReply? in
+                if s.reply == nil { s.waiter = c }
+                return s.reply
+            }
+            if let ready { c.resume(returning: ready) }
+        }
     }
 }
 

@@ -14,13 +14,7 @@ import Testing
     init() throws { f = try Fixture() }
 
     func tone(_ name: String, seconds: Double, hz: Int) throws -> URL {
-        let url = f.dir.appendingPathComponent(name)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-        p.arguments = ["-n", "-r", "48000", "-c", "2", "-b", "16", url.path, "synth", "\(seconds)", "sine", "\(hz)",
-                       "vol", "0.3"]
-        try p.run(); p.waitUntilExit()
-        return url
+        try SoxTone.write(f.dir.appendingPathComponent(name), seconds: seconds, hz: hz)
     }
 
     /// A JACK server of this test process's own: other worktrees' tests use the default server on this machine.

@@ -1,0 +1,63 @@
+import Dispatch
+import Foundation
+import LoaCore
+import LoaL10n
+import LoaLog
+
+/// Looks every few seconds (and at stop) whether the log file is still the one the daemon writes: deleted or moved
+/// away under it, the log is written back at its path from the daemon's open copy, with the break recorded in it,
+/// said on the journal and kept as a problem in the status. Nothing the log held is lost.
+final class LogWatch: Sendable {
+    let log: AiringLog
+    let interval: TimeInterval
+    /// The break's `at`, from the daemon's clock in the plan's zone.
+    let now: @Sendable () -> String
+    let problem: @Sendable (String) -> Void
+    private let state = Locked<(timer: (any DispatchSourceTimer)?, note: Localized?, lastError: String?)>((nil, nil, nil))
+
+    init(log: AiringLog, interval: TimeInterval, now: @escaping @Sendable () -> String,
+         problem: @escaping @Sendable (String) -> Void) {
+        self.log = log; self.interval = interval; self.now = now; self.problem = problem
+    }
+
+    /// What the status shows after a break, for the rest of the daemon's life.
+    var note: Localized? { state.current.note }
+
+    func start() {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "loa.logwatch"))
+        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
+        timer.setEventHandler { [self] in check() }
+        state.withLock { $0.timer = timer }
+        timer.resume()
+    }
+
+    /// At stop: no more timed looks; one last, so a log deleted just before the stop is written back too.
+    func finish() {
+        state.withLock { s in s.timer?.cancel(); s.timer = nil }
+        check()
+    }
+
+    func check() {
+        let path = log.path
+        let detail = tr("nhật ký \(path) bị xoá hoặc chuyển đi khi trình phát đang chạy; đã ghi lại từ bản đang mở",
+                        "the airing log \(path) was deleted or moved away while the daemon ran; written back from its open copy")
+        do {
+            guard let found = try log.restoreIfVanished(at: now(), detail: detail) else { return }
+            let text = Localized(
+                vi: "Nhật ký \(path) bị xoá hoặc chuyển đi lúc \(found.at); đã ghi lại đủ \(found.lastSeq) dòng "
+                    + "(dòng cuối seq \(found.lastSeq), hash \(found.lastHash.prefix(16))…) và ghi tiếp vào đó",
+                en: "The airing log \(path) was deleted or moved away at \(found.at); all \(found.lastSeq) rows were "
+                    + "written back (last seq \(found.lastSeq), hash \(found.lastHash.prefix(16))…) and it goes on there")
+            state.withLock { $0.note = text; $0.lastError = nil }
+            problem("loa: " + tr(text.vi, text.en))
+        } catch {
+            let why = "\(error)"
+            let first = state.withLock { s in defer { s.lastError = why }; return s.lastError != why }
+            let text = Localized(
+                vi: "Nhật ký \(path) đã mất khỏi ổ đĩa và chưa ghi lại được (\(why)); sự kiện vẫn được ghi vào bản đang mở",
+                en: "The airing log \(path) vanished and could not be written back (\(why)); events go on into the open copy")
+            state.withLock { $0.note = text }
+            if first { problem("loa: " + tr(text.vi, text.en)) }
+        }
+    }
+}
