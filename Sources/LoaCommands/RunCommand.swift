@@ -105,7 +105,10 @@ public struct RunCommand: ParsableCommand {
         }
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
-        let syncing = hubLink?.start(reload: { _ = daemon.reload() }, report: configuration.engine.report)
+        let syncing = hubLink?.start(reload: { _ = daemon.reload() }, report: configuration.engine.report,
+                                     status: { daemon.status() })
+        // Each logged row wakes the pusher, so the hub has it within about a second rather than at the next sweep.
+        if let hubLink { _ = daemon.feed.subscribe { _ in hubLink.wake() } }
         let stats: EngineStats
         do { stats = try daemon.run() } catch { throw failure(error.description) }
         syncing?.finish(report: printErr)

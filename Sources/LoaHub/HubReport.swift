@@ -61,5 +61,4 @@ extension HubService {
         }
     }
 
-    func stations() async throws -> [HubStationStatus] { try await store.stations() }
 }

@@ -73,6 +73,7 @@ public enum HubRoutes {
             }
         }
         HubEventRoutes.add(to: router, hub)
+        HubStatusRoutes.add(to: router, hub)
         return router
     }
 

@@ -8,7 +8,7 @@ import LoaLog
 /// acknowledged only once it is on disk, so a killed hub loses nothing it acknowledged.
 public final class SQLiteHubStore: HubStore {
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     static let eventColumns = "seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, "
         + "planned_s, played_s, detail, prev_hash, hash, rehearsal"
@@ -26,7 +26,7 @@ public final class SQLiteHubStore: HubStore {
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.write { db in try Self.migrate(db) }
+            try queue.write { db in try Self.migrate(db); try Self.migrateStatus(db) }
         } catch {
             throw Self.wrap(error, path: path)
         }
@@ -190,11 +190,11 @@ public final class SQLiteHubStore: HubStore {
 
     // MARK: Internals
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await queue.write(body) } catch { throw Self.wrap(error, path: path) }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await queue.read(body) } catch { throw Self.wrap(error, path: path) }
     }
 
