@@ -20,14 +20,16 @@ final class WebStation: @unchecked Sendable {
     let socket: String
     let done = DispatchSemaphore(value: 0)
     let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-    var base: String { "http://127.0.0.1:\(server.httpPort ?? 0)" }
+    let tls: TLSFiles?
+    var base: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(server.httpPort ?? 0)" }
 
     /// One slot starting `lead` s from now (intro, msg-a, msg-b, outro); 1 s of audio plays in `pace` s.
     /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
     /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         planned: Bool = false, deviceGone: Bool = false) throws {
+         planned: Bool = false, deviceGone: Bool = false, tls: TLSFiles? = nil) throws {
         let dir = TemporaryFolders.make("loa-web")
+        self.tls = tls
         self.dir = dir
         for name in Self.durations.keys { try Data(name.utf8).write(to: dir.appendingPathComponent(name)) }
         let file = OperatorAccess.passwordFile(state: dir, station: "ba-dinh")
@@ -94,6 +96,7 @@ final class WebStation: @unchecked Sendable {
                                                    access: access)
             options.limits = limits
             options.localFile = localFile
+            options.tls = tls
             let s = try StationWebServer(daemon: daemon, options: options)
             built.withLock { $0 = s }
             return s
