@@ -27,8 +27,8 @@ final class WebStation: @unchecked Sendable {
     /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
     /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         planned: Bool = false, deviceGone: Bool = false, tls: TLSFiles? = nil) throws {
-        let dir = TemporaryFolders.make("loa-web")
+         planned: Bool = false, deviceGone: Bool = false, tls: TLSFiles? = nil, in folder: URL? = nil) throws {
+        let dir = folder ?? TemporaryFolders.make("loa-web")
         self.tls = tls
         self.dir = dir
         for name in Self.durations.keys { try Data(name.utf8).write(to: dir.appendingPathComponent(name)) }
