@@ -77,6 +77,11 @@ import Testing
         #expect(log.vi.hasPrefix("Nhật ký phát không nhận ghi"), "\(log.vi)")
         #expect(!full.log.ok && full.log.unwritten > 0)
         #expect(full.problems.contains { $0.kind == "disk" && $0.en.contains(": 0 MB left") })
+        // The page shows both, in plain Vietnamese.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/page_problems.py")
+        let page = try RecordingTests.run("/usr/bin/env", ["python3", script.path, s.base, WebStation.password,
+                                                           "Ổ đĩa sắp đầy: còn 0 MB", "Nhật ký phát không nhận ghi"])
+        #expect(page.status == 0 && page.out.contains("ok: problems shown"), "\(page.out)\n\(page.err)")
         // The station airs on: msg-b's start joins the events waiting for the log (the status shows on air only what
         // the log holds, so it is not "on air" there until it is written).
         let first = full.log.unwritten
