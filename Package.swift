@@ -75,6 +75,8 @@ let package = Package(
                 dependencies: ["LoaCore", "LoaL10n", "LoaPlan", "LoaSchedule", "LoaSystem", "LoaPlayout", "LoaAudio",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                               .product(name: "HummingbirdCore", package: "hummingbird"),
+                               .product(name: "HummingbirdTLS", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "Logging", package: "swift-log")],

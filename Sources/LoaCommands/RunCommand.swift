@@ -30,6 +30,9 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Air this schedule.jsonl (from `loa schedule`) instead of scheduling the plan.") var schedule: String?
     @Option(help: "Control socket for `loa emergency` (default: derived from the station id).") var socket: String?
     @Option(help: "Also serve the operator's page and API over TCP at HOST:PORT (e.g. 0.0.0.0:8080).") var http: String?
+    @Option(help: "With --http: serve HTTPS with this certificate (PEM), so browsers allow the page to record.")
+    var tlsCert: String?
+    @Option(help: "With --http: the private key (PEM) of --tls-cert.") var tlsKey: String?
     @Option(help: "The box's state folder: station.key, the `loa passwd` password, received bulletins (default: the log's folder).")
     var state: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
@@ -49,6 +52,10 @@ public struct RunCommand: ParsableCommand {
             }
         } else if from != nil || to != nil {
             throw ValidationError(tr("--from/--to chỉ dùng với --clock simulated", "--from/--to need --clock simulated"))
+        }
+        if (tlsCert == nil) != (tlsKey == nil) || (tlsCert != nil && http == nil) {
+            throw ValidationError(tr("--tls-cert và --tls-key đi cùng nhau, và cần --http",
+                                     "--tls-cert and --tls-key go together, and need --http"))
         }
         if let http, Self.hostPort(http) == nil {
             throw ValidationError(tr("--http phải có dạng HOST:PORT", "--http must be HOST:PORT"))
@@ -82,12 +89,14 @@ public struct RunCommand: ParsableCommand {
         let address = http.flatMap(Self.hostPort)
         if configuration.controlSocket != nil || address != nil {
             let station = station, socketPath = configuration.controlSocket
+            let tls = tlsCert.flatMap { cert in tlsKey.map { TLSFiles(certificate: cert, key: $0) } }
             let spool = configuration.spool ?? stateFolder.appendingPathComponent("emergency")
             let access = OperatorAccess(passwordFile: OperatorAccess.passwordFile(state: stateFolder, station: station),
                                         report: configuration.engine.problem)
             configuration.control = { daemon in
                 var options = StationWebServer.Options(socketPath: socketPath, http: address, spool: spool, access: access)
                 options.localFile = localFile
+                options.tls = tls
                 return try StationWebServer(daemon: daemon, options: options)
             }
         }
@@ -104,11 +113,15 @@ public struct RunCommand: ParsableCommand {
                 "loa: station \(station) on \(daemon.output), log \(logPath), emergencies on \(socketPath)"))
         }
         if let http {
-            configuration.engine.report(tr("loa: trang vận hành tại http://\(http)/", "loa: operator's page at http://\(http)/"))
+            let scheme = tlsCert == nil ? "http" : "https"
+            configuration.engine.report(tr("loa: trang vận hành tại \(scheme)://\(http)/", "loa: operator's page at \(scheme)://\(http)/"))
         }
         let signals = daemon.handleSignals()
         defer { signals.forEach { $0.cancel() } }
-        let syncing = hubLink?.start(reload: { _ = daemon.reload() }, report: configuration.engine.report)
+        let syncing = hubLink?.start(reload: { _ = daemon.reload() }, report: configuration.engine.report,
+                                     status: { daemon.status() })
+        // Each logged row wakes the pusher, so the hub has it within about a second rather than at the next sweep.
+        if let hubLink { _ = daemon.feed.subscribe { _ in hubLink.wake() } }
         alertLink?.start(feeding: daemon.alerts)
         defer { alertLink?.stop() }
         let stats: EngineStats

@@ -74,13 +74,45 @@ public struct HubStationStatus: Sendable, Hashable, Codable {
     public var publicKey: String?
     /// The plan version the station says it airs (its last good plan), from its last plan check.
     public var planVersion: String?
+    /// What the station last reported on air (`POST /stations/ID/status`); nil when nothing was, or it never said.
+    public var onAir: StationStatus.OnAir?
+    /// The problems the station last reported (device lost, log refusing writes, disk nearly full), in both languages.
+    public var problems: [StationStatus.Problem]
+    /// The station's own clock when it took the status it last reported (RFC 3339); nil when it never reported one.
+    public var statusAt: String?
     enum CodingKeys: String, CodingKey {
         case station, lastContact = "last_contact", lastSeq = "last_seq", lastHash = "last_hash"
         case divergedAt = "diverged_at", publicKey = "public_key", planVersion = "plan_version"
+        case onAir = "on_air", problems, statusAt = "status_at"
     }
     public init(station: String, lastContact: String? = nil, lastSeq: Int64 = 0, lastHash: String = "",
-                divergedAt: Int64? = nil, publicKey: String? = nil, planVersion: String? = nil) {
+                divergedAt: Int64? = nil, publicKey: String? = nil, planVersion: String? = nil,
+                onAir: StationStatus.OnAir? = nil, problems: [StationStatus.Problem] = [], statusAt: String? = nil) {
         self.station = station; self.lastContact = lastContact; self.lastSeq = lastSeq; self.lastHash = lastHash
         self.divergedAt = divergedAt; self.publicKey = publicKey; self.planVersion = planVersion
+        self.onAir = onAir; self.problems = problems; self.statusAt = statusAt
+    }
+
+    /// A hub from before the status fields answers without them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(station: try c.decode(String.self, forKey: .station),
+                  lastContact: try c.decodeIfPresent(String.self, forKey: .lastContact),
+                  lastSeq: try c.decodeIfPresent(Int64.self, forKey: .lastSeq) ?? 0,
+                  lastHash: try c.decodeIfPresent(String.self, forKey: .lastHash) ?? "",
+                  divergedAt: try c.decodeIfPresent(Int64.self, forKey: .divergedAt),
+                  publicKey: try c.decodeIfPresent(String.self, forKey: .publicKey),
+                  planVersion: try c.decodeIfPresent(String.self, forKey: .planVersion),
+                  onAir: try c.decodeIfPresent(StationStatus.OnAir.self, forKey: .onAir),
+                  problems: try c.decodeIfPresent([StationStatus.Problem].self, forKey: .problems) ?? [],
+                  statusAt: try c.decodeIfPresent(String.self, forKey: .statusAt))
+    }
+
+    /// Lays a station's own report over what the hub knows of it.
+    public func with(reported status: StationStatus?) -> HubStationStatus {
+        guard let status else { return self }
+        var merged = self
+        merged.onAir = status.now; merged.problems = status.problems; merged.statusAt = status.at
+        return merged
     }
 }

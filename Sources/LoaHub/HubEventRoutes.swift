@@ -62,7 +62,7 @@ enum HubEventRoutes {
             await HubRoutes.answer("GET /api/v1/stations") { subject in
                 try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),
                                      subject: subject)
-                return try HubRoutes.json(try await hub.store.stations())
+                return try HubRoutes.json(try await hub.stations())
             }
         }
     }

@@ -28,7 +28,17 @@ extension HubService {
     /// Writes the station's rows into a new airing log at `path`.
     func exportLog(station: String, to path: String, subject: String) async throws {
         let log = try AiringLog(path: path)
-        var after: Int64 = 0
+        let after = try await appendRows(station: station, after: 0, to: log, subject: subject)
+        guard after > 0 else {
+            throw HubError(.notFound, subject: subject, Localized(
+                vi: "hub chưa có dòng nhật ký nào của đài '\(station)'", en: "the hub holds no log rows of station '\(station)'"))
+        }
+        try log.checkpoint()
+    }
+
+    /// Appends the station's stored rows after seq `after` to `log`, rebuilding the chain; returns the last seq.
+    func appendRows(station: String, after start: Int64, to log: AiringLog, subject: String) async throws -> Int64 {
+        var after = start
         while true {
             let rows = try await store.events(station: station, afterSeq: after, limit: 20_000)
             guard let last = rows.last else { break }
@@ -40,10 +50,6 @@ extension HubService {
             }
             after = last.seq
         }
-        guard after > 0 else {
-            throw HubError(.notFound, subject: subject, Localized(
-                vi: "hub chưa có dòng nhật ký nào của đài '\(station)'", en: "the hub holds no log rows of station '\(station)'"))
-        }
-        try log.checkpoint()
+        return after
     }
 }

@@ -2,7 +2,8 @@
 /// default (`?lang=en` for English). The official logs in with an administrator's token (kept in the tab's
 /// sessionStorage only); the page then reads `GET /api/v1/stations` and `GET /api/v1/report?format=json` every
 /// few seconds: each station online (called within 3 minutes) or silent for how long, or diverged; coverage so far
-/// by topic and by station; the report to download as CSV, HTML or JSON.
+/// by topic and by station; what each station airs and the problems it reported; the report to download as CSV,
+/// HTML or JSON.
 enum HubPage {
     static func html(english: Bool) -> String {
         let t = english ? english_ : vietnamese
@@ -11,14 +12,14 @@ enum HubPage {
         <meta name="viewport" content="width=device-width, initial-scale=1"><title>\(t["title"]!)</title>
         <style>body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}
         td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.online{color:#060}.silent{color:#a60}
-        .diverged{color:#b00;font-weight:bold}#error{color:#b00}button{margin-right:.5em}</style></head><body>
+        .diverged,.problem{color:#b00;font-weight:bold}#error{color:#b00}button{margin-right:.5em}</style></head><body>
         <h1>\(t["title"]!)</h1>
         <form id="login"><label>\(t["token"]!) <input id="token" type="password" size="50"></label>
         <button type="submit" id="enter">\(t["enter"]!)</button></form>
         <p id="error"></p>
         <div id="main" hidden>
         <h2>\(t["stations"]!)</h2><table id="stations"><thead><tr><th>\(t["station"]!)</th><th>\(t["state"]!)</th>
-        <th>\(t["lastSeq"]!)</th><th>\(t["coverage"]!)</th></tr></thead><tbody></tbody></table>
+        <th>\(t["onAir"]!)</th><th>\(t["problems"]!)</th><th>\(t["lastSeq"]!)</th><th>\(t["coverage"]!)</th></tr></thead><tbody></tbody></table>
         <h2>\(t["topics"]!)</h2><table id="topics"><thead><tr><th>\(t["topic"]!)</th><th>\(t["coverage"]!)</th>
         <th>\(t["aired"]!)</th></tr></thead><tbody></tbody></table>
         <h2>\(t["reports"]!)</h2><p><button data-format="csv">CSV</button><button data-format="html">HTML</button>
@@ -56,6 +57,10 @@ enum HubPage {
               else if (!s.last_contact) cell(row, T.never, "silent");
               else { const gone = (Date.now() - Date.parse(s.last_contact)) / 1000;
                 if (gone < 180) cell(row, T.online, "online"); else cell(row, T.silent + " " + since(gone), "silent"); }
+              const live = s.last_contact && !s.diverged_at && (Date.now() - Date.parse(s.last_contact)) / 1000 < 180;
+              const on = s.on_air; cell(row, live && on ? (on.title || on.message || on.airing) : "—", "on-air");
+              const problems = (s.problems || []).map(p => lang === "vi" ? p.vi : p.en);
+              cell(row, problems.length ? problems.join("; ") : (s.status_at ? T.noProblem : "—"), problems.length ? "problem" : "");
               cell(row, s.last_seq ? s.last_seq.toLocaleString(lang === "vi" ? "vi-VN" : "en-US") : "—");
               cell(row, pct(r.coverage));
             }
@@ -85,13 +90,15 @@ enum HubPage {
         "stations": "Các đài", "station": "Đài", "state": "Trạng thái", "lastSeq": "Dòng nhật ký cuối",
         "coverage": "Độ phủ", "topics": "Độ phủ theo chủ đề", "topic": "Chủ đề", "aired": "Lượt phát trọn",
         "reports": "Tải báo cáo", "online": "Đang hoạt động", "silent": "Im lặng", "never": "Chưa liên lạc",
-        "diverged": "Nhật ký bị sửa, lệch từ seq", "seconds": "giây", "minutes": "phút", "hours": "giờ", "days": "ngày",
+        "diverged": "Nhật ký bị sửa, lệch từ seq", "onAir": "Đang phát", "problems": "Sự cố", "noProblem": "Không có",
+        "seconds": "giây", "minutes": "phút", "hours": "giờ", "days": "ngày",
     ]
     static let english_: [String: String] = [
         "title": "Loa — the city's stations", "token": "Administrator token:", "enter": "Log in",
         "stations": "Stations", "station": "Station", "state": "State", "lastSeq": "Last log row",
         "coverage": "Coverage", "topics": "Coverage by topic", "topic": "Topic", "aired": "Aired in full",
         "reports": "Download the report", "online": "Online", "silent": "Silent for", "never": "Never called",
-        "diverged": "Log rewritten, diverged at seq", "seconds": "s", "minutes": "min", "hours": "h", "days": "days",
+        "diverged": "Log rewritten, diverged at seq", "onAir": "On air", "problems": "Problems", "noProblem": "None",
+        "seconds": "s", "minutes": "min", "hours": "h", "days": "days",
     ]
 }

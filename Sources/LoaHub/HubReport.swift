@@ -9,7 +9,7 @@ import LoaXlsx
 
 extension HubService {
     /// The §4 report over every station's log the hub holds, against the current plan: the plan folder is rebuilt
-    /// from the blobs and loaded as `loa check` does, each station's rows are written as an airing log and read by
+    /// from the blobs and loaded as `loa check` does, each station's rows are in an airing log (`withReportLogs`) read by
     /// LoaReport through LoaLog's `SQLiteLogReader`, so the figures are those `loa report` gives over the same logs
     /// copied by hand.
     public func report(from: CivilDate?, to: CivilDate?, until: CivilDate?, format: String, language: Language,
@@ -36,14 +36,9 @@ extension HubService {
                 vi: "kỳ báo cáo \(span) trống hoặc nằm ngoài kế hoạch \(plan.period)",
                 en: "the report period \(span) is empty or outside the plan's \(plan.period)"))
         }
-        var paths: [String] = []
-        defer { paths.forEach(removeLog) }
-        for station in try await stations() where station.lastSeq > 0 {
-            let path = scratchFile("sqlite")
-            paths.append(path)
-            try await exportLog(station: station.station, to: path, subject: subject)
+        var report = try await withReportLogs(subject: subject) { paths in
+            try ReportBuilder.build(plan: plan, span: span, logPaths: paths, reader: SQLiteLogReader())
         }
-        var report = try ReportBuilder.build(plan: plan, span: span, logPaths: paths, reader: SQLiteLogReader())
         report.made = CivilDate(Timestamp.format(now(), timeZone: plan.timezone).prefix(10).description)
         switch format {
         case "json": return (Data(JSONReport.render(report).utf8), "application/json")
@@ -61,5 +56,4 @@ extension HubService {
         }
     }
 
-    func stations() async throws -> [HubStationStatus] { try await store.stations() }
 }

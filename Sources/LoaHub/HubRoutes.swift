@@ -74,6 +74,7 @@ public enum HubRoutes {
         }
         HubEventRoutes.add(to: router, hub)
         HubAlertRoutes.add(to: router, hub)
+        HubStatusRoutes.add(to: router, hub)
         return router
     }
 

@@ -37,6 +37,10 @@ public protocol HubStore: AlertStore {
     func addCheckpoints(station: String, _ checkpoints: [Checkpoint], at: String) async throws -> IngestOutcome
     /// The station's stored rows after `afterSeq`, in seq order, at most `limit`.
     func events(station: String, afterSeq: Int64, limit: Int) async throws -> [AiringEvent]
+    /// Keeps the status the station last reported (replacing the one before) and records the contact.
+    func recordStatus(station: String, _ status: StationStatus, at: String) async throws
+    /// Every station's last reported status, by station id.
+    func reportedStatuses() async throws -> [String: StationStatus]
 }
 
 /// The hub's judgement of pushed rows against a station's stored chain (SPEC §8): seq contiguous, `prev_hash`

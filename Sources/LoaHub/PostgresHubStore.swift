@@ -52,6 +52,7 @@ public final class PostgresHubStore: HubStore {
                 prev_hash TEXT NOT NULL, hash TEXT NOT NULL, rehearsal BOOLEAN NOT NULL DEFAULT FALSE,
                 PRIMARY KEY (station, seq))
             """,
+            Self.statusTable,
             """
             CREATE TABLE IF NOT EXISTS checkpoints (station TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL,
                 at TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (station, seq, at))

@@ -26,7 +26,7 @@ public final class SQLiteHubStore: HubStore {
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.write { db in try Self.migrate(db) }
+            try queue.write { db in try Self.migrate(db); try Self.migrateStatus(db) }
         } catch {
             throw Self.wrap(error, path: path)
         }

@@ -31,6 +31,7 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <form id="emForm"><label><span data-t="text">Văn bản đọc</span><textarea id="emText" rows="3" maxlength="4000"></textarea></label>
 <label><span data-t="voice">Giọng</span> <select id="emVoice"><option value="vi">Bắc</option><option value="vi-vn-x-central">Trung</option><option value="vi-vn-x-south">Nam</option></select></label>
 <label><span data-t="orfile">hoặc tệp âm thanh</span><input id="emFile" type="file" accept="audio/*" capture></label>
+<button id="emRec" type="button" data-t="record">Ghi âm</button> <span id="emRecState" role="status"></span><br>
 <button class="danger" type="submit" data-t="send">Phát ngay</button>
 <button id="emStop" type="button" data-t="stop">Dừng bản tin khẩn cấp</button> <span id="emMsg" role="status"></span></form></section>
 <section><h2><span data-t="programme">Chương trình</span> <select id="day"><option value="0" data-t="todayOpt">hôm nay</option><option value="1" data-t="tomorrowOpt">ngày mai</option></select></h2><table><tbody id="programme"></tbody></table></section>
@@ -98,7 +99,7 @@ es.addEventListener("airing",m=>{addEvent(JSON.parse(m.data));loadProgramme()});
 $("loginForm").onsubmit=async ev=>{ev.preventDefault();const r=await api("/api/v1/login",{method:"POST",headers:{"Content-Type":"application/json"},
 body:JSON.stringify({password:$("password").value})});const j=await r.json();
 if(!r.ok){$("loginMsg").textContent=lang==="en"?j.en:j.vi;return}csrf=j.csrf;sessionStorage.csrf=csrf;start()};
-$("emForm").onsubmit=async ev=>{ev.preventDefault();const f=$("emFile").files[0];let r;
+$("emForm").onsubmit=async ev=>{ev.preventDefault();const f=$("emFile").files[0]||takeRecording();let r;
 if(f)r=await api("/api/v1/emergency?replace=1",{method:"POST",headers:{"Content-Type":f.type||"audio/wav"},body:f});
 else r=await api("/api/v1/emergency?replace=1",{method:"POST",headers:{"Content-Type":"application/json"},
 body:JSON.stringify({text:$("emText").value,voice:$("emVoice").value})});const j=await r.json();
@@ -127,6 +128,7 @@ const r=await api("/api/v1/slots",{method:"PUT",headers:{"Content-Type":"applica
 const j=await r.json();say("slotMsg",r,j,t("saved"));if(r.ok){slotVersion=j.version;loadProgramme()}};
 const start0=start;start=async()=>{await start0();$("annFrom").value=ymd(1);$("annTo").value=ymd(7);loadAnn().catch(()=>{});loadSlots().catch(()=>{})};
 applyLang();start().catch(()=>{});
-</script></body></html>
+</script>
+<script>{{RECORDER}}</script></body></html>
 """#
 }

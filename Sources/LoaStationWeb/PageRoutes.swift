@@ -15,7 +15,8 @@ struct PageRoutes: Sendable {
 
     func register(on router: Router<StationContext>) {
         let name = stationName.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        let page = ByteBuffer(string: OperatorPage.html.replacingOccurrences(of: "{{STATION}}", with: name))
+        let page = ByteBuffer(string: OperatorPage.html.replacingOccurrences(of: "{{STATION}}", with: name)
+            .replacingOccurrences(of: "{{RECORDER}}", with: PageRecorder.script))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                             .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"],

@@ -45,6 +45,8 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         public var limits = WebLimits()
         /// The station's `local.yaml` (announcements and slot times); nil: those endpoints answer 404.
         public var localFile: URL?
+        /// Serve the TCP side over HTTPS with these files (the Unix socket stays plain).
+        public var tls: TLSFiles?
         public init(socketPath: String?, http: (host: String, port: Int)?, spool: URL, access: OperatorAccess?) {
             self.socketPath = socketPath; self.http = http; self.spool = spool; self.access = access
         }
@@ -66,8 +68,12 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
             try? FileStatus.setPermissions(path, 0o660)   // the daemon's group (operators) may connect, nobody else
         }
         if let http = options.http {
-            let port = try start(.hostname(http.host, port: http.port), tcp: true, subject: "\(http.host):\(http.port)")
-            httpPort = port
+            do {
+                httpPort = try start(.hostname(http.host, port: http.port), tcp: true, subject: "\(http.host):\(http.port)")
+            } catch {
+                close()   // the socket side already listens
+                throw error
+            }
         }
     }
 
@@ -98,7 +104,8 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         // Stopping cancels the server, which Hummingbird logs as errors; the daemon reports its own problems.
         var logger = Logger(label: "loa-web")
         logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: address, serverName: "loa"),
+        let server = try tcp ? options.tls.map { try $0.server() } ?? .http1() : .http1()
+        let app = Application(router: router, server: server, configuration: .init(address: address, serverName: "loa"),
                               onServerRunning: { channel in
                                   bound.withLock { $0 = channel.localAddress?.port }
                                   started.signal()

@@ -2,29 +2,43 @@ import Foundation
 import LoaCore
 import LoaL10n
 
-/// A running station's link to the hub: in the background, pushes new log rows every `pushEvery` seconds and checks
-/// the plan every `every` seconds, reloading the daemon when a new good plan arrives; says every change in the journal.
+/// A running station's link to the hub: in the background, pushes new log rows as they are written (woken by
+/// `wake()`, what arrives within `batchWindow` going as one batch) and at least every `pushEvery` seconds (the sweep
+/// that retries after a fault), reports the station's status when it changes, and checks the plan every `every`
+/// seconds, reloading the daemon when a new good plan arrives; says every change in the journal.
 public final class HubLink: Sendable {
     public let sync: StationSync
     public let every: Double
     public let pushEvery: Double
+    /// How long a wake waits for more rows before pushing: the rows of one airing's start arrive together.
+    public let batchWindow: Double
     private let loop = LockedTask()
+    private let wakeup = Wakeup()
     /// Also done every round (the alert listener's JSON poll, issue 17).
     public let alsoEachRound: (@Sendable () async -> Void)?
 
-    public init(sync: StationSync, every: Double, pushEvery: Double, alsoEachRound: (@Sendable () async -> Void)? = nil) {
-        self.sync = sync; self.every = every; self.pushEvery = pushEvery; self.alsoEachRound = alsoEachRound
+    public init(sync: StationSync, every: Double, pushEvery: Double, batchWindow: Double = 0.1,
+                alsoEachRound: (@Sendable () async -> Void)? = nil) {
+        self.sync = sync; self.every = every; self.pushEvery = pushEvery; self.batchWindow = batchWindow
+        self.alsoEachRound = alsoEachRound
     }
 
     /// The last good plan's file (the link is made only once there is one).
     public var planPath: String? { sync.currentPlanFile?.path }
 
-    /// Starts the loop; `reload` is called when a new good plan has arrived (the daemon's reload).
+    /// A row was logged: push soon. Cheap and non-blocking, so the engine may call it while it holds its log.
+    public func wake() { wakeup.signal() }
+
+    /// Starts the loop; `reload` is called when a new good plan has arrived (the daemon's reload); `status`, when
+    /// given, is the station's status (on air, problems) to report to the hub.
     @discardableResult
-    public func start(reload: @escaping @Sendable () -> Void, report: @escaping @Sendable (String) -> Void) -> HubLink {
-        let sync = self.sync, every = self.every, pushEvery = self.pushEvery, alsoEachRound = self.alsoEachRound
+    public func start(reload: @escaping @Sendable () -> Void, report: @escaping @Sendable (String) -> Void,
+                      status: (@Sendable () -> StationStatus)? = nil) -> HubLink {
+        let sync = self.sync, every = self.every, pushEvery = self.pushEvery, batchWindow = self.batchWindow
+        let wakeup = self.wakeup, alsoEachRound = self.alsoEachRound
         loop.set(Task.detached {
-            var lastPushFault: String?
+            var lastPushFault: String?, lastStatusFault: String?
+            var reporter = StatusReporter()
             var lastCheck = Date()   // link() has just checked
             while !Task.isCancelled {
                 if Date().timeIntervalSince(lastCheck) >= every {
@@ -45,8 +59,23 @@ public final class HubLink: Sendable {
                     }
                     lastPushFault = error.description
                 }
+                if let current = status?(), reporter.isDue(current, now: Date()) {
+                    do {
+                        try await sync.client.report(station: sync.pusher.station, status: current)
+                        reporter.sent(current, at: Date())
+                        lastStatusFault = nil
+                    } catch {
+                        let words = "\(error)"
+                        if words != lastStatusFault {
+                            report(tr("loa: hub: chưa gửi được trạng thái, sẽ thử lại: ", "loa: hub: status not sent yet, will retry: ")
+                                   + words)
+                        }
+                        lastStatusFault = words
+                    }
+                }
                 await alsoEachRound?()
-                try? await Task.sleep(nanoseconds: UInt64(pushEvery * 1e9))
+                await wakeup.wait(seconds: pushEvery)
+                try? await Task.sleep(nanoseconds: UInt64(batchWindow * 1e9))
             }
         })
         return self
@@ -55,6 +84,7 @@ public final class HubLink: Sendable {
     /// Stops the loop and pushes what is left once, so a clean stop leaves the hub up to date when it is reachable.
     public func finish(report: @Sendable (String) -> Void) {
         loop.cancel()
+        wakeup.signal()
         let sync = self.sync
         switch runBlocking({ await sync.pushOnce() }) {
         case .success(let outcome):

@@ -38,6 +38,7 @@ enum BenchHub {
             logs.append((station.id, rows))
         }
         let tokens = try await ingest(hub, base: base, logs: logs, label: "SQLite")
+        try await BenchHubReport.run(hub, base: base, admin: admin, dir: dir, year: year)
         if let url = ProcessInfo.processInfo.environment["LOA_BENCH_POSTGRES_URL"] {
             let pg = HubService(store: try await PostgresHubStore(url: url), blobs: hub.blobs, key: hub.key)
             let (pgPorts, pgContinuation) = AsyncStream.makeStream(of: Int.self)

@@ -1,7 +1,8 @@
 """Drives the hub's web page in headless Chromium (Debian's chromium + chromium-driver, selenium from PyPI).
 
 Usage: hub_page.py URL ADMIN_TOKEN DOWNLOAD_DIR. Logs in, waits until station ba-dinh shows as never called
-(prints SILENT: the test then makes the station push), waits until it shows online (prints ONLINE), downloads the
+(prints SILENT: the test then makes the station push), waits until it shows online (prints ONLINE), then what it
+airs and the problem it reported (prints ONAIR), downloads the
 CSV report (prints DOWNLOADED). Exits non-zero with the reason on any failure.
 """
 import os
@@ -51,6 +52,9 @@ try:
     print("SILENT", flush=True)
     wait(lambda: "Đang hoạt động" in station_text(), "ba-dinh shown online")
     print("ONLINE " + station_text(), flush=True)
+    wait(lambda: "Phòng chống ngập úng" in station_text() and "Mất thiết bị âm thanh hw:0,0" in station_text(),
+         "ba-dinh's item on air and its problem shown")
+    print("ONAIR " + station_text(), flush=True)
     driver.find_element(By.CSS_SELECTOR, "button[data-format=csv]").click()
     target = os.path.join(downloads, "bao-cao.csv")
     wait(lambda: os.path.exists(target) and os.path.getsize(target) > 0, "the CSV report downloaded")

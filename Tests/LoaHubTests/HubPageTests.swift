@@ -8,7 +8,7 @@ import LoaTestSupport
 import Testing
 
 /// The officials' page in a real browser (headless Chromium driven by selenium): logs in, sees a station go from
-/// silent to online when it pushes, downloads the report.
+/// silent to online when it pushes, sees what it airs and the problem it reported, downloads the report.
 @Suite(.serialized) struct HubPageTests {
     @Test func anOfficialSeesAStationComeOnlineAndDownloadsTheReport() async throws {
         let hub = try await RunningHub.start()
@@ -34,10 +34,15 @@ import Testing
         let log = try stationLog("ba-dinh", airings: 2)
         _ = try await EventPusher(log: log, station: "ba-dinh", client: hub.station("ba-dinh"),
                                   stationKey: StationKey.ephemeral().publicKey).pushPending()
+        // What it airs and its problem, as `loa run --hub` reports them after a push.
+        let lost = StationStatus.Problem(kind: "device", vi: "Mất thiết bị âm thanh hw:0,0: không có thiết bị",
+                                         en: "Audio device hw:0,0 lost: no such device")
+        try await hub.station("ba-dinh").report(station: "ba-dinh",
+                                                status: HubLiveStatusTests.status("ba-dinh", onAir: "ba-dinh-a2", problems: [lost]))
         said += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let problems = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         browser.waitUntilExit()
         #expect(browser.terminationStatus == 0, "\(said)\n\(problems)")
-        #expect(said.contains("ONLINE") && said.contains("DOWNLOADED"), "\(said)\n\(problems)")
+        #expect(said.contains("ONLINE") && said.contains("ONAIR") && said.contains("DOWNLOADED"), "\(said)\n\(problems)")
     }
 }

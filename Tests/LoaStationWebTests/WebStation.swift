@@ -20,15 +20,17 @@ final class WebStation: @unchecked Sendable {
     let socket: String
     let done = DispatchSemaphore(value: 0)
     let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-    var base: String { "http://127.0.0.1:\(server.httpPort ?? 0)" }
+    let tls: TLSFiles?
+    var base: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(server.httpPort ?? 0)" }
 
     /// One slot starting `lead` s from now (intro, msg-a, msg-b, outro); 1 s of audio plays in `pace` s.
     /// With `planned`, the schedule comes from the plan (slots 06:00 and 17:00 daily) with `local.yaml` laid over
     /// it at every load, as `loa run` does.
     init(lead: Double = 0.3, pace: Double = 0.2, limits: WebLimits = WebLimits(), lifetime: TimeInterval = 3600,
-         planned: Bool = false, deviceGone: Bool = false, folder: URL? = nil, running: Bool = true,
-         configure: (inout StationConfiguration) -> Void = { _ in }) throws {
+         planned: Bool = false, deviceGone: Bool = false, tls: TLSFiles? = nil, folder: URL? = nil,
+         running: Bool = true, configure: (inout StationConfiguration) -> Void = { _ in }) throws {
         let dir = folder ?? TemporaryFolders.make("loa-web")
+        self.tls = tls
         self.dir = dir
         for name in Self.durations.keys { try Data(name.utf8).write(to: dir.appendingPathComponent(name)) }
         let file = OperatorAccess.passwordFile(state: dir, station: "ba-dinh")
@@ -95,6 +97,7 @@ final class WebStation: @unchecked Sendable {
                                                    access: access)
             options.limits = limits
             options.localFile = localFile
+            options.tls = tls
             let s = try StationWebServer(daemon: daemon, options: options)
             built.withLock { $0 = s }
             return s

@@ -4,27 +4,15 @@ Usage: operator_page.py BASE_URL PASSWORD TOMORROW(YYYY-MM-DD)
 Prints one line per step passed; exits non-zero with the failing step on stderr.
 """
 import sys
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from phone_chromium import open_browser, step
 
 base, password, tomorrow = sys.argv[1], sys.argv[2], sys.argv[3]
-options = webdriver.ChromeOptions()
-for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi-VN",
-            "--window-size=412,915"):   # a phone's screen
-    options.add_argument(arg)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 20)
+driver, wait = open_browser()
 
 
 def text(element_id):
     return driver.find_element(By.ID, element_id).text
-
-
-def step(name):
-    print("ok:", name, flush=True)
 
 
 try:
