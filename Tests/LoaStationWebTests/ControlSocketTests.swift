@@ -77,10 +77,12 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
-                       "import socket,time;s=socket.socket(socket.AF_UNIX);s.bind('\(path)');s.listen(1);time.sleep(2)"]
+                       "import socket,time;s=socket.socket(socket.AF_UNIX);s.bind('\(path)');s.listen(1);time.sleep(60)"]
         try p.run()
         defer { p.terminate(); p.waitUntilExit() }
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: path) { usleep(10_000) }
+        // A loaded machine may take seconds to start python under setpriv: wait for the bind, not a fixed time.
+        for _ in 0..<3000 where !FileManager.default.fileExists(atPath: path) { usleep(10_000) }
+        try #require(FileManager.default.fileExists(atPath: path))
         let error = #expect(throws: ControlError.self) {
             try ControlClient.send("GET", "/api/v1/status", station: "ba-dinh", explicit: path, timeout: 2)
         }
