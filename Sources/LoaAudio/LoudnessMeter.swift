@@ -30,10 +30,11 @@ final class LoudnessMeter {
 
     let subject: String
 
-    init(channels: Int, sampleRate: Int, subject: String) throws(AudioError) {
+    /// `shortTerm`: a running meter for live sources (`shortTermLUFS()`), instead of a whole file's integrated one.
+    init(channels: Int, sampleRate: Int, subject: String, shortTerm: Bool = false) throws(AudioError) {
         self.subject = subject
         // True peak is measured by TruePeakMeter: libebur128's costs six times the rest of the analysis.
-        let mode = Int32(EBUR128_MODE_I.rawValue)
+        let mode = Int32(shortTerm ? EBUR128_MODE_S.rawValue : EBUR128_MODE_I.rawValue)
         guard let st = ebur128_init(UInt32(channels), UInt(sampleRate), mode) else {
             throw AudioError(.loudness, subject: subject, library: .ebur128,
                              libraryMessage: "ebur128_init(\(channels) ch, \(sampleRate) Hz) failed")
@@ -56,6 +57,14 @@ final class LoudnessMeter {
 
     private func fault(_ rc: Int32, _ call: String) -> AudioError {
         AudioError(.loudness, subject: subject, library: .ebur128, code: rc, libraryMessage: "\(call) failed")
+    }
+
+    /// Loudness of the last 3 s (EBU R 128 short-term), LUFS; −∞ for silence.
+    func shortTermLUFS() throws(AudioError) -> Double {
+        var lufs = 0.0
+        let rc = ebur128_loudness_shortterm(state, &lufs)
+        if rc != EBUR128_SUCCESS.rawValue { throw fault(rc, "ebur128_loudness_shortterm") }
+        return lufs
     }
 
     func result() throws(AudioError) -> Loudness {
