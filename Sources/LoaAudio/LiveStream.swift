@@ -22,6 +22,7 @@ final class LiveStream: FrameStream {
     static let chunkFrames = 1024
     /// How far ahead of real time it may run: the device's buffer (1 s) is prefilled before the first sample.
     static let ahead = 1.25
+    static let substituteAhead = 0.2
     static let grace = 1.0
     static let cushion = 0.3
     static let ceiling: Float = 0.891   // −1 dBFS
@@ -90,8 +91,13 @@ final class LiveStream: FrameStream {
             return nil
         }
         let n = min(Self.chunkFrames, maxFrames - framesOut)
-        pace(n)
-        try fill(upTo: n + Int(Self.cushion * Double(rate)))
+        let want = n + Int(Self.cushion * Double(rate))
+        try fill(upTo: want)
+        // Silence and fallback are written at the pace they are heard: a source that is late (connecting, a
+        // reconnect) is not taken for gone by running ahead, and when it is back it is heard without a second's
+        // worth of fallback still queued before it.
+        pace(n, ahead: onSource && pending.count / devCh >= n ? Self.ahead : Self.substituteAhead)
+        try fill(upTo: want)
         let available = pending.count / devCh
         var fromSource = 0
         if onSource {
@@ -127,11 +133,11 @@ final class LiveStream: FrameStream {
     }
 
     /// Waits until `n` more frames are due (at most `ahead` seconds before real time).
-    private func pace(_ n: Int) {
+    private func pace(_ n: Int, ahead: Double) {
         let start = t0 ?? MonotonicInstant.now()
         t0 = start
         while true {
-            let due = Int((MonotonicInstant.now().seconds(since: start) + Self.ahead) * Double(rate))
+            let due = Int((MonotonicInstant.now().seconds(since: start) + ahead) * Double(rate))
             let short = framesOut + n - due
             if short <= 0 { return }
             usleep(UInt32(min(0.01, Double(short) / Double(rate)) * 1e6) + 100)

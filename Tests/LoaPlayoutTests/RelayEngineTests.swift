@@ -176,3 +176,78 @@ struct RelayRig {
         #expect(zip(db, db.dropFirst()).allSatisfy { abs($1 - $0) <= 2.5 }, "\(db)")
     }
 }
+
+@Suite(.serialized) struct RelayInterruptionTests {
+    let base = RelayEngineTests()
+
+    @Test func anEmergencyCutsIntoARelayWhichResumesAfterIt() throws {
+        let rig = try RelayRig()
+        let storm = try rig.tone("storm.wav", hz: 700, seconds: 1.5)
+        let (server, port) = try rig.serve()
+        defer { server.terminate() }
+        let (plan, relay) = base.setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 9, lead: 2.2,
+                                       fallback: nil)
+        let recorder = MemoryRecorder()
+        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
+                                                                    cache: nil), recorder: recorder)
+        Thread.sleep(until: relay.start.addingTimeInterval(2))
+        let replied = DispatchSemaphore(value: 0)
+        engine.emergency(EmergencyRequest(audio: storm)) { reply in
+            #expect(reply.ok)
+            replied.signal()
+        }
+        #expect(replied.wait(timeout: .now() + 3) == .success)
+        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        let events = recorder.all
+        #expect(events.map { "\($0.kind.rawValue) \($0.source.rawValue)" }
+                == ["started relay", "preempted relay", "started emergency", "finished emergency", "started relay",
+                    "finished relay"], "\(events.map(\.short))")
+        guard events.count == 6 else { return }
+        #expect(events[4].airing == events[0].airing + "/resumed-1" && events[5].airing == events[4].airing)
+        // The two parts of the relay add up to about its length. A file sink hears at once what is written, so the
+        // cut part counts the 1.25 s the relay runs ahead of the clock (a device's buffer, dropped at a cut there),
+        // and takes the bulletin in no time.
+        let total = (events[1].playedSeconds ?? 0) + (events[5].playedSeconds ?? 0)
+        #expect(total > 5.5 && total < 9 + 1.3, "relay aired \(total) s")
+        #expect(events[4].plannedSeconds.map { $0 < 7.5 } == true, "resumed for \(events[4].plannedSeconds ?? 0) s")
+    }
+
+    @Test func aCaptureDeviceThatIsGoneIsAnOutageWithTheFallbackOnAir() throws {
+        let rig = try RelayRig(seconds: 1)
+        let fallback = try rig.tone("fallback.wav", hz: 1000, seconds: 2)
+        let (plan, relay) = base.setup(rig, source: "alsa:no-such-receiver", length: 4, lead: 1.5, fallback: fallback)
+        let wav = rig.dir.appendingPathComponent("aired.wav")
+        let recorder = MemoryRecorder()
+        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
+        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        let events = recorder.all
+        #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
+        guard events.count == 3 else { return }
+        #expect(events[1].detail?.hasPrefix("device gone: no-such-receiver: cannot open audio device") == true,
+                "\(events[1].detail ?? "")")
+        // The whole relay was the outage: from its start, all 4 s; nothing of the source aired.
+        #expect(events[1].plannedSeconds == 4 && events[2].playedSeconds == 0)
+        let during = try RelayRig.look(wav, from: 1.2, seconds: 2.5)
+        #expect(abs(during.hz - 1000) < 40 && during.rms > 0.05, "\(during)")
+    }
+
+    @Test func aCaptureDeviceAirsWhatItRecords() throws {
+        // ALSA's null device records silence, at once and forever: the relay airs it for its length, no outage.
+        let rig = try RelayRig(seconds: 1)
+        let (plan, relay) = base.setup(rig, source: "alsa:null", length: 3, lead: 1.5, fallback: nil)
+        let recorder = MemoryRecorder()
+        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
+                                                                    cache: nil), recorder: recorder)
+        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        let events = recorder.all
+        #expect(events.map(\.kind) == [.started, .finished], "\(events.map(\.short))")
+        #expect(events.last.flatMap(\.playedSeconds).map { abs($0 - 3) < 0.05 } == true)
+        #expect(events.first?.audio == "alsa:null")
+    }
+}
