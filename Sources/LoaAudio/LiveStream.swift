@@ -37,6 +37,8 @@ final class LiveStream: FrameStream {
     private(set) var framesOut = 0
     private(set) var capped = false
     private var t0: MonotonicInstant?
+    /// False only when measuring what a relay costs (`LiveDrain`): no clock, and a slow source is waited for.
+    var realTime = true
 
     private var resampler: Resampler?
     private var resamplerRate = 0
@@ -96,8 +98,13 @@ final class LiveStream: FrameStream {
         // Silence and fallback are written at the pace they are heard: a source that is late (connecting, a
         // reconnect) is not taken for gone by running ahead, and when it is back it is heard without a second's
         // worth of fallback still queued before it.
-        pace(n, ahead: onSource && pending.count / devCh >= n ? Self.ahead : Self.substituteAhead)
-        try fill(upTo: want)
+        if realTime {
+            pace(n, ahead: onSource && pending.count / devCh >= n ? Self.ahead : Self.substituteAhead)
+            try fill(upTo: want)
+        } else {
+            // Measuring: as fast as the source fills, never a substitute.
+            while pending.count / devCh < n && !feed.isClosed { usleep(200); try fill(upTo: want) }
+        }
         let available = pending.count / devCh
         var fromSource = 0
         if onSource {
@@ -240,5 +247,28 @@ final class LiveStream: FrameStream {
         let reason = fault ?? Localized(vi: "nguồn không có âm thanh", en: "no sound from the source")
         feed.recordOutage(RelayOutage(offset: Double(start) / Double(rate),
                                       seconds: Double(framesOut - start) / Double(rate), reason: reason))
+    }
+}
+
+/// A relay's whole path but the device (conversion, loudness, gain), pulled as fast as its feed fills: what airing
+/// a relay costs, for `loa-bench`.
+public final class LiveDrain {
+    private let stream: LiveStream
+
+    public init(feed: LiveFeed, format: DeviceFormat = .default, targetLUFS: Double = -16) throws(AudioError) {
+        stream = try LiveStream(feed: feed, format: format, maxSeconds: nil, startAt: nil, targetLUFS: targetLUFS,
+                                fallbackGain: nil)
+        stream.realTime = false
+    }
+
+    /// Runs to the feed's length (or its close); `every` is called with the seconds done about each `period`.
+    public func run(period: Double = 60, every: (Double) -> Void = { _ in }) throws(AudioError) -> Double {
+        let rate = Double(stream.format.sampleRate)
+        var next = period
+        while try stream.next() != nil {
+            let done = Double(stream.framesOut) / rate
+            if done >= next { every(done); next += period }
+        }
+        return Double(stream.framesOut) / rate
     }
 }
