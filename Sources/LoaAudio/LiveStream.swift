@@ -42,7 +42,10 @@ final class LiveStream: FrameStream {
 
     private var resampler: Resampler?
     private var resamplerRate = 0
+    /// Source frames waiting, device channels and rate, from `head` on (dropped from the front in bulk).
     private var pending: [Float] = []
+    private var head = 0
+    private var waiting: Int { (pending.count - head) / devCh }
     private var mapped: [Float] = []
 
     private var onSource = true
@@ -99,13 +102,13 @@ final class LiveStream: FrameStream {
         // reconnect) is not taken for gone by running ahead, and when it is back it is heard without a second's
         // worth of fallback still queued before it.
         if realTime {
-            pace(n, ahead: onSource && pending.count / devCh >= n ? Self.ahead : Self.substituteAhead)
+            pace(n, ahead: onSource && waiting >= n ? Self.ahead : Self.substituteAhead)
             try fill(upTo: want)
         } else {
             // Measuring: as fast as the source fills, never a substitute.
-            while pending.count / devCh < n && !feed.isClosed { usleep(200); try fill(upTo: want) }
+            while waiting < n && !feed.isClosed { usleep(200); try fill(upTo: want) }
         }
-        let available = pending.count / devCh
+        let available = waiting
         var fromSource = 0
         if onSource {
             fromSource = min(n, available)
@@ -153,7 +156,8 @@ final class LiveStream: FrameStream {
 
     /// Pulls the feed into `pending`, in device channels and rate, until `frames` wait or the feed is dry.
     private func fill(upTo frames: Int) throws(AudioError) {
-        while pending.count / devCh < frames, let chunk = feed.pull(maxFrames: 4096) {
+        if head > 0 && head >= pending.count / 2 { pending.removeFirst(head); head = 0 }
+        while waiting < frames, let chunk = feed.pull(maxFrames: 4096) {
             let count = chunk.samples.count / chunk.channels
             if mapped.count < count * devCh { mapped = [Float](repeating: 0, count: count * devCh) }
             chunk.samples.withUnsafeBufferPointer { src in
@@ -182,7 +186,7 @@ final class LiveStream: FrameStream {
     /// `frames` of the source from `pending` into `out`, through the meter and the gliding gain.
     private func level(frames: Int) throws(AudioError) {
         let count = frames * devCh
-        try pending.withUnsafeBufferPointer { (p) throws(AudioError) in try meter.add(p.baseAddress!, frames: frames) }
+        try pending.withUnsafeBufferPointer { (p) throws(AudioError) in try meter.add(p.baseAddress! + head, frames: frames) }
         sinceMeasure += frames
         if sinceMeasure >= rate / 10 {
             sinceMeasure = 0
@@ -194,7 +198,7 @@ final class LiveStream: FrameStream {
             }
         }
         var peak: Float = 0
-        for i in 0..<count { peak = max(peak, abs(pending[i])) }
+        for i in head..<(head + count) { peak = max(peak, abs(pending[i])) }
         let most = GainSteer.slewDBPerSecond * Double(frames) / Double(rate)
         var next = gainDB + max(-most, min(most, targetGainDB - gainDB))
         if peak > 0 { next = min(next, Double(20 * log10(Self.ceiling / peak))) }
@@ -203,11 +207,11 @@ final class LiveStream: FrameStream {
         let step = (to - from) / Float(frames)
         for f in 0..<frames {
             let g = from + step * Float(f + 1)
-            for c in 0..<devCh { ramped[f * devCh + c] = pending[f * devCh + c] * g }
+            for c in 0..<devCh { ramped[f * devCh + c] = pending[head + f * devCh + c] * g }
         }
         ramped.withUnsafeBufferPointer { loa_float_to_s16($0.baseAddress!, out, count, 32768) }
         gainDB = next
-        pending.removeFirst(count)
+        head += count
     }
 
     /// The fallback's frames (looped), or silence when there is none or it cannot be read.

@@ -26,7 +26,9 @@ public struct LoudnessTarget: Sendable, Hashable {
 final class LoudnessMeter {
     private let state: UnsafeMutablePointer<ebur128_state>
     let channels: Int
-    private let truePeak: TruePeakMeter
+    /// Nil for a running meter: a live source's gain watches sample peaks, and 4× oversampling costs more than the
+    /// rest of its path.
+    private let truePeak: TruePeakMeter?
 
     let subject: String
 
@@ -41,7 +43,7 @@ final class LoudnessMeter {
         }
         state = st
         self.channels = channels
-        truePeak = TruePeakMeter(channels: channels)
+        truePeak = shortTerm ? nil : TruePeakMeter(channels: channels)
     }
 
     deinit {
@@ -50,7 +52,7 @@ final class LoudnessMeter {
     }
 
     func add(_ samples: UnsafePointer<Float>, frames: Int) throws(AudioError) {
-        truePeak.add(samples, frames: frames)
+        truePeak?.add(samples, frames: frames)
         let rc = ebur128_add_frames_float(state, samples, frames)
         if rc != EBUR128_SUCCESS.rawValue { throw fault(rc, "ebur128_add_frames_float") }
     }
@@ -71,7 +73,7 @@ final class LoudnessMeter {
         var lufs = 0.0
         let rc = ebur128_loudness_global(state, &lufs)
         if rc != EBUR128_SUCCESS.rawValue { throw fault(rc, "ebur128_loudness_global") }
-        let peak = Double(truePeak.linearPeak)
+        let peak = Double(truePeak?.linearPeak ?? 0)
         return Loudness(integratedLUFS: lufs, truePeakDBTP: peak > 0 ? 20 * log10(peak) : -.infinity)
     }
 }

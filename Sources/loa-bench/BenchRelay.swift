@@ -2,15 +2,13 @@ import Foundation
 import LoaAudio
 import LoaPlayout
 import LoaSystem
+import LoaTestSupport
 
 /// Relays (issue 19): the CPU of an hour of MP3 relay beside sox decoding the same stream, the relay's memory over
-/// that hour, and how soon a stream that comes back is on air. The stream is Tests/LoaPlayoutTests/Relay/mp3server.py
-/// (a real HTTP server process on 127.0.0.1) looping a 60 s stereo 44.1 kHz 128 kbps MP3 of pink noise: fed as fast
+/// that hour, and how soon a stream that comes back is on air. The stream is LoaTestSupport's `MP3StreamServer` (a
+/// real HTTP server process on 127.0.0.1) looping a 60 s stereo 44.1 kHz 128 kbps MP3 of pink noise: fed as fast
 /// as it is read for the CPU figures, in real time for the return figure. LOA_BENCH_RELAY_MINUTES shortens the hour.
 enum BenchRelay {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Tests/LoaPlayoutTests/Relay/mp3server.py")
-
     static func run() async throws {
         let minutes = Double(ProcessInfo.processInfo.environment["LOA_BENCH_RELAY_MINUTES"] ?? "") ?? 60
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-relay-\(UUID().uuidString)")
@@ -50,12 +48,13 @@ enum BenchRelay {
     }
 
     /// A real-time relay into a WAV (paced by the clock like a device) whose server is killed and restarted three
-    /// times: from the server listening again to the source heard again.
+    /// times: from the server listening again to the source on air again (written to the sink; a real device adds
+    /// up to 0.2 s, what the substitute runs ahead).
     static func returnToAir(_ mp3: URL, loopBytes: Int, dir: URL) throws {
         var (server, port) = try serve(mp3, bytesPerSecond: Double(loopBytes) / 60)
         let url = URL(string: "http://127.0.0.1:\(port)/vov1.mp3")!
         let outages = Locked<[RelayOutage]>([])
-        let feed = LiveFeed(subject: url.absoluteString, lengthSeconds: 30, fallback: nil) { o in
+        let feed = LiveFeed(subject: url.absoluteString, lengthSeconds: 40, fallback: nil) { o in
             outages.withLock { $0.append(o) }
         }
         let reader = Task.detached { await RelayStreamReader(url: url, feed: feed).run() }
@@ -63,22 +62,26 @@ enum BenchRelay {
         let t0 = MonotonicInstant.now().adding(seconds: 2)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread { player.play([PlayItem(live: feed)], startingAt: t0); done.signal() }
+        // Down 6 s each time: longer than what the relay holds buffered, so each is an outage on air.
         var back: [Double] = []
         for k in 0..<3 {
-            sleep(until: t0.adding(seconds: 4 + Double(k) * 8))
+            sleep(until: t0.adding(seconds: 4 + Double(k) * 12))
             server.terminate(); server.waitUntilExit()
-            sleep(until: t0.adding(seconds: 7 + Double(k) * 8))
+            sleep(until: t0.adding(seconds: 10 + Double(k) * 12))
             (server, _) = try serve(mp3, bytesPerSecond: Double(loopBytes) / 60, port: port)
             back.append(MonotonicInstant.now().seconds(since: t0))
         }
         done.wait()
         feed.close(); reader.cancel()
         server.terminate(); server.waitUntilExit()
-        let heard = outages.current.map { $0.offset + $0.seconds }
-        let delays = zip(back, heard).map { $1 - $0 }
-        print("relay: from the stream back to its sound on air (3 outages of 3 s): "
+        // Each outage ends after the latest restart before its end (the sample clock of a paced device is t0's).
+        let delays = outages.current.compactMap { o -> Double? in
+            let end = o.offset + o.seconds
+            return back.last { $0 <= end }.map { end - $0 }
+        }
+        print("relay: from the stream back to its sound on air (3 outages of 6 s, real-time stream): "
               + delays.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
-              + String(format: "; outages logged %d (%@ s)", heard.count,
+              + String(format: "; outages logged %d (%@ s)", outages.current.count,
                        outages.current.map { String(format: "%.1f", $0.seconds) }.joined(separator: ", ")))
     }
 
@@ -88,19 +91,7 @@ enum BenchRelay {
     }
 
     static func serve(_ mp3: URL, bytesPerSecond: Double, port: Int = 0) throws -> (Process, Int) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [script.path, "\(port)", mp3.path, "\(bytesPerSecond)"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        return (p, Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+        try MP3StreamServer.start(mp3, bytesPerSecond: bytesPerSecond, port: port)
     }
 
     static func residentMB() -> Double {

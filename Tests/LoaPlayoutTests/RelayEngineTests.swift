@@ -6,7 +6,7 @@ import LoaPlayout
 import LoaTestSupport
 import Testing
 
-/// A stand-in Icecast server (Relay/mp3server.py, a real process serving a real MP3 on 127.0.0.1 in real time) and
+/// A stand-in Icecast server (`MP3StreamServer`, a real process serving a real MP3 on 127.0.0.1 in real time) and
 /// helpers to make audio and look at what aired, with sox.
 struct RelayRig {
     let dir: URL
@@ -31,24 +31,9 @@ struct RelayRig {
         return url
     }
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Relay/mp3server.py")
-
-    /// Starts the server (on `port`, or any free one) and waits until it listens; returns it and its port.
+    /// Starts the stand-in server for this MP3 (on `port`, or any free one); returns it and its port.
     func serve(port: Int = 0) throws -> (Process, Int) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [Self.script.path, "\(port)", mp3.path, "\(bytesPerSecond)"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        return (p, Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+        try MP3StreamServer.start(mp3, bytesPerSecond: bytesPerSecond, port: port)
     }
 
     @discardableResult
