@@ -39,6 +39,7 @@ let package = Package(
         shim("CEbur128", pkg: "libebur128", apt: "libebur128-dev"),
         shim("CSoxr", pkg: "soxr", apt: "libsoxr-dev"),
         shim("CXlsxWriter", pkg: "xlsxwriter", apt: "libxlsxwriter-dev"),
+        shim("CMpg123", pkg: "libmpg123", apt: "libmpg123-dev"),
 
         // Layer 1, words: texts in both languages and the vocabulary every other module speaks.
         .target(name: "LoaL10n", swiftSettings: swift6),
@@ -56,7 +57,7 @@ let package = Package(
 
         // Layer 3, edges: the only modules that call C (the audio libraries, SQLite, the operating system).
         .target(name: "LoaAudio",
-                dependencies: ["CSndfile", "CAlsa", "CEbur128", "CSoxr", "LoaCore", "LoaL10n",
+                dependencies: ["CSndfile", "CAlsa", "CEbur128", "CSoxr", "CMpg123", "LoaCore", "LoaL10n",
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift6),
         .target(name: "LoaLog",
@@ -68,7 +69,10 @@ let package = Package(
 
         // Layer 4, engine: the station daemon.
         .target(name: "LoaPlayout",
-                dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaL10n", "LoaAlerts"],
+                dependencies: ["LoaCore", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog", "LoaSystem", "LoaL10n", "LoaAlerts",
+                               // Relays read HTTP(S)/Icecast streams (RelayStreamReader).
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "NIOCore", package: "swift-nio")],
                 swiftSettings: swift6),
         // The station's HTTP face (SPEC §7): the control API on the Unix socket and, with --http, the operator's page.
         .target(name: "LoaStationWeb",
@@ -130,6 +134,7 @@ let package = Package(
         .testTarget(name: "LoaPlayoutTests",
                     dependencies: ["LoaCore", "LoaL10n", "LoaAudio", "LoaLog", "LoaPlan", "LoaSchedule", "LoaPlayout",
                                    "LoaCommands", "LoaTestSupport"],
+                    exclude: ["Relay"],   // the test's stand-in for an Icecast server
                     swiftSettings: swift6),
         .testTarget(name: "LoaReportTests",
                     dependencies: ["LoaCore", "LoaL10n", "LoaReport", "LoaXlsx", "LoaLog", "LoaPlan", "LoaCommands",

@@ -7,7 +7,7 @@ public struct AudioError: LoaError, Hashable {
         case fileMissing, fileUnreadable, notAudio, emptyAudio, corruptAudio, unsupportedFormat
         case resampler, loudness, deviceUnavailable, deviceFailed, io
     }
-    public enum Library: String, Sendable, Hashable { case sndfile, alsa, ebur128, soxr, posix, none }
+    public enum Library: String, Sendable, Hashable { case sndfile, alsa, ebur128, soxr, mpg123, posix, none }
 
     public var kind: Kind
     /// The file path or ALSA device name the error is about.

@@ -26,21 +26,24 @@ public struct LoudnessTarget: Sendable, Hashable {
 final class LoudnessMeter {
     private let state: UnsafeMutablePointer<ebur128_state>
     let channels: Int
-    private let truePeak: TruePeakMeter
+    /// Nil for a running meter: a live source's gain watches sample peaks, and 4× oversampling costs more than the
+    /// rest of its path.
+    private let truePeak: TruePeakMeter?
 
     let subject: String
 
-    init(channels: Int, sampleRate: Int, subject: String) throws(AudioError) {
+    /// `shortTerm`: a running meter for live sources (`shortTermLUFS()`), instead of a whole file's integrated one.
+    init(channels: Int, sampleRate: Int, subject: String, shortTerm: Bool = false) throws(AudioError) {
         self.subject = subject
         // True peak is measured by TruePeakMeter: libebur128's costs six times the rest of the analysis.
-        let mode = Int32(EBUR128_MODE_I.rawValue)
+        let mode = Int32(shortTerm ? EBUR128_MODE_S.rawValue : EBUR128_MODE_I.rawValue)
         guard let st = ebur128_init(UInt32(channels), UInt(sampleRate), mode) else {
             throw AudioError(.loudness, subject: subject, library: .ebur128,
                              libraryMessage: "ebur128_init(\(channels) ch, \(sampleRate) Hz) failed")
         }
         state = st
         self.channels = channels
-        truePeak = TruePeakMeter(channels: channels)
+        truePeak = shortTerm ? nil : TruePeakMeter(channels: channels)
     }
 
     deinit {
@@ -49,7 +52,7 @@ final class LoudnessMeter {
     }
 
     func add(_ samples: UnsafePointer<Float>, frames: Int) throws(AudioError) {
-        truePeak.add(samples, frames: frames)
+        truePeak?.add(samples, frames: frames)
         let rc = ebur128_add_frames_float(state, samples, frames)
         if rc != EBUR128_SUCCESS.rawValue { throw fault(rc, "ebur128_add_frames_float") }
     }
@@ -58,11 +61,19 @@ final class LoudnessMeter {
         AudioError(.loudness, subject: subject, library: .ebur128, code: rc, libraryMessage: "\(call) failed")
     }
 
+    /// Loudness of the last 3 s (EBU R 128 short-term), LUFS; −∞ for silence.
+    func shortTermLUFS() throws(AudioError) -> Double {
+        var lufs = 0.0
+        let rc = ebur128_loudness_shortterm(state, &lufs)
+        if rc != EBUR128_SUCCESS.rawValue { throw fault(rc, "ebur128_loudness_shortterm") }
+        return lufs
+    }
+
     func result() throws(AudioError) -> Loudness {
         var lufs = 0.0
         let rc = ebur128_loudness_global(state, &lufs)
         if rc != EBUR128_SUCCESS.rawValue { throw fault(rc, "ebur128_loudness_global") }
-        let peak = Double(truePeak.linearPeak)
+        let peak = Double(truePeak?.linearPeak ?? 0)
         return Loudness(integratedLUFS: lufs, truePeakDBTP: peak > 0 ? 20 * log10(peak) : -.infinity)
     }
 }

@@ -48,7 +48,11 @@ struct PlaySession {
         // Loudness is measured (or read from the cache) before the deadline, never while the buffer drains.
         var gains: [Result<(gainDB: Double, steer: GainSteer?, limit: Double?), AudioError>] = []
         for item in items {
-            do throws(AudioError) { gains.append(.success(try player.leveling(for: item))) } catch { gains.append(.failure(error)) }
+            do throws(AudioError) {
+                // A live source is leveled as it airs; its fallback file is measured now.
+                if let fallback = item.live?.fallback { _ = try? player.gain(for: PlayItem(url: fallback)) }
+                gains.append(.success(item.live != nil ? (0, nil, nil) : try player.leveling(for: item)))
+            } catch { gains.append(.failure(error)) }
         }
         player.cache?.save()
         do throws(AudioError) {
@@ -69,12 +73,18 @@ struct PlaySession {
 
         for (i, item) in items.enumerated() {
             if stopped || gaveUp != nil || stopRequested { break }
-            let stream: ItemStream
+            let stream: any FrameStream
             do throws(AudioError) {
                 let leveling = try gains[i].get()
-                stream = try ItemStream(url: item.url, format: player.format, gainDB: leveling.gainDB,
-                                        maxSeconds: item.maxSeconds, steer: leveling.steer,
-                                        limitCeilingDBTP: leveling.limit)
+                if let feed = item.live {
+                    stream = try LiveStream(feed: feed, format: player.format, maxSeconds: item.maxSeconds,
+                                            startAt: deadline, targetLUFS: player.loudness.targetLUFS,
+                                            fallbackGain: feed.fallback.flatMap { try? player.gain(for: PlayItem(url: $0)) })
+                } else {
+                    stream = try ItemStream(url: item.url, format: player.format, gainDB: leveling.gainDB,
+                                            maxSeconds: item.maxSeconds, steer: leveling.steer,
+                                            limitCeilingDBTP: leveling.limit)
+                }
             } catch {
                 end(i, ItemResult(outcome: .failed(error)))
                 continue

@@ -12,9 +12,17 @@ public struct PlayItem: Sendable, Hashable {
     /// known, start from a measurement of its first seconds and move smoothly to the whole file's figure, measured
     /// while it airs, instead of measuring all of it first.
     public var quickStart: Bool
+    /// A live source (a relay) instead of the file: `url` then only names it. Leveled as it airs.
+    public var live: LiveFeed?
 
     public init(url: URL, gainDB: Double? = nil, maxSeconds: Double? = nil, quickStart: Bool = false) {
         self.url = url; self.gainDB = gainDB; self.maxSeconds = maxSeconds; self.quickStart = quickStart
+    }
+
+    /// A relay: `feed` for its length, cut at `maxSeconds` if that comes first.
+    public init(live feed: LiveFeed, maxSeconds: Double? = nil) {
+        self.init(url: URL(string: feed.subject) ?? URL(fileURLWithPath: feed.subject), maxSeconds: maxSeconds)
+        live = feed
     }
 }
 

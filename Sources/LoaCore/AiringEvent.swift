@@ -9,7 +9,8 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
 
 public enum AiringSource: String, Sendable, Hashable, CaseIterable {
     /// `local`: a local announcement the station added itself (SPEC §7), counted apart from the plan's messages.
-    case schedule, emergency, manual, local
+    /// `relay`: a relay of a radio stream or a line-in (SPEC §10), one airing per relay occurrence.
+    case schedule, emergency, manual, local, relay
 }
 
 /// One row of the airing log (SPEC §3).

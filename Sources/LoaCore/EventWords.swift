@@ -24,6 +24,7 @@ extension AiringSource {
         case .emergency: Localized(vi: "khẩn cấp", en: "emergency")
         case .manual: Localized(vi: "thủ công", en: "manual")
         case .local: Localized(vi: "thông báo của đài", en: "local announcement")
+        case .relay: Localized(vi: "tiếp sóng", en: "relay")
         }
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// What a slot occurrence airs, in order: one line item of `schedule.jsonl` (docs/reference/schedule-file.md).
 public struct ScheduledItem: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case intro, message, outro }
+    /// `relay`: a live source aired for the whole occurrence (SPEC §10); its media's `path` is the source
+    /// (`http://…`, `alsa:PCM`), it has no file, and its `duration` is the relay's length.
+    public enum Kind: String, Sendable, Hashable { case intro, message, outro, relay }
     public var kind: Kind
     /// Message id for `.message`, nil for intro/outro.
     public var message: String?
@@ -40,6 +42,9 @@ public struct SlotOccurrence: Sendable, Hashable {
         self.station = station; self.date = date; self.slot = slot; self.start = start
         self.utcOffsetSeconds = utcOffsetSeconds; self.lengthSeconds = lengthSeconds; self.items = items
     }
+
+    /// A relay's occurrence: one `relay` item filling it (`slot` is the relay's name).
+    public var isRelay: Bool { items.count == 1 && items[0].kind == .relay }
 
     /// Seconds of the slot taken by its items.
     public var usedSeconds: Double { items.reduce(0) { $0 + $1.duration } }

@@ -147,6 +147,7 @@ extension TextBuffer {
             case .intro: put("{\"kind\":\"intro\"")
             case .message: put("{\"kind\":\"message\"")
             case .outro: put("{\"kind\":\"outro\"")
+            case .relay: put("{\"kind\":\"relay\"")
             }
             if let m = item.message { put(",\"message\":"); put(quoted: m) }
             switch item.priority {

@@ -73,6 +73,7 @@ extension Plan {
         for i in plan.stations.indices {
             if let ref = plan.stations[i].intro { plan.stations[i].intro = resolver.resolve(ref) }
             if let ref = plan.stations[i].outro { plan.stations[i].outro = resolver.resolve(ref) }
+            if let ref = plan.stations[i].fallback { plan.stations[i].fallback = resolver.resolve(ref) }
         }
         for i in plan.messages.indices {
             let m = plan.messages[i]
@@ -162,7 +163,7 @@ extension PlanLoadResult {
     /// skipping paths the plan's own media check already covered. `planFile` anchors the relative paths.
     public func checkingDroppedMedia(planFile: URL, probe: any MediaProbe) -> [Diagnostic] {
         let covered = Set((plan?.messages.compactMap(\.media) ?? []).map(\.path)
-                          + (plan?.stations.flatMap { [$0.intro, $0.outro].compactMap { $0 } } ?? []).map(\.path))
+                          + (plan?.stations.flatMap { [$0.intro, $0.outro, $0.fallback].compactMap { $0 } } ?? []).map(\.path))
         let sink = DiagnosticSink()
         var resolver = MediaPathResolver(base: planFile.deletingLastPathComponent(), probe: probe, sink: sink)
         for ref in mediaOfDroppedEntries where !covered.contains(ref.path) { _ = resolver.resolve(ref) }

@@ -74,6 +74,10 @@ public struct Station: Sendable, Hashable {
     public var name: String
     public var groups: [String]
     public var slots: [SlotSpec]
+    /// Relays of radio streams or line-in (`relays:`, SPEC §10); never overlapping a slot or each other.
+    public var relays: [RelaySpec] = []
+    /// Audio that fills a relay's outage (`fallback:`), looped; nil: the intro, else the outro, else silence.
+    public var fallback: Media?
     /// ALSA PCM device for `loa run`.
     public var output: String?
     public var intro: Media?

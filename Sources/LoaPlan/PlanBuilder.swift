@@ -12,8 +12,9 @@ struct PlanBuilder {
     static let planKeys = ["id", "title", "timezone", "period", "reports", "report"]
     static let topicKeys = ["id", "title"]
     static let slotKeys = ["name", "days", "start", "length"]
-    static let stationKeys = ["id", "name", "groups", "slots", "output", "intro", "outro", "closed", "population",
-                                "households"]
+    static let stationKeys = ["id", "name", "groups", "slots", "relays", "output", "intro", "outro", "fallback",
+                              "closed",
+                              "population", "households"]
     static let messageKeys = ["id", "title", "topic", "audio", "text", "voice", "speed", "repeat", "pause",
                               "priority", "from", "to", "airings", "targets", "slots", "max_per_day"]
     static let voices = ["vi", "vi-vn-x-central", "vi-vn-x-south"]
@@ -132,7 +133,7 @@ struct PlanBuilder {
 
     // MARK: slots
 
-    struct Template { var slots: [SlotSpec]; var location: SourceLocation }
+    struct Template { var slots: [SlotSpec]; var relays: [RelaySpec] = []; var location: SourceLocation }
 
     func readTemplates() -> [String: Template] {
         var templates: [String: Template] = [:]
@@ -141,41 +142,44 @@ struct PlanBuilder {
                 duplicate("mẫu khung giờ", "slot template", e.key, first: first.location, at: e.keyNode.location)
                 continue
             }
-            let slots = readSlots(e.value, context: ("mẫu '\(e.key)'", "template '\(e.key)'"))
-            templates[e.key] = Template(slots: slots ?? [], location: e.keyNode.location)
+            templates[e.key] = readTemplate(e)
         }
         return templates
     }
 
     func readSlots(_ node: YNode, context: (vi: String, en: String)) -> [SlotSpec]? {
         guard let items = r.list(node, "slots", "khung giờ", allowScalar: false) else { return nil }
-        var slots: [SlotSpec] = []
-        for item in items {
-            guard let entries = r.mapping(item, "a slot", "một khung giờ") else { continue }
-            let k = r.keyed(entries, in: item, allowed: Self.slotKeys, required: ["name", "start", "length"],
-                            where: "a slot", "một khung giờ")
-            let name = k["name"].flatMap { r.string($0.value, "slot name", "tên khung giờ") }
-            let days = k["days"].map { readDays($0.value) } ?? .all
-            let start = k["start"].flatMap { r.time($0.value, "'start'", "'start'") }
-            let length = k["length"].flatMap { r.length($0.value, "'length'", "'length'") }
-            guard let name, let days, let start, let length else { continue }
-            let slot = SlotSpec(name: name, days: days, start: start, lengthSeconds: Int(length.rounded()),
-                                location: item.location)
-            if slot.lengthSeconds <= 0 {
-                sink.error("khung giờ '\(name)' có độ dài bằng 0", "slot '\(name)' has zero length",
-                           at: k["length"]!.value.location)
-                continue
-            }
-            if start.minutes * 60 + slot.lengthSeconds > 86_400 {
-                sink.error("khung giờ '\(name)' (\(start), \(describe(slot.lengthSeconds))) kéo dài qua nửa đêm",
-                           "slot '\(name)' (\(start), \(describe(slot.lengthSeconds))) runs past midnight",
-                           at: k["length"]!.value.location)
-                continue
-            }
-            slots.append(slot)
-        }
+        let slots = items.compactMap { readTimed($0, allowed: Self.slotKeys, "a slot", "một khung giờ")?.spec }
         checkOverlaps(slots, context: context)
         return slots
+    }
+
+    /// The timing every slot and relay has (`name`, `days`, `start`, `length`), checked: more than 0, not past
+    /// midnight. Also hands back the item's keys, for what else the caller reads.
+    func readTimed(_ item: YNode, allowed: [String], _ what: String, _ whatVI: String)
+        -> (spec: SlotSpec, keys: [String: YEntry])? {
+        guard let entries = r.mapping(item, what, whatVI) else { return nil }
+        let k = r.keyed(entries, in: item, allowed: allowed, required: ["name", "start", "length"] + (
+            allowed.contains("source") ? ["source"] : []), where: what, whatVI)
+        let name = k["name"].flatMap { r.string($0.value, "slot name", "tên khung giờ") }
+        let days = k["days"].map { readDays($0.value) } ?? .all
+        let start = k["start"].flatMap { r.time($0.value, "'start'", "'start'") }
+        let length = k["length"].flatMap { r.length($0.value, "'length'", "'length'") }
+        guard let name, let days, let start, let length else { return nil }
+        let slot = SlotSpec(name: name, days: days, start: start, lengthSeconds: Int(length.rounded()),
+                            location: item.location)
+        if slot.lengthSeconds <= 0 {
+            sink.error("khung giờ '\(name)' có độ dài bằng 0", "slot '\(name)' has zero length",
+                       at: k["length"]!.value.location)
+            return nil
+        }
+        if start.minutes * 60 + slot.lengthSeconds > 86_400 {
+            sink.error("khung giờ '\(name)' (\(start), \(describe(slot.lengthSeconds))) kéo dài qua nửa đêm",
+                       "slot '\(name)' (\(start), \(describe(slot.lengthSeconds))) runs past midnight",
+                       at: k["length"]!.value.location)
+            return nil
+        }
+        return (slot, k)
     }
 
     /// `mon-fri`, `t2-t6`, `cn`, lists of them; ranges may wrap (`sat-mon`).

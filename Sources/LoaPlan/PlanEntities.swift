@@ -27,7 +27,7 @@ extension PlanBuilder {
             if let e = k["slots"], !e.value.isNull {
                 if case .scalar = e.value.node {
                     let name = e.value.scalar ?? ""
-                    if let t = templates[name] { station.slots = t.slots } else {
+                    if let t = templates[name] { station.slots = t.slots; station.relays = t.relays } else {
                         let hint = nearest(name, in: Array(templates.keys)).map {
                             ("; có phải là '\($0)'?", "; did you mean '\($0)'?") } ?? ("", "")
                         sink.error("không có mẫu khung giờ '\(name)'\(hint.0)",
@@ -37,12 +37,20 @@ extension PlanBuilder {
                     station.slots = readSlots(e.value, context: ("đài '\(id)'", "station '\(id)'")) ?? []
                 }
             }
+            if let e = k["relays"], !e.value.isNull {
+                station.relays = readRelays(e.value, context: ("đài '\(id)'", "station '\(id)'")) ?? []
+            }
+            checkRelays(station)
             if let e = k["output"], !e.value.isNull { station.output = r.string(e.value, "'output'", "'output'") }
-            for key in ["intro", "outro"] {
+            for key in ["intro", "outro", "fallback"] {
                 guard let e = k[key], !e.value.isNull, let path = r.string(e.value, "'\(key)'", "'\(key)'")
                 else { continue }
                 let ref = Media(path: path, writtenAt: e.value.location)
-                if key == "intro" { station.intro = ref } else { station.outro = ref }
+                switch key {
+                case "intro": station.intro = ref
+                case "outro": station.outro = ref
+                default: station.fallback = ref
+                }
             }
             if let e = k["closed"], !e.value.isNull, let items = r.list(e.value, "'closed'", "'closed'") {
                 station.closed = Set(items.compactMap { r.date($0, "a closed day", "ngày nghỉ") })

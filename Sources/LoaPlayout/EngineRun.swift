@@ -15,6 +15,8 @@ extension PlayoutEngine {
             var planned: Double
             var cap: Double?
             var capCause: Timeline.CapCause?
+            /// A relay's live source: what of the airing was the source itself (`played_s`).
+            var feed: LiveFeed?
         }
         let items: [Item]
         /// Simulated time of the stream's first sample; events are timed from it when there is no real clock.
@@ -36,6 +38,7 @@ extension PlayoutEngine {
 
     func play(_ run: Timeline.Run) throws {
         let slot = timeline.slots[run.slotIndex]
+        if slot.isRelay { return try playRelay(run) }
         var items: [Airing.Item] = []
         var sinkItems: [PlayItem] = []
         for entry in run.entries {
@@ -172,7 +175,8 @@ extension PlayoutEngine {
                 endAt = clock.now()
             }
             var e = item.template
-            e.at = stamp(endAt); e.playedSeconds = result.playedSeconds
+            e.at = stamp(endAt); e.playedSeconds = item.feed?.sourceSeconds(ofHeard: result.playedSeconds)
+                ?? result.playedSeconds
             switch result.outcome {
             case .skipped:
                 return
@@ -322,8 +326,9 @@ extension PlayoutEngine {
         let slot = timeline.slots[entry.slotIndex]
         let item = slot.items[entry.itemIndex]
         record(AiringEvent(at: stamp(at), kind: .missed, airing: entry.airing, station: options.station, plan: plan.id,
-                           message: item.message, slotStart: stamp(slot.start), source: .schedule,
-                           audio: item.media.path, plannedSeconds: item.duration, detail: reason))
+                           message: item.message, slotStart: stamp(slot.start),
+                           source: item.kind == .relay ? .relay : .schedule,
+                           audio: item.media.path, plannedSeconds: entry.duration, detail: reason))
     }
 
     /// An airing that could not start because of its file: `started` then `failed`, so it reads as attempted.

@@ -76,7 +76,15 @@ public struct Timeline: Sendable {
             }
             if pending.isEmpty { continue }
             var entries: [Entry] = []
-            if retime.contains(slot.key) {
+            if slot.isRelay {
+                // Live: joined late (a restart, after an emergency) it airs what is left of it; only a relay already
+                // over is missed.
+                let at = max(now, slot.start)
+                var e = entry(index, 0, at: at)
+                e.duration = max(0, slot.end.timeIntervalSince(at))
+                if e.duration < 1 { return .miss([e], .passed) }
+                entries = [e]
+            } else if retime.contains(slot.key) {
                 var cursor = max(now, slot.start)
                 var noRoom: [Entry] = []
                 for i in pending {

@@ -22,6 +22,16 @@ extension Plan {
                 switch item.kind {
                 case .intro: planned = station.intro
                 case .outro: planned = station.outro
+                case .relay:
+                    // The plan's relay of that name and time, with the same source: a file cannot invent one.
+                    guard let relay = station.relays(on: o.date).first(where: { $0.name == o.slot }),
+                          relay.source.description == item.media.path, o.lengthSeconds == relay.timing.lengthSeconds
+                    else {
+                        throw fail("tiếp sóng \(o.slot) (\(item.media.path)) không có trong kế hoạch \(id)",
+                                   "relay \(o.slot) (\(item.media.path)) is not in plan \(id)")
+                    }
+                    o.items[i].media.duration = item.duration
+                    continue
                 case .message:
                     guard let mid = item.message, let m = message(mid) else {
                         throw fail("tin \(item.message ?? "?") không có trong kế hoạch \(id)",

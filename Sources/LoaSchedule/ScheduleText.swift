@@ -45,6 +45,7 @@ public enum M3U {
                 switch item.kind {
                 case .intro: title = "intro"
                 case .outro: title = "outro"
+                case .relay: title = "relay \(o.slot)"
                 case .message:
                     let id = item.message ?? ""
                     title = plan.message(id).map { "\(id) - \($0.title)" } ?? id
@@ -52,7 +53,8 @@ public enum M3U {
                 // Foundation's replacing is slow per call (NSString bridging): only titles holding a newline pay it.
                 let line = title.utf8.contains(10) ? title.replacingOccurrences(of: "\n", with: " ") : title
                 s += "#EXTINF:\(TextBuffer.seconds(item.duration)),\(line)\n"
-                s += location(item.media) + "\n"
+                // A relay's line is its stream (players open it) or its `alsa:` device, never a file.
+                s += (item.kind == .relay ? item.media.path : location(item.media)) + "\n"
             }
         }
         return s

@@ -58,10 +58,12 @@ public enum Scheduler {
         let context = PlanContext(plan: plan)
         let box = ResultBox(count: chosen.count)
         let stationList = chosen
+        // Relays air within the plan's period, like its messages.
+        let relayDays = out.intersection(plan.period) ?? DateRange(from: out.from, to: out.from.adding(days: -1))
         DispatchQueue.concurrentPerform(iterations: stationList.count) { i in
             var engine = StationScheduler(context: context, station: stationList[i], output: out)
             engine.run()
-            box.set(i, engine.result(clock: clock))
+            box.set(i, engine.result(clock: clock).addingRelays(of: stationList[i], range: relayDays, clock: clock))
         }
         return ScheduleResult(range: out, stations: box.values)
     }
@@ -95,7 +97,7 @@ struct LocalClock: Sendable {
     private var table: [Int: (utc: Int, offset: Int)] = [:]
 
     init(plan: Plan, stations: [Station], output: DateRange) {
-        let minutes = Set(stations.flatMap { $0.slots.map(\.start.minutes) })
+        let minutes = Set(stations.flatMap { $0.slots.map(\.start.minutes) + $0.relays.map(\.timing.start.minutes) })
         guard !output.isEmpty else { return }
         let tz = plan.timezone
         for day in output.from.dayNumber...output.to.dayNumber {

@@ -21,7 +21,7 @@ public enum PlanPublisher {
     public static func files(of plan: Plan, planFiles: [URL]) throws -> [URL] {
         var urls = planFiles
         for message in plan.messages { if case .audio = message.content, let url = message.media?.url { urls.append(url) } }
-        for station in plan.stations { urls += [station.intro?.url, station.outro?.url].compactMap { $0 } }
+        for station in plan.stations { urls += [station.intro?.url, station.outro?.url, station.fallback?.url].compactMap { $0 } }
         var seen = Set<String>()
         return urls.map(\.standardizedFileURL).filter { seen.insert($0.path).inserted }
     }

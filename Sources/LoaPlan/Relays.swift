@@ -1,0 +1,118 @@
+import Foundation
+import LoaCore
+
+/// Where a relay's sound comes from (SPEC §10): an HTTP(S)/Icecast MP3 stream, or an ALSA capture device
+/// (`alsa:hw:1,0`, a receiver on line-in).
+public enum RelaySource: Sendable, Hashable, CustomStringConvertible {
+    case stream(URL)
+    case capture(device: String)
+
+    /// `http://…`, `https://…` (with a host) or `alsa:PCM` (a PCM name); anything else is nil.
+    public init?(_ text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("alsa:") {
+            let pcm = String(t.dropFirst("alsa:".count))
+            guard !pcm.isEmpty, !pcm.contains(where: { $0.isWhitespace || $0.isNewline }) else { return nil }
+            self = .capture(device: pcm)
+            return
+        }
+        guard let url = URL(string: t), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else { return nil }
+        self = .stream(url)
+    }
+
+    /// As the plan writes it; what the log records as the relay's `audio`.
+    public var description: String {
+        switch self {
+        case .stream(let url): url.absoluteString
+        case .capture(let device): "alsa:\(device)"
+        }
+    }
+}
+
+/// One recurring relay of a station: on `timing.days`, from `timing.start`, for `timing.lengthSeconds`, it airs
+/// `source` (*tiếp sóng*).
+///
+/// ```yaml
+/// relays:
+///   - {name: vov1-morning, days: [mon-sun], start: "06:00", length: 30m, source: "http://127.0.0.1:8000/vov1.mp3"}
+/// ```
+public struct RelaySpec: Sendable, Hashable {
+    /// Name, days, start and length, read and checked as a slot's are.
+    public var timing: SlotSpec
+    public var source: RelaySource
+    public init(timing: SlotSpec, source: RelaySource) { self.timing = timing; self.source = source }
+    public var name: String { timing.name }
+}
+
+extension Station {
+    /// Relays that occur on `date` (open day, matching weekday), in start order.
+    public func relays(on date: CivilDate) -> [RelaySpec] {
+        guard !closed.contains(date) else { return [] }
+        return relays.filter { $0.timing.days.contains(date.weekday) }.sorted { $0.timing.start < $1.timing.start }
+    }
+}
+
+extension PlanBuilder {
+    static let relayKeys = ["name", "days", "start", "length", "source"]
+
+    /// `slot_templates` entries: a list of slots, or `{slots: [...], relays: [...]}`.
+    func readTemplate(_ e: YEntry) -> Template {
+        let context = ("mẫu '\(e.key)'", "template '\(e.key)'")
+        guard case .mapping = e.value.node, let entries = r.mapping(e.value, "a slot template", "mẫu khung giờ") else {
+            return Template(slots: readSlots(e.value, context: context) ?? [], location: e.keyNode.location)
+        }
+        let k = r.keyed(entries, in: e.value, allowed: ["slots", "relays"], required: ["slots"],
+                        where: "a slot template", "mẫu khung giờ")
+        let slots = k["slots"].flatMap { readSlots($0.value, context: context) } ?? []
+        let relays = k["relays"].flatMap { $0.value.isNull ? nil : readRelays($0.value, context: context) } ?? []
+        return Template(slots: slots, relays: relays, location: e.keyNode.location)
+    }
+
+    func readRelays(_ node: YNode, context: (vi: String, en: String)) -> [RelaySpec]? {
+        guard let items = r.list(node, "relays", "tiếp sóng", allowScalar: false) else { return nil }
+        var relays: [RelaySpec] = []
+        for item in items {
+            guard let (timing, k) = readTimed(item, allowed: Self.relayKeys, "a relay", "một lượt tiếp sóng"),
+                  let e = k["source"], let text = r.string(e.value, "'source'", "'source'") else { continue }
+            guard let source = RelaySource(text) else {
+                sink.error("nguồn tiếp sóng '\(text)' không hợp lệ: dùng http://…, https://… (luồng MP3) hoặc alsa:PCM",
+                           "relay source '\(text)' is not valid: use http://…, https://… (an MP3 stream) or alsa:PCM",
+                           at: e.value.location)
+                continue
+            }
+            relays.append(RelaySpec(timing: timing, source: source))
+        }
+        for j in relays.indices {
+            for i in 0..<j where relays[i].name == relays[j].name {
+                sink.error("hai lượt tiếp sóng cùng tên '\(relays[j].name)' trong \(context.vi)",
+                           "two relays named '\(relays[j].name)' in \(context.en)", at: relays[j].timing.location!)
+            }
+        }
+        return relays
+    }
+
+    /// A relay may overlap neither a slot of its station nor another relay: the station has one voice.
+    func checkRelays(_ station: Station) {
+        for (j, relay) in station.relays.enumerated() {
+            let a = relay.timing
+            let others = station.slots.map { ($0, false) } + station.relays[..<j].map { ($0.timing, true) }
+            for (b, isRelay) in others {
+                guard let day = Self.overlapDay(a, b) else { continue }
+                let (whatVI, whatEN) = isRelay ? ("lượt tiếp sóng", "relay") : ("khung giờ", "slot")
+                sink.error("lượt tiếp sóng '\(a.name)' (\(span(a))) chồng lên \(whatVI) '\(b.name)' (\(span(b))) "
+                           + "vào \(day.name) ở đài '\(station.id)'",
+                           "relay '\(a.name)' (\(span(a))) overlaps \(whatEN) '\(b.name)' (\(span(b))) on \(day.name) "
+                           + "at station '\(station.id)'", at: a.location!)
+            }
+        }
+    }
+
+    /// The first weekday on which `a` and `b` both run and their times meet; nil when they never do.
+    static func overlapDay(_ a: SlotSpec, _ b: SlotSpec) -> Weekday? {
+        let common = WeekdaySet(rawValue: a.days.rawValue & b.days.rawValue)
+        guard let day = common.days.first else { return nil }
+        let aStart = a.start.minutes * 60, bStart = b.start.minutes * 60
+        return aStart < bStart + b.lengthSeconds && bStart < aStart + a.lengthSeconds ? day : nil
+    }
+}
