@@ -36,7 +36,7 @@ public final class HubLink: Sendable {
             var lastPushFault: String?, lastStatusFault: String?
             var reporter = StatusReporter()
             var lastCheck = Date()   // link() has just checked
-            while !Task.isCancelled {
+            while !Task.isCancelled, !wakeup.stopped {
                 if Date().timeIntervalSince(lastCheck) >= every {
                     lastCheck = Date()
                     let plan = await sync.checkPlanOnce()
@@ -70,6 +70,7 @@ public final class HubLink: Sendable {
                     }
                 }
                 await wakeup.wait(seconds: pushEvery)
+                if wakeup.stopped { break }
                 try? await Task.sleep(nanoseconds: UInt64(batchWindow * 1e9))
             }
         })
@@ -77,9 +78,11 @@ public final class HubLink: Sendable {
     }
 
     /// Stops the loop and pushes what is left once, so a clean stop leaves the hub up to date when it is reachable.
-    public func finish(report: @Sendable (String) -> Void) {
-        loop.cancel()
-        wakeup.signal()
+    /// The loop's round in progress (the stop's own rows have just woken it) ends first, up to `settle` seconds, so
+    /// the two never push the same rows at once; a round still waiting on the hub after that is cancelled.
+    public func finish(report: @Sendable (String) -> Void, settle: Double = 5) {
+        wakeup.stop()
+        loop.end(within: settle)
         let sync = self.sync
         switch runBlocking({ await sync.pushOnce() }) {
         case .success(let outcome):
@@ -97,6 +100,17 @@ final class LockedTask: @unchecked Sendable {
     private var task: Task<Void, Never>?
     func set(_ task: Task<Void, Never>) { lock.withLock { self.task = task } }
     func cancel() { lock.withLock { task?.cancel(); task = nil } }
+
+    /// Waits up to `seconds` for the task to end by itself, then cancels it and waits for that.
+    func end(within seconds: Double) {
+        guard let running = lock.withLock({ () -> Task<Void, Never>? in defer { task = nil }; return task }) else { return }
+        let ended = DispatchSemaphore(value: 0)
+        Task.detached { await running.value; ended.signal() }
+        if ended.wait(timeout: .now() + seconds) == .timedOut {
+            running.cancel()
+            ended.wait()
+        }
+    }
 }
 
 /// Runs async work from synchronous code (a command; the daemon's run loop is synchronous).
