@@ -14,6 +14,8 @@ public final class HubLink: Sendable {
     public let batchWindow: Double
     private let loop = LockedTask()
     private let wakeup = Wakeup()
+    /// The status source `start` was given, for the last report at `finish`.
+    private let statusSource = LockedStatusSource()
 
     public init(sync: StationSync, every: Double, pushEvery: Double, batchWindow: Double = 0.1) {
         self.sync = sync; self.every = every; self.pushEvery = pushEvery; self.batchWindow = batchWindow
@@ -32,6 +34,7 @@ public final class HubLink: Sendable {
                       status: (@Sendable () -> StationStatus)? = nil) -> HubLink {
         let sync = self.sync, every = self.every, pushEvery = self.pushEvery, batchWindow = self.batchWindow
         let wakeup = self.wakeup
+        statusSource.set(status)
         loop.set(Task.detached {
             var lastPushFault: String?, lastStatusFault: String?
             var reporter = StatusReporter()
@@ -84,6 +87,11 @@ public final class HubLink: Sendable {
         wakeup.stop()
         loop.end(within: settle)
         let sync = self.sync
+        // The hub should not go on showing an item on air from a station that has stopped.
+        if let status = statusSource.get() {
+            let current = status()
+            _ = runBlocking { try? await sync.client.report(station: sync.pusher.station, status: current) }
+        }
         switch runBlocking({ await sync.pushOnce() }) {
         case .success(let outcome):
             report(tr("loa: hub: nhật ký đã đẩy đến seq \(outcome.through)", "loa: hub: log pushed through seq \(outcome.through)"))
@@ -92,6 +100,14 @@ public final class HubLink: Sendable {
                      + error.description)
         }
     }
+}
+
+/// The daemon's status source, set by `start` and read by `finish` on the command's thread.
+final class LockedStatusSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var source: (@Sendable () -> StationStatus)?
+    func set(_ source: (@Sendable () -> StationStatus)?) { lock.withLock { self.source = source } }
+    func get() -> (@Sendable () -> StationStatus)? { lock.withLock { source } }
 }
 
 /// The background task, held so it can be cancelled from the command's thread.

@@ -136,6 +136,8 @@ import Testing
         // The stop's own rows woke the loop; its round ends before the last push, which reaches the end of the log.
         let said = String(decoding: journal.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.contains("log pushed through seq \(rows.count)"), "\(said)")
+        // And its last status: nothing on air any more (the stop interrupted the bulletin).
+        #expect(try await hub.adminClient.stations().first { $0.station == "ba-dinh" }?.onAir == nil)
         #expect(try await hub.service.store.events(station: "ba-dinh", afterSeq: 0, limit: 100) == rows,
                 "the last push at stop leaves the hub holding every row")
     }
