@@ -16,6 +16,8 @@ public final class HubLink: Sendable {
     private let wakeup = Wakeup()
     /// Also done every round (the alert listener's JSON poll, issue 17).
     public let alsoEachRound: (@Sendable () async -> Void)?
+    /// The status source `start` was given, for the last report at `finish`.
+    private let statusSource = LockedStatusSource()
 
     public init(sync: StationSync, every: Double, pushEvery: Double, batchWindow: Double = 0.1,
                 alsoEachRound: (@Sendable () async -> Void)? = nil) {
@@ -36,11 +38,12 @@ public final class HubLink: Sendable {
                       status: (@Sendable () -> StationStatus)? = nil) -> HubLink {
         let sync = self.sync, every = self.every, pushEvery = self.pushEvery, batchWindow = self.batchWindow
         let wakeup = self.wakeup, alsoEachRound = self.alsoEachRound
+        statusSource.set(status)
         loop.set(Task.detached {
             var lastPushFault: String?, lastStatusFault: String?
             var reporter = StatusReporter()
             var lastCheck = Date()   // link() has just checked
-            while !Task.isCancelled {
+            while !Task.isCancelled, !wakeup.stopped {
                 if Date().timeIntervalSince(lastCheck) >= every {
                     lastCheck = Date()
                     let plan = await sync.checkPlanOnce()
@@ -75,6 +78,7 @@ public final class HubLink: Sendable {
                 }
                 await alsoEachRound?()
                 await wakeup.wait(seconds: pushEvery)
+                if wakeup.stopped { break }
                 try? await Task.sleep(nanoseconds: UInt64(batchWindow * 1e9))
             }
         })
@@ -82,10 +86,17 @@ public final class HubLink: Sendable {
     }
 
     /// Stops the loop and pushes what is left once, so a clean stop leaves the hub up to date when it is reachable.
-    public func finish(report: @Sendable (String) -> Void) {
-        loop.cancel()
-        wakeup.signal()
+    /// The loop's round in progress (the stop's own rows have just woken it) ends first, up to `settle` seconds, so
+    /// the two never push the same rows at once; a round still waiting on the hub after that is cancelled.
+    public func finish(report: @Sendable (String) -> Void, settle: Double = 5) {
+        wakeup.stop()
+        loop.end(within: settle)
         let sync = self.sync
+        // The hub should not go on showing an item on air from a station that has stopped.
+        if let status = statusSource.get() {
+            let current = status()
+            _ = runBlocking { try? await sync.client.report(station: sync.pusher.station, status: current) }
+        }
         switch runBlocking({ await sync.pushOnce() }) {
         case .success(let outcome):
             report(tr("loa: hub: nhật ký đã đẩy đến seq \(outcome.through)", "loa: hub: log pushed through seq \(outcome.through)"))
@@ -96,12 +107,31 @@ public final class HubLink: Sendable {
     }
 }
 
+/// The daemon's status source, set by `start` and read by `finish` on the command's thread.
+final class LockedStatusSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var source: (@Sendable () -> StationStatus)?
+    func set(_ source: (@Sendable () -> StationStatus)?) { lock.withLock { self.source = source } }
+    func get() -> (@Sendable () -> StationStatus)? { lock.withLock { source } }
+}
+
 /// The background task, held so it can be cancelled from the command's thread.
 final class LockedTask: @unchecked Sendable {
     private let lock = NSLock()
     private var task: Task<Void, Never>?
     func set(_ task: Task<Void, Never>) { lock.withLock { self.task = task } }
     func cancel() { lock.withLock { task?.cancel(); task = nil } }
+
+    /// Waits up to `seconds` for the task to end by itself, then cancels it and waits for that.
+    func end(within seconds: Double) {
+        guard let running = lock.withLock({ () -> Task<Void, Never>? in defer { task = nil }; return task }) else { return }
+        let ended = DispatchSemaphore(value: 0)
+        Task.detached { await running.value; ended.signal() }
+        if ended.wait(timeout: .now() + seconds) == .timedOut {
+            running.cancel()
+            ended.wait()
+        }
+    }
 }
 
 /// Runs async work from synchronous code (a command; the daemon's run loop is synchronous).

@@ -42,6 +42,15 @@ final class Wakeup: @unchecked Sendable {
     private var pending = false
     private var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
     private var nextID = 0
+    private var isStopped = false
+
+    /// Once stopped, every wait returns at once.
+    var stopped: Bool { lock.withLock { isStopped } }
+
+    func stop() {
+        lock.withLock { isStopped = true }
+        signal()
+    }
 
     /// Cheap and non-blocking: the engine calls it from its own thread while it holds the log.
     func signal() {
@@ -60,7 +69,7 @@ final class Wakeup: @unchecked Sendable {
     func wait(seconds: Double) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             lock.lock()
-            if pending {
+            if pending || isStopped {
                 pending = false
                 lock.unlock()
                 continuation.resume()

@@ -71,14 +71,14 @@ import Testing
 
     /// `loa run --hub` on the real clock; the pushes' 30 s sweep is far longer than the test, so only the wake from
     /// each logged row can bring rows to the hub in time.
-    func station(_ hub: RunningHub, dir: URL, device: String) throws -> (Process, String) {
+    func station(_ hub: RunningHub, dir: URL, device: String) throws -> (Process, String, Pipe) {
         let socket = dir.appendingPathComponent("ba-dinh.sock").path
-        let (process, _, _) = try LoaBinary.spawn(
+        let (process, _, journal) = try LoaBinary.spawn(
             ["run", "--station", "ba-dinh", "--hub", hub.base, "--token-file", "ba-dinh.token", "--plan-cache", "cache",
              "--log", "ba-dinh.sqlite", "--device", device, "--socket", socket, "--push-every", "30", "-q"], in: dir)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, !FileManager.default.fileExists(atPath: socket), process.isRunning { usleep(20_000) }
-        return (process, socket)
+        return (process, socket, journal)
     }
 
     func tone(_ dir: URL, seconds: Int) throws -> String {
@@ -107,7 +107,7 @@ import Testing
         let hub = try await hubWithPlan(dir)
         defer { Task { await hub.stop() } }
         let bulletin = try tone(dir, seconds: 20)
-        let (daemon, socket) = try station(hub, dir: dir, device: "plug:jack")
+        let (daemon, socket, journal) = try station(hub, dir: dir, device: "plug:jack")
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         #expect(daemon.isRunning)
 
@@ -133,6 +133,11 @@ import Testing
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
         let rows = try log.events()
+        // The stop's own rows woke the loop; its round ends before the last push, which reaches the end of the log.
+        let said = String(decoding: journal.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("log pushed through seq \(rows.count)"), "\(said)")
+        // And its last status: nothing on air any more (the stop interrupted the bulletin).
+        #expect(try await hub.adminClient.stations().first { $0.station == "ba-dinh" }?.onAir == nil)
         #expect(try await hub.service.store.events(station: "ba-dinh", afterSeq: 0, limit: 100) == rows,
                 "the last push at stop leaves the hub holding every row")
     }
@@ -143,7 +148,7 @@ import Testing
         let hub = try await hubWithPlan(dir)
         defer { Task { await hub.stop() } }
         let bulletin = try tone(dir, seconds: 2)
-        let (daemon, socket) = try station(hub, dir: dir, device: "hw:97,0")
+        let (daemon, socket, _) = try station(hub, dir: dir, device: "hw:97,0")
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         _ = try LoaBinary.run(["emergency", "--audio", bulletin, "--station", "ba-dinh", "--socket", socket], in: dir)
         let shown = await until(8) {

@@ -106,3 +106,32 @@ import Testing
         #expect((samples.map(abs).max() ?? 0) > 0.01, "the recording is silent")
     }
 }
+
+/// `loa run`'s TLS options, as the face wires them.
+@Suite struct TLSOptionTests {
+    @Test func theOptionsGoTogetherNeedHTTPAndABadFileStopsLoaRunNamingIt() throws {
+        let dir = TemporaryFolders.make("loa-tls-run")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let plan = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("playlists/hanoi-2026.yaml").path
+        let base = ["run", plan, "--station", "ba-dinh", "--device", "null", "--log", "ba-dinh.sqlite",
+                    "--socket", dir.appendingPathComponent("ba-dinh.sock").path]
+        let alone = try LoaBinary.run(base + ["--http", "127.0.0.1:0", "--tls-cert", "cert.pem"], in: dir)
+        #expect(alone.status == 2 && alone.err.contains("--tls-cert and --tls-key go together, and need --http"),
+                "\(alone.err)")
+        let noHTTP = try LoaBinary.run(base + ["--tls-cert", "cert.pem", "--tls-key", "key.pem"], in: dir)
+        #expect(noHTTP.status == 2, "\(noHTTP.err)")
+
+        let files = try RecordingTests.selfSigned(in: dir)
+        try Data("not a certificate\n".utf8).write(to: dir.appendingPathComponent("not.pem"))
+        let (p, _, err) = try LoaBinary.spawn(base + ["--http", "127.0.0.1:0", "--tls-cert", "not.pem", "--tls-key", files.key],
+                                              in: dir)
+        let deadline = Date().addingTimeInterval(20)
+        while p.isRunning, Date() < deadline { usleep(50_000) }
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 1, "\(said)")
+        #expect(said.contains("not.pem: cannot read a TLS certificate (PEM)"), "\(said)")
+    }
+}
