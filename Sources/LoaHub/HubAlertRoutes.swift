@@ -35,6 +35,15 @@ enum HubAlertRoutes {
                 return try alertJSON(try await hub.alertStatuses(after: after))
             }
         }
+        router.get("/api/v1/roster") { request, _ in
+            await HubRoutes.answer("GET /api/v1/roster") { subject in
+                try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),
+                                     subject: subject)
+                let roster = try await hub.currentRoster(subject: subject)
+                return try alertJSON(RosterAnswer(version: roster.version, stations: roster.stations.sorted(),
+                                                  groups: roster.groups))
+            }
+        }
         router.get("/api/v1/alerts/:key") { request, context in
             let key = (context.parameters.get("key") ?? "").removingPercentEncoding ?? ""
             return await HubRoutes.answer("GET /api/v1/alerts/\(key)") { subject in
@@ -105,6 +114,13 @@ enum HubAlertRoutes {
         }
         await hub.delivered(alerts, to: station)
         return try alertJSON(AlertBatch(alerts: alerts, through: through))
+    }
+
+    /// What the emergency form offers: the current plan's stations and groups.
+    struct RosterAnswer: Encodable {
+        var version: String
+        var stations: [String]
+        var groups: [String: [String]]
     }
 
     struct AlertBatch: Encodable {
