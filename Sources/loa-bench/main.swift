@@ -12,6 +12,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("schedule", { try BenchSchedule.run() }),
     ("page", { try await BenchPage.run() }),
     ("hub", { try await BenchHub.run() }),
+    ("alerts", { try await BenchAlerts.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -79,7 +79,9 @@ import Testing
         let byStation = Dictionary(uniqueKeysWithValues: status.stations.map { ($0.station, $0) })
         #expect(status.stations.count == 3 && status.identifier == d.identifier && status.state == .active)
         let aired = try #require(byStation["ba-dinh"])
-        #expect(aired.state == "finished" && aired.airings == 1 && aired.receiptToFirstSampleMs == 850)
+        #expect(aired.state == "finished" && aired.airings == 1)
+        // 850 ms, give or take the millisecond the written times are rounded to.
+        #expect(abs((aired.receiptToFirstSampleMs ?? 0) - 850) <= 1, "\(String(describing: aired.receiptToFirstSampleMs))")
         #expect(aired.deliveredAt != nil && aired.endedAt != nil)
         #expect(byStation["hoan-kiem"]?.state == "delivered", "handed the alert, not aired yet")
         #expect(byStation["hong-ha"]?.state == "not_reached" && byStation["hong-ha"]?.reason == "never contacted")
