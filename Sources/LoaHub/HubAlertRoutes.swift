@@ -162,21 +162,28 @@ enum HubAlertRoutes {
                                to writer: inout any ResponseBodyWriter) async throws {
         var last = after
         var iterator = signals.makeAsyncIterator()
-        var signal: AlertFeed.Signal? = .alert
+        var signal: AlertFeed.Signal? = .heartbeat
+        var first = true
         while let current = signal {
-            if current == .heartbeat { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }
-            // Heartbeats look too: another hub process sharing the database may have taken an alert.
-            let (alerts, through) = try await hub.alerts(for: station, after: last)
-            if !alerts.isEmpty {
-                var text = ""
-                for a in alerts {
-                    text += "id: \(a.seq)\nevent: alert\ndata: "
-                    text += String(decoding: try StationAlert.encoder.encode(a), as: UTF8.self) + "\n\n"
-                }
-                try await writer.write(ByteBuffer(string: text))
-                await hub.delivered(alerts, to: station)
+            if current == .heartbeat, !first { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }
+            first = false
+            // A new alert is usually in memory; the first look and heartbeats read the store (another hub process
+            // sharing the database may have taken an alert).
+            var text = "", sent: [StationAlert] = []
+            if current == .alert, let (fresh, through) = await hub.alerting.feed.pending(for: station, after: last, now: hub.now()) {
+                text = fresh.map(\.event).joined()
+                sent = fresh.map(\.alert)
+                last = through
+            } else {
+                let (alerts, through) = try await hub.alerts(for: station, after: last)
+                text = try alerts.map(PublishedAlert.sseEvent).joined()
+                sent = alerts
+                last = through
             }
-            last = through
+            if !sent.isEmpty {
+                try await writer.write(ByteBuffer(string: text))
+                await hub.delivered(sent, to: station)
+            }
             signal = await iterator.next()
         }
     }
