@@ -79,7 +79,7 @@ enum HubPageAlerts {
               cell(row, a.action === "cancel" ? TA.cancel_msg : TA[a.state]);
               cell(row, new Date(a.received_at).toLocaleString(lang === "vi" ? "vi-VN" : "en-US"));
               const p = cell(row, progressText(a));
-              p.title = a.stations.map(s => s.station + ": " + TA[s.state] + (s.reason ? " (" + s.reason + ")" : "")).join("\\n");
+              p.title = a.stations.map(s => s.station + ": " + TA[s.state] + (s.reason ? " (" + TA[s.reason] + (s.reason === "offline" ? " " + s.last_contact : "") + ")" : "")).join("\\n");
               const act = row.insertCell();
               if (a.action !== "cancel" && a.state === "active") { const b = document.createElement("button");
                 b.textContent = TA.cancel; b.className = "cancel"; b.addEventListener("click", async () => {
@@ -102,7 +102,8 @@ enum HubPageAlerts {
         "replaced": "Đã thay thế", "cancelled": "Đã huỷ", "cancel": "Huỷ", "cancel_msg": "Lệnh huỷ",
         "finished": "Đã phát xong", "started": "Đang phát", "delivered": "Đã nhận, chưa phát",
         "not_reached": "Chưa tới", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi",
-        "firstSample": "nhận → phát chậm nhất",
+        "firstSample": "nhận → phát chậm nhất", "never_contacted": "chưa từng liên lạc", "offline": "mất liên lạc từ",
+        "not_handed_yet": "đã liên lạc, chưa nhận bản tin",
     ]
     static let englishWords: [String: String] = [
         "emergency": "Send an emergency", "targets": "Send to", "all": "Every station", "group": "Group",
@@ -114,6 +115,7 @@ enum HubPageAlerts {
         "replaced": "Replaced", "cancelled": "Cancelled", "cancel": "Cancel", "cancel_msg": "Cancel message",
         "finished": "Finished", "started": "On air", "delivered": "Received, not aired yet",
         "not_reached": "Not reached", "interrupted": "Interrupted", "missed": "Missed", "failed": "Failed",
-        "firstSample": "receipt → first sample, slowest",
+        "firstSample": "receipt → first sample, slowest", "never_contacted": "never contacted", "offline": "offline since",
+        "not_handed_yet": "called since, not handed the alert yet",
     ]
 }

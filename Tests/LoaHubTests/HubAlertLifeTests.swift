@@ -84,7 +84,7 @@ import Testing
         #expect(abs((aired.receiptToFirstSampleMs ?? 0) - 850) <= 1, "\(String(describing: aired.receiptToFirstSampleMs))")
         #expect(aired.deliveredAt != nil && aired.endedAt != nil)
         #expect(byStation["hoan-kiem"]?.state == "delivered", "handed the alert, not aired yet")
-        #expect(byStation["hong-ha"]?.state == "not_reached" && byStation["hong-ha"]?.reason == "never contacted")
+        #expect(byStation["hong-ha"]?.state == "not_reached" && byStation["hong-ha"]?.reason == "never_contacted")
         #expect(status.counts == ["finished": 1, "delivered": 1, "not_reached": 1])
         let (code, body, _) = try await hub.raw(.GET, "/api/v1/alerts", token: hub.admin)
         let all = try StationAlert.decoder.decode([AlertStatus].self, from: body)
