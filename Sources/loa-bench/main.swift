@@ -14,6 +14,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("hub", { try await BenchHub.run() }),
     ("station-alerts", { try await BenchStationAlerts.run() }),
     ("relay", { try await BenchRelay.run() }),
+    ("alerts", { try await BenchAlerts.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
