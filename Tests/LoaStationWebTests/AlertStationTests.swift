@@ -214,6 +214,22 @@ import Testing
         await hub.stop()
     }
 
+    @Test func audioThatDoesNotDecodeIsLoggedMissedAndATextAlertIsSpokenAndAired() async throws {
+        let hub = try await AlertHub().start()
+        let s = try AlertStation(hub: hub)
+        defer { s.stop() }
+        hub.publish(stationAlert("HN-GARBLED", blob: hub.blob(Data("this is not audio at all".utf8))))
+        hub.publish(stationAlert("HN-SPOKEN", text: "Bão số ba đang vào Hà Nội, bà con ở trong nhà."))
+        #expect(s.waitFor(20) { s.count("HN-GARBLED", .missed) == 1 && s.count("HN-SPOKEN", .finished) == 1 })
+        let missed = try #require(s.rows("HN-GARBLED").first)
+        #expect(missed.kind == .missed && missed.detail?.hasPrefix("HN-GARBLED (") == true, "\(missed.detail ?? "")")
+        #expect(s.count("HN-GARBLED", .started) == 0)
+        // Speech: rendered by espeak-ng at the station, the rendered file named in the log.
+        let spoken = try #require(s.rows("HN-SPOKEN").first { $0.kind == .started })
+        #expect(spoken.audio?.hasSuffix(".wav") == true && spoken.audioSHA256 != nil && spoken.detail == "HN-SPOKEN")
+        await hub.stop()
+    }
+
     @Test func aCutInReplacesANextSlotAlertOnAirAndASecondCutInWaitsForTheFirst() async throws {
         let hub = try await AlertHub().start()
         // The slot opens in 1.5 s; a next-slot alert waits for it and goes first.
