@@ -29,6 +29,10 @@ public final class AlertScheduler: @unchecked Sendable {
         var stoppedBy: [String: StationAlert] = [:]
         /// Airing ids handed to the engine or logged missed, and which alert each belongs to.
         var posted: [String: String] = [:]
+        /// Rows for alerts that never air, written once the engine has read the log (so a replayed alert's row is
+        /// recognised as written before, not written again).
+        var rows: [AiringEvent] = []
+        var started = false
         var closed = false
     }
 
@@ -89,10 +93,21 @@ public final class AlertScheduler: @unchecked Sendable {
             }
         }
         for cut in cuts { engine.stopAlert(airing: cut.airing, reason: cut.reason) }
-        let handled = engine.handled.current
-        for event in notAired where !handled.contains(event.airing) { engine.record(event) }
+        state.withLock { $0.rows += notAired }
+        writeRows()
         for alert in prepare { getAudioReady(alert) }
         poke()
+    }
+
+    /// Writes the rows of alerts that never air, once the engine knows what the log holds.
+    private func writeRows() {
+        let rows = state.withLock { s -> [AiringEvent] in
+            guard s.started else { return [] }
+            defer { s.rows = [] }
+            return s.rows
+        }
+        let handled = engine.handled.current
+        for event in rows where !handled.contains(event.airing) { engine.record(event) }
     }
 
     static func stopReason(_ by: StationAlert) -> String {
@@ -233,6 +248,8 @@ public final class AlertScheduler: @unchecked Sendable {
     /// With a real clock, a thread posts each cut-in at its instant even while the engine is inside a run (the
     /// engine's own loop only looks between runs). A simulated clock has no instants to wait for.
     func start() {
+        state.withLock { $0.started = true }
+        writeRows()
         guard !clock.isSimulated else { return }
         let thread = Thread { [self] in
             while !state.withLock({ $0.closed }) {
