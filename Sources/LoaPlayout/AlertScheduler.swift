@@ -181,6 +181,18 @@ public final class AlertScheduler: @unchecked Sendable {
                     requests.append((alert, request(alert, id, url, startAt: nil)))
                 }
             }
+            // A next-slot alert that expired before any slot opened: its last instant is logged as never aired.
+            for held in s.held.values where held.alert.mode == .nextSlot {
+                let alert = held.alert
+                guard let expires = alert.expires, expires <= now else { continue }
+                s.held[alert.key] = nil
+                guard let t = latestInstant(of: alert, atOrBefore: expires.addingTimeInterval(-0.001)) else { continue }
+                let id = airingID(alert, at: t)
+                guard s.posted[id] == nil, !handled.contains(id) else { continue }
+                s.posted[id] = alert.key
+                misses.append(missed(alert, at: now, airing: id, reason: tr(
+                    "không có khung giờ nào mở trước khi hết hiệu lực", "no slot opened before it expired")))
+            }
         }
         for event in misses { engine.record(event) }
         for alert in retry { getAudioReady(alert) }
@@ -234,9 +246,12 @@ public final class AlertScheduler: @unchecked Sendable {
     }
 
     /// The next cut-in instant after `now` of any alert held (the engine's wait ends there).
+    /// Also a next-slot alert's expiry, where it is logged if no slot took it.
     func nextInstant(after now: Date) -> Date? {
-        let alerts = state.withLock { s in s.held.values.map(\.alert).filter { $0.mode == .cutIn } }
-        return alerts.compactMap { nextInstant(of: $0, after: now) }.min()
+        let alerts = state.withLock { s in s.held.values.map(\.alert) }
+        let cutIns = alerts.filter { $0.mode == .cutIn }.compactMap { nextInstant(of: $0, after: now) }
+        let expiries = alerts.filter { $0.mode == .nextSlot }.compactMap(\.expires).filter { $0 > now }
+        return (cutIns + expiries).min()
     }
 
     /// Wakes whoever waits for alerts: the engine (idle) and the timer thread (while the engine is busy airing).
