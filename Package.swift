@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -95,7 +96,8 @@ let package = Package(
                 dependencies: ["LoaCore", "LoaL10n", "LoaLog", "LoaPlan", "LoaReport", "LoaXlsx", "LoaPlayout", "LoaAlerts", grdb,
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
-                               .product(name: "PostgresNIO", package: "postgres-nio")],
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: swift6),
 
         // Layer 6, face: the command line.
@@ -111,7 +113,9 @@ let package = Package(
         .executableTarget(name: "loa-bench",
                           dependencies: ["LoaCore", "LoaCommands", "LoaPlan", "LoaSchedule", "LoaAudio", "LoaLog",
                                          "LoaSystem", "LoaPlayout", "LoaReport", "LoaL10n", "LoaTestSupport",
-                                         "LoaStationWeb", "LoaHub", "LoaSync", "LoaAlerts"],
+                                         "LoaStationWeb", "LoaHub", "LoaSync", "LoaAlerts",
+                                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                         .product(name: "NIOCore", package: "swift-nio")],
                           swiftSettings: swift6),
 
         .target(name: "LoaTestSupport", path: "Tests/LoaTestSupport", swiftSettings: swift6),

@@ -1,4 +1,5 @@
 import Foundation
+import LoaAlerts
 import LoaCore
 
 /// What the hub keeps in memory for alerts: who is waiting for the next one, which plan's stations and groups
@@ -17,12 +18,16 @@ public final class HubAlerting: Sendable {
     }
 }
 
-/// Wakes every open alert stream and long poll when an alert is accepted. A waiter subscribes before it reads the
-/// store, so an alert stored between its read and its wait still wakes it.
+/// Wakes every open alert stream and long poll when an alert is accepted, and keeps the latest ones in memory, so a
+/// fan-out to thousands of stations reads nothing from the store. A waiter subscribes before it reads the store, so
+/// an alert stored between its read and its wait still wakes it.
 public actor AlertFeed {
     public enum Signal: Sendable { case alert, heartbeat }
 
     private var subscribers: [UUID: AsyncStream<Signal>.Continuation] = [:]
+    /// The latest alerts this process took, in seq order.
+    private var recent: [PublishedAlert] = []
+    private let keep = 64
 
     public var count: Int { subscribers.count }
 
@@ -38,8 +43,48 @@ public actor AlertFeed {
         subscribers.removeValue(forKey: id)?.finish()
     }
 
-    func announce() {
+    func publish(_ alert: PublishedAlert) {
+        let at = recent.firstIndex { $0.alert.seq > alert.alert.seq } ?? recent.endIndex
+        recent.insert(alert, at: at)
+        if recent.count > keep { recent.removeFirst(recent.count - keep) }
         for continuation in subscribers.values { continuation.yield(.alert) }
+    }
+
+    /// What `station` lacks after `after`, from memory: nil when memory cannot tell (an alert it does not hold may lie
+    /// after `after`), and the store must be read.
+    func pending(for station: String, after: Int64, now: Date) -> (alerts: [PublishedAlert], through: Int64)? {
+        var cursor = after, out: [PublishedAlert] = []
+        for published in recent where published.alert.seq > cursor {
+            // `previous` is the last seq before this one: nothing lies between, so the chain from `cursor` is whole.
+            guard published.previous <= cursor else { return nil }
+            if published.targets.contains(station), published.stillMatters(at: now) { out.append(published) }
+            cursor = published.alert.seq
+        }
+        return (out, cursor)
+    }
+}
+
+/// An alert as the feed hands it out: its targets as a set and its SSE event already written.
+struct PublishedAlert: Sendable {
+    var alert: StationAlert
+    var state: AlertState
+    var targets: Set<String>
+    /// The highest seq before this one in the store.
+    var previous: Int64
+    /// `id: SEQ`, `event: alert`, `data: JSON`, blank line.
+    var event: String
+
+    init(_ stored: StoredAlert, previous: Int64) throws {
+        alert = stored.alert; state = stored.state; targets = Set(stored.targets); self.previous = previous
+        event = try Self.sseEvent(stored.alert)
+    }
+
+    static func sseEvent(_ alert: StationAlert) throws -> String {
+        "id: \(alert.seq)\nevent: alert\ndata: " + String(decoding: try StationAlert.encoder.encode(alert), as: UTF8.self) + "\n\n"
+    }
+
+    func stillMatters(at now: Date) -> Bool {
+        StoredAlert(alert: alert, state: state, sent: "", targets: []).stillMatters(at: now)
     }
 }
 

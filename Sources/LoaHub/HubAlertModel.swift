@@ -38,8 +38,9 @@ public struct StoredAlert: Sendable, Hashable {
 public protocol AlertStore: Sendable {
     /// Stores `alert` (its `seq` ignored) for `targets` and marks the alerts it `stops` `stopped`, in one transaction;
     /// when `alert.key` is already held nothing changes and the stored one comes back with `created` false.
+    /// `previous` is the highest seq before the new one: no alert lies between them.
     func addAlert(_ alert: StationAlert, sent: String, targets: [String], stopped: AlertState) async throws
-        -> (stored: StoredAlert, created: Bool)
+        -> (stored: StoredAlert, created: Bool, previous: Int64)
     func alert(key: String) async throws -> StoredAlert?
     /// Every alert after `afterSeq`, with targets and deliveries, newest last.
     func alerts(afterSeq: Int64, limit: Int) async throws -> [StoredAlert]

@@ -3,6 +3,7 @@ import Hummingbird
 import LoaAlerts
 import LoaCore
 import LoaL10n
+import ServiceLifecycle
 
 /// The alerts' side of the API (SPEC §9, docs/reference/hub.md): taking CAP alerts, each station's feed of them
 /// (Server-Sent Events or long poll) and what became of each.
@@ -33,6 +34,15 @@ enum HubAlertRoutes {
                                      subject: subject)
                 let after = Int64(request.uri.queryParameters.get("after") ?? "") ?? 0
                 return try alertJSON(try await hub.alertStatuses(after: after))
+            }
+        }
+        router.get("/api/v1/roster") { request, _ in
+            await HubRoutes.answer("GET /api/v1/roster") { subject in
+                try hub.requireAdmin(try await hub.authenticate(request.headers[.authorization], subject: subject),
+                                     subject: subject)
+                let roster = try await hub.currentRoster(subject: subject)
+                return try alertJSON(RosterAnswer(version: roster.version, stations: roster.stations.sorted(),
+                                                  groups: roster.groups))
             }
         }
         router.get("/api/v1/alerts/:key") { request, context in
@@ -99,12 +109,23 @@ enum HubAlertRoutes {
         var (alerts, through) = try await hub.alerts(for: station, after: after)
         if through == after, wait > 0 {
             let timer = Task { try? await Task.sleep(for: .seconds(wait)); continuation.finish() }
-            for await _ in signals { break }
+            await withGracefulShutdownHandler {
+                for await _ in signals { break }
+            } onGracefulShutdown: {
+                continuation.finish()
+            }
             timer.cancel()
             (alerts, through) = try await hub.alerts(for: station, after: after)
         }
         await hub.delivered(alerts, to: station)
         return try alertJSON(AlertBatch(alerts: alerts, through: through))
+    }
+
+    /// What the emergency form offers: the current plan's stations and groups.
+    struct RosterAnswer: Encodable {
+        var version: String
+        var stations: [String]
+        var groups: [String: [String]]
     }
 
     struct AlertBatch: Encodable {
@@ -113,7 +134,8 @@ enum HubAlertRoutes {
     }
 
     /// Server-Sent Events: what the station lacks, then each new alert as it is accepted (`id: SEQ`, `event: alert`,
-    /// `data:` the `StationAlert` JSON), and a comment line every heartbeat. Ends when the station goes away.
+    /// `data:` the `StationAlert` JSON), and a comment line every heartbeat. Ends when the station goes away, or
+    /// when the hub stops (`loa hub serve` exits on SIGTERM only once every request has ended).
     static func eventStream(_ hub: HubService, station: String, after: Int64) -> Response {
         let body = ResponseBody { writer in
             let (id, signals, continuation) = await hub.alerting.feed.subscribe()
@@ -125,30 +147,44 @@ enum HubAlertRoutes {
                 }
             }
             defer { ticker.cancel(); Task { await hub.alerting.feed.unsubscribe(id) } }
-            var last = after
-            var iterator = signals.makeAsyncIterator()
             try await writer.write(ByteBuffer(string: "retry: 2000\n: loa hub alerts for \(station)\n\n"))
-            var signal: AlertFeed.Signal? = .alert
-            while let current = signal {
-                if current == .heartbeat { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }
-                // Heartbeats look too: another hub process sharing the database may have taken an alert.
-                do {
-                    let (alerts, through) = try await hub.alerts(for: station, after: last)
-                    if !alerts.isEmpty {
-                        var text = ""
-                        for a in alerts {
-                            text += "id: \(a.seq)\nevent: alert\ndata: "
-                            text += String(decoding: try StationAlert.encoder.encode(a), as: UTF8.self) + "\n\n"
-                        }
-                        try await writer.write(ByteBuffer(string: text))
-                        await hub.delivered(alerts, to: station)
-                    }
-                    last = through
-                }
-                signal = await iterator.next()
+            try await withGracefulShutdownHandler {
+                try await stream(hub, station: station, after: after, signals: signals, to: &writer)
+            } onGracefulShutdown: {
+                continuation.finish()
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    private static func stream(_ hub: HubService, station: String, after: Int64, signals: AsyncStream<AlertFeed.Signal>,
+                               to writer: inout any ResponseBodyWriter) async throws {
+        var last = after
+        var iterator = signals.makeAsyncIterator()
+        var signal: AlertFeed.Signal? = .heartbeat
+        var first = true
+        while let current = signal {
+            if current == .heartbeat, !first { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }
+            first = false
+            // A new alert is usually in memory; the first look and heartbeats read the store (another hub process
+            // sharing the database may have taken an alert).
+            var text = "", sent: [StationAlert] = []
+            if current == .alert, let (fresh, through) = await hub.alerting.feed.pending(for: station, after: last, now: hub.now()) {
+                text = fresh.map(\.event).joined()
+                sent = fresh.map(\.alert)
+                last = through
+            } else {
+                let (alerts, through) = try await hub.alerts(for: station, after: last)
+                text = try alerts.map(PublishedAlert.sseEvent).joined()
+                sent = alerts
+                last = through
+            }
+            if !sent.isEmpty {
+                try await writer.write(ByteBuffer(string: text))
+                await hub.delivered(sent, to: station)
+            }
+            signal = await iterator.next()
+        }
     }
 }

@@ -35,7 +35,8 @@ public struct StationProgress: Sendable, Hashable, Codable {
     /// (handed the alert, not aired yet), `not_reached` (the hub has not handed it the alert).
     public var state: String
     public var station: String
-    /// Why it was not reached or did not finish, when known.
+    /// Why a station was not reached: `never_contacted`, `offline` (its last contact is before the receipt) or
+    /// `not_handed_yet` (it called since, the alert is not written to it yet).
     public var reason: String?
     public var deliveredAt: String?
     /// The first `started` event's `at`: the first sample of the alert at this station.
@@ -106,15 +107,13 @@ extension HubService {
         if let last = events.last, last.kind != .started {
             p.state = last.kind == .preempted ? "interrupted" : last.kind.rawValue
             p.endedAt = last.at
-            if last.kind != .finished { p.reason = last.message ?? last.kind.rawValue }
         } else if !starts.isEmpty {
             p.state = "started"
         } else if deliveredAt != nil || !events.isEmpty {
             p.state = "delivered"
         } else {
             let contacted = lastContact.flatMap(Timestamp.parse)
-            p.reason = contacted.map { $0 < alert.receivedAt ? "offline since \(lastContact!)" : "connected, not handed yet" }
-                ?? "never contacted"
+            p.reason = contacted.map { $0 < alert.receivedAt ? "offline" : "not_handed_yet" } ?? "never_contacted"
         }
         return p
     }

@@ -45,9 +45,9 @@ extension HubService {
             stops: stops, airs: order.airs, mode: order.mode, effective: order.effective, expires: order.expires,
             repeatSeconds: order.repeatSeconds, hoursFrom: order.hours?.lowerBound, hoursTo: order.hours?.upperBound,
             audio: audio, text: text, voice: voice, headline: order.headline, receivedAt: receivedAt)
-        let (stored, created) = try await store.addAlert(alert, sent: cap.sentText, targets: targets,
-                                                         stopped: cancelling ? .cancelled : .replaced)
-        if created { await alerting.feed.announce() }
+        let (stored, created, previous) = try await store.addAlert(alert, sent: cap.sentText, targets: targets,
+                                                                   stopped: cancelling ? .cancelled : .replaced)
+        if created { await alerting.feed.publish(try PublishedAlert(stored, previous: previous)) }
         return (AlertAnswer(stored), created)
     }
 

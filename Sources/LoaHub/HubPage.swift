@@ -22,7 +22,8 @@ enum HubPage {
         <h2>\(t["topics"]!)</h2><table id="topics"><thead><tr><th>\(t["topic"]!)</th><th>\(t["coverage"]!)</th>
         <th>\(t["aired"]!)</th></tr></thead><tbody></tbody></table>
         <h2>\(t["reports"]!)</h2><p><button data-format="csv">CSV</button><button data-format="html">HTML</button>
-        <button data-format="json">JSON</button></p></div>
+        <button data-format="json">JSON</button></p>
+        \(HubPageAlerts.section(english: english))</div>
         <script>
         const T = \(json(t));
         const lang = "\(english ? "en" : "vi")";
@@ -70,6 +71,7 @@ enum HubPage {
           try { const f = b.dataset.format; const blob = await (await api("/api/v1/report?format=" + f + "&lang=" + lang)).blob();
             const a = document.createElement("a"); a.href = URL.createObjectURL(blob); a.download = "bao-cao." + f;
             document.body.appendChild(a); a.click(); a.remove(); } catch (e) { $("error").textContent = e.message; } });
+        \(HubPageAlerts.script(english: english))
         if (token) refresh();
         setInterval(() => { if (token) refresh(); }, 2000);
         </script></body></html>

@@ -20,11 +20,14 @@ extension PostgresHubStore {
     ]
 
     public func addAlert(_ alert: StationAlert, sent: String, targets: [String], stopped: AlertState) async throws
-        -> (stored: StoredAlert, created: Bool) {
+        -> (stored: StoredAlert, created: Bool, previous: Int64) {
         let body = try AlertRows.encode(alert)
-        let created: Bool = try await run {
+        let previous: Int64? = try await run {
             try await client.withTransaction(logger: logger) { db in
                 try await db.query("LOCK TABLE alerts IN EXCLUSIVE MODE", logger: logger)
+                var previous: Int64 = 0
+                for try await max in try await db.query("SELECT COALESCE(MAX(seq), 0)::bigint FROM alerts", logger: logger)
+                    .decode(Int64.self) { previous = max }
                 let rows = try await db.query("""
                     INSERT INTO alerts (key, identifier, sent, received_at, state, body)
                     VALUES (\(alert.key), \(alert.identifier), \(sent), \(AlertRows.time(alert.receivedAt)), 'active', \(body))
@@ -32,7 +35,7 @@ extension PostgresHubStore {
                     """, logger: logger)
                 var seq: Int64?
                 for try await s in rows.decode(Int64.self) { seq = s }
-                guard let seq else { return false }
+                guard let seq else { return nil }
                 // One statement for every target: an alert to all 3,321 stations is one round trip.
                 try await db.query("""
                     INSERT INTO alert_targets (station, seq) SELECT unnest(\(targets)::text[]), \(seq) ON CONFLICT DO NOTHING
@@ -40,13 +43,13 @@ extension PostgresHubStore {
                 try await db.query("""
                     UPDATE alerts SET state = \(stopped.rawValue) WHERE key = ANY(\(alert.stops)::text[]) AND state = 'active'
                     """, logger: logger)
-                return true
+                return previous
             }
         }
         guard let stored = try await self.alert(key: alert.key) else {
             throw HubError(.storeFailed, subject: url, .init(vi: "bản tin vừa lưu không đọc lại được", en: "the alert just stored cannot be read back"))
         }
-        return (stored, created)
+        return (stored, previous != nil, previous ?? 0)
     }
 
     public func alert(key: String) async throws -> StoredAlert? {

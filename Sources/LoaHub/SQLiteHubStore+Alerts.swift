@@ -16,10 +16,11 @@ extension SQLiteHubStore {
         """
 
     public func addAlert(_ alert: StationAlert, sent: String, targets: [String], stopped: AlertState) async throws
-        -> (stored: StoredAlert, created: Bool) {
+        -> (stored: StoredAlert, created: Bool, previous: Int64) {
         let body = try AlertRows.encode(alert)
         return try await write { db in
-            if let held = try Self.alert(db, key: alert.key) { return (held, false) }
+            if let held = try Self.alert(db, key: alert.key) { return (held, false, 0) }
+            let previous = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM alerts") ?? 0
             try db.execute(sql: """
                 INSERT INTO alerts (key, identifier, sent, received_at, state, body) VALUES (?, ?, ?, ?, 'active', ?)
                 """, arguments: [alert.key, alert.identifier, sent, AlertRows.time(alert.receivedAt), body])
@@ -28,7 +29,7 @@ extension SQLiteHubStore {
             for station in targets { try insert.execute(arguments: [station, seq]) }
             let mark = try db.cachedStatement(sql: "UPDATE alerts SET state = ? WHERE key = ? AND state = 'active'")
             for key in alert.stops { try mark.execute(arguments: [stopped.rawValue, key]) }
-            return (try Self.alert(db, key: alert.key)!, true)
+            return (try Self.alert(db, key: alert.key)!, true, previous)
         }
     }
 

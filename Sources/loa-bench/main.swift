@@ -13,6 +13,7 @@ let benches: [(name: String, run: () async throws -> Void)] = [
     ("page", { try await BenchPage.run() }),
     ("hub", { try await BenchHub.run() }),
     ("station-alerts", { try await BenchStationAlerts.run() }),
+    ("alerts", { try await BenchAlerts.run() }),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

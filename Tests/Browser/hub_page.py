@@ -2,7 +2,8 @@
 
 Usage: hub_page.py URL ADMIN_TOKEN DOWNLOAD_DIR. Logs in, waits until station ba-dinh shows as never called
 (prints SILENT: the test then makes the station push), waits until it shows online (prints ONLINE), downloads the
-CSV report (prints DOWNLOADED). Exits non-zero with the reason on any failure.
+CSV report (prints DOWNLOADED), sends a text emergency to the riverside group from the form and sees it listed in
+force (prints ALERTED), cancels it with its button and sees it cancelled (prints CANCELLED). Exits non-zero with the reason on any failure.
 """
 import os
 import sys
@@ -59,5 +60,27 @@ try:
     if "ba-dinh" not in text and "Ba Đình" not in text:
         raise SystemExit("the downloaded report does not name the station: " + text[:300])
     print("DOWNLOADED", flush=True)
+
+    wait(lambda: driver.find_element(By.ID, "target-group-riverside") is not None, "the form's targets")
+    driver.find_element(By.ID, "target-group-riverside").click()
+    driver.find_element(By.ID, "em-text").send_keys("Nước sông Hồng lên cao, bà con di dời")
+    driver.find_element(By.ID, "em-repeat").send_keys("60")
+    # A repeat needs an end: tomorrow, as the datetime-local field holds it.
+    tomorrow = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + 86400))
+    driver.execute_script("document.getElementById('em-until').value = arguments[0]", tomorrow)
+    driver.find_element(By.ID, "em-send").click()
+
+    def alert_rows():
+        return driver.find_elements(By.CSS_SELECTOR, "#alerts tbody tr")
+
+    wait(lambda: "Đã gửi" in driver.find_element(By.ID, "em-result").text, "the hub's answer to the form")
+    wait(lambda: any("Nước sông Hồng" in r.text and "Đang hiệu lực" in r.text for r in alert_rows()),
+         "the emergency listed in force")
+    row = next(r for r in alert_rows() if "Nước sông Hồng" in r.text)
+    print("ALERTED " + driver.find_element(By.ID, "em-result").text + " | " + row.text, flush=True)
+    row.find_element(By.CSS_SELECTOR, "button.cancel").click()
+    wait(lambda: any("Nước sông Hồng" in r.text and "Đã huỷ" in r.text for r in alert_rows()),
+         "the emergency listed cancelled")
+    print("CANCELLED", flush=True)
 finally:
     driver.quit()

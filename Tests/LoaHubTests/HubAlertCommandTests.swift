@@ -1,6 +1,7 @@
 import Foundation
 import LoaAlerts
 import LoaCore
+import LoaHub
 import LoaSync
 import LoaTestSupport
 import Testing
@@ -60,5 +61,26 @@ import Testing
         // An alerts token posts alerts and nothing else.
         let alertsToken = try HubClient.token(fromFile: dir.appendingPathComponent("alerts.token").path)
         await #expect(throws: SyncError.self) { _ = try await HubClient(base: hub.base, token: alertsToken).stations() }
+    }
+
+    @Test func theHubStopsPromptlyOnSIGTERMWithStreamsAndLongPollsOpen() async throws {
+        let dir = TemporaryFolders.make("loa-hub-alert-stop")
+        let data = dir.appendingPathComponent("hub")
+        let token = try LoaBinary.run(["hub", "token", "--data", data.path, "--station", "ba-dinh"], in: dir)
+        let hub = try HubProcessTests.HubProcess.start(data: data, in: dir)
+        defer { hub.process.terminate() }
+        let client = RunningHub(service: try HubService.open(data: TemporaryFolders.make("unused").path), base: hub.base,
+                                task: Task {}, admin: "", stationTokens: ["ba-dinh": token.out.trimmingCharacters(in: .whitespacesAndNewlines)])
+        var stream = try await AlertStream.open(client, "ba-dinh")
+        #expect(try await stream.next(comments: true)?.isComment == true, "the stream is open")
+        let poll = Task { try await client.raw(.GET, "/api/v1/stations/ba-dinh/alerts?wait=30", token: client.stationTokens["ba-dinh"]) }
+        try await Task.sleep(for: .milliseconds(300))
+        let asked = Date()
+        hub.process.terminate()  // SIGTERM
+        hub.process.waitUntilExit()
+        #expect(Date().timeIntervalSince(asked) < 5, "stopped in \(Date().timeIntervalSince(asked)) s, not held by the open requests")
+        #expect(hub.process.terminationStatus == 0)
+        #expect(try await stream.next() == nil, "the stream ended")
+        _ = await poll.result
     }
 }

@@ -8,7 +8,7 @@ import LoaTestSupport
 import Testing
 
 /// The officials' page in a real browser (headless Chromium driven by selenium): logs in, sees a station go from
-/// silent to online when it pushes, downloads the report.
+/// silent to online when it pushes, downloads the report, sends an emergency from the form and cancels it.
 @Suite(.serialized) struct HubPageTests {
     @Test func anOfficialSeesAStationComeOnlineAndDownloadsTheReport() async throws {
         let hub = try await RunningHub.start()
@@ -39,5 +39,12 @@ import Testing
         browser.waitUntilExit()
         #expect(browser.terminationStatus == 0, "\(said)\n\(problems)")
         #expect(said.contains("ONLINE") && said.contains("DOWNLOADED"), "\(said)\n\(problems)")
+        // The form's emergency reached the hub as a CAP alert to the riverside group, and its cancel after it.
+        #expect(said.contains("ALERTED") && said.contains("CANCELLED"), "\(said)\n\(problems)")
+        let alerts = try await hub.service.alertStatuses()
+        #expect(alerts.map(\.action) == ["air", "cancel"], "\(alerts.map(\.key))")
+        #expect(alerts.first?.text == "Nước sông Hồng lên cao, bà con di dời" && alerts.first?.state == .cancelled)
+        #expect(alerts.first?.repeatSeconds == 3600 && alerts.first?.expires != nil)
+        #expect(alerts.first?.stations.map(\.station) == ["dong-anh", "hoan-kiem", "hong-ha", "phuc-tho", "tay-ho"])
     }
 }
