@@ -35,6 +35,8 @@ extension LoudnessAnalyzer {
 extension Player {
     /// Seconds of a new file measured before it airs (`PlayItem.quickStart`).
     static let quickEstimateSeconds = 3.0
+    /// How long after a quick start the whole file starts being measured.
+    static let wholeFileDelaySeconds = 1.0
 
     /// The starting gain of an item and, for a quick-start item whose loudness is not known yet, the steer that the
     /// whole-file measurement (started here, on its own thread) sets when it is done.
@@ -54,6 +56,9 @@ extension Player {
         let url = item.url
         // Not the player itself: the thread may outlive it, and the last reference would close its device here.
         let thread = Thread {
+            // Not at once: the bulletin's first sample (and, on a box or a bench with many stations, theirs) comes
+            // first; the glide starts from the estimate a second later.
+            Thread.sleep(forTimeInterval: Self.wholeFileDelaySeconds)
             // The exact figure, as every later airing will use it (and cached for them).
             guard let analysis = try? cache.analysis(of: url) else { return }
             let source = analysis.info.channels

@@ -29,6 +29,10 @@ public final class AlertScheduler: @unchecked Sendable {
         var stoppedBy: [String: StationAlert] = [:]
         /// Airing ids handed to the engine or logged missed, and which alert each belongs to.
         var posted: [String: String] = [:]
+        /// Rows for alerts that never air, written once the engine has read the log (so a replayed alert's row is
+        /// recognised as written before, not written again).
+        var rows: [AiringEvent] = []
+        var started = false
         var closed = false
     }
 
@@ -89,10 +93,21 @@ public final class AlertScheduler: @unchecked Sendable {
             }
         }
         for cut in cuts { engine.stopAlert(airing: cut.airing, reason: cut.reason) }
-        let handled = engine.handled.current
-        for event in notAired where !handled.contains(event.airing) { engine.record(event) }
+        state.withLock { $0.rows += notAired }
+        writeRows()
         for alert in prepare { getAudioReady(alert) }
         poke()
+    }
+
+    /// Writes the rows of alerts that never air, once the engine knows what the log holds.
+    private func writeRows() {
+        let rows = state.withLock { s -> [AiringEvent] in
+            guard s.started else { return [] }
+            defer { s.rows = [] }
+            return s.rows
+        }
+        let handled = engine.handled.current
+        for event in rows where !handled.contains(event.airing) { engine.record(event) }
     }
 
     static func stopReason(_ by: StationAlert) -> String {
@@ -166,6 +181,18 @@ public final class AlertScheduler: @unchecked Sendable {
                     requests.append((alert, request(alert, id, url, startAt: nil)))
                 }
             }
+            // A next-slot alert that expired before any slot opened: its last instant is logged as never aired.
+            for held in s.held.values where held.alert.mode == .nextSlot {
+                let alert = held.alert
+                guard let expires = alert.expires, expires <= now else { continue }
+                s.held[alert.key] = nil
+                guard let t = latestInstant(of: alert, atOrBefore: expires.addingTimeInterval(-0.001)) else { continue }
+                let id = airingID(alert, at: t)
+                guard s.posted[id] == nil, !handled.contains(id) else { continue }
+                s.posted[id] = alert.key
+                misses.append(missed(alert, at: now, airing: id, reason: tr(
+                    "không có khung giờ nào mở trước khi hết hiệu lực", "no slot opened before it expired")))
+            }
         }
         for event in misses { engine.record(event) }
         for alert in retry { getAudioReady(alert) }
@@ -219,9 +246,12 @@ public final class AlertScheduler: @unchecked Sendable {
     }
 
     /// The next cut-in instant after `now` of any alert held (the engine's wait ends there).
+    /// Also a next-slot alert's expiry, where it is logged if no slot took it.
     func nextInstant(after now: Date) -> Date? {
-        let alerts = state.withLock { s in s.held.values.map(\.alert).filter { $0.mode == .cutIn } }
-        return alerts.compactMap { nextInstant(of: $0, after: now) }.min()
+        let alerts = state.withLock { s in s.held.values.map(\.alert) }
+        let cutIns = alerts.filter { $0.mode == .cutIn }.compactMap { nextInstant(of: $0, after: now) }
+        let expiries = alerts.filter { $0.mode == .nextSlot }.compactMap(\.expires).filter { $0 > now }
+        return (cutIns + expiries).min()
     }
 
     /// Wakes whoever waits for alerts: the engine (idle) and the timer thread (while the engine is busy airing).
@@ -233,6 +263,8 @@ public final class AlertScheduler: @unchecked Sendable {
     /// With a real clock, a thread posts each cut-in at its instant even while the engine is inside a run (the
     /// engine's own loop only looks between runs). A simulated clock has no instants to wait for.
     func start() {
+        state.withLock { $0.started = true }
+        writeRows()
         guard !clock.isSimulated else { return }
         let thread = Thread { [self] in
             while !state.withLock({ $0.closed }) {

@@ -39,7 +39,10 @@ import Testing
         storm.seq = 1; storm.hoursFrom = 7 * 60; storm.hoursTo = 20 * 60
         var river = stationAlert("HN-RIVER", mode: .nextSlot, effective: at(0, 9, 0), expires: at(1, 0, 0), blob: blob)
         river.seq = 2
-        s.daemon.alerts.receive([storm, river])
+        // Next-slot, but no slot opens between 18:00 and 23:00 of the second day.
+        var night = stationAlert("HN-NIGHT", mode: .nextSlot, effective: at(1, 18, 0), expires: at(1, 23, 0), blob: blob)
+        night.seq = 3
+        s.daemon.alerts.receive([storm, river, night])
         #expect(AlertStation.waitFor(10) { s.daemon.alerts.preparing == 0 })
         s.run()
         #expect(s.done.wait(timeout: .now() + 30) == .success)
@@ -58,5 +61,11 @@ import Testing
         let message = try #require(rows.first { $0.kind == .started && $0.message == "msg-a" })
         #expect(message.at == Timestamp.format(at(0, 17, 0).addingTimeInterval(1), timeZone: tz))
         #expect(rows.contains { $0.kind == .finished && $0.message == "msg-a" })
+        // The one no slot took: one `missed` row at its expiry, for its instant, naming it.
+        let nights = rows.filter { AlertScheduler.identifier(ofAiring: $0.airing) == "HN-NIGHT" }
+        #expect(nights.count == 1 && nights.first?.kind == .missed, "\(nights.map(\.kind))")
+        #expect(nights.first?.at == Timestamp.format(at(1, 23, 0), timeZone: tz))
+        #expect(nights.first?.airing == "ba-dinh@\(Timestamp.format(at(1, 18, 0), timeZone: tz))/alert:HN-NIGHT")
+        #expect(nights.first?.detail?.hasPrefix("HN-NIGHT (") == true)
     }
 }

@@ -136,6 +136,8 @@ import Testing
         let effective = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 20)
         hub.publish(stationAlert("HN-FLOOD", effective: effective, expires: effective.addingTimeInterval(120),
                                  repeatSeconds: 8, blob: hub.blob(alertAudio(seconds: 1))))
+        // And an exercise still in force: logged once, not again at the restart.
+        hub.publish(stationAlert("HN-DRILL-2", blob: hub.blob(alertAudio(seconds: 1)), airs: false))
         let folder = TemporaryFolders.make("loa-alerts-restart")
         try {
             let s = try AlertStation(hub: hub, folder: folder)
@@ -146,7 +148,8 @@ import Testing
             // Only the latest instant that passed, not a backlog of three.
             #expect(aired.airing == "ba-dinh@\(Timestamp.format(effective.addingTimeInterval(16), timeZone: tz))/alert:HN-FLOOD")
             #expect(s.count("HN-FLOOD", .started) == 1)
-            #expect(s.listener.through == 1)
+            #expect(s.listener.through == 2)
+            #expect(s.waitFor { s.count("HN-DRILL-2", .missed) == 1 })
         }()
         // The first daemon's writer lock goes with the last reference to it (its HTTP face lets go as it closes).
         let logPath = folder.appendingPathComponent("log.sqlite").path
@@ -157,7 +160,7 @@ import Testing
         let s = try AlertStation(hub: hub, folder: folder)
         defer { s.stop() }
         #expect(s.waitFor { hub.state.withLock { $0.resumedFrom.count } == 2 })
-        #expect(hub.state.withLock { $0.resumedFrom.last } == "1")
+        #expect(hub.state.withLock { $0.resumedFrom.last } == "2")
         let nextInstant = effective.addingTimeInterval(24)
         try await Task.sleep(for: .seconds(max(0.5, min(1, nextInstant.timeIntervalSinceNow - 0.5))))
         if Date() < nextInstant.addingTimeInterval(-0.2) {
@@ -165,6 +168,7 @@ import Testing
         }
         // And the next instant airs as planned.
         #expect(s.waitFor(15) { s.count("HN-FLOOD", .started) == 2 })
+        #expect(s.rows("HN-DRILL-2").count == 1)
         await hub.stop()
     }
 
@@ -211,6 +215,22 @@ import Testing
         #expect(missed.detail?.hasPrefix("HN-TAMPERED (") == true && missed.detail?.contains("SHA-256") == true,
                 "\(missed.detail ?? "")")
         #expect(s.count("HN-TAMPERED", .started) == 0)
+        await hub.stop()
+    }
+
+    @Test func audioThatDoesNotDecodeIsLoggedMissedAndATextAlertIsSpokenAndAired() async throws {
+        let hub = try await AlertHub().start()
+        let s = try AlertStation(hub: hub)
+        defer { s.stop() }
+        hub.publish(stationAlert("HN-GARBLED", blob: hub.blob(Data("this is not audio at all".utf8))))
+        hub.publish(stationAlert("HN-SPOKEN", text: "Bão số ba đang vào Hà Nội, bà con ở trong nhà."))
+        #expect(s.waitFor(20) { s.count("HN-GARBLED", .missed) == 1 && s.count("HN-SPOKEN", .finished) == 1 })
+        let missed = try #require(s.rows("HN-GARBLED").first)
+        #expect(missed.kind == .missed && missed.detail?.hasPrefix("HN-GARBLED (") == true, "\(missed.detail ?? "")")
+        #expect(s.count("HN-GARBLED", .started) == 0)
+        // Speech: rendered by espeak-ng at the station, the rendered file named in the log.
+        let spoken = try #require(s.rows("HN-SPOKEN").first { $0.kind == .started })
+        #expect(spoken.audio?.hasSuffix(".wav") == true && spoken.audioSHA256 != nil && spoken.detail == "HN-SPOKEN")
         await hub.stop()
     }
 
