@@ -107,6 +107,7 @@ extension HubService {
         if let last = events.last, last.kind != .started {
             p.state = last.kind == .preempted ? "interrupted" : last.kind.rawValue
             p.endedAt = last.at
+            p.reason = Self.reason(inDetail: last.detail, identifier: alert.identifier)
         } else if !starts.isEmpty {
             p.state = "started"
         } else if deliveredAt != nil || !events.isEmpty {
@@ -117,4 +118,14 @@ extension HubService {
         }
         return p
     }
+
+    /// The station writes `IDENTIFIER (REASON)` for an airing that was cut or never aired (alerts.md).
+    static func reason(inDetail detail: String?, identifier: String) -> String? {
+        guard let detail, detail.hasPrefix(identifier + " ("), detail.hasSuffix(")") else { return nil }
+        return String(detail.dropFirst(identifier.count + 2).dropLast())
+    }
+
+    /// SQL both stores use: `detail` is the identifier, or the identifier followed by ` (REASON)`. Compared by
+    /// prefix with `substr`, not `LIKE`, so `%` or `_` in an identifier match only themselves.
+    static let detailNamesIdentifier = "(detail = ?1 OR substr(detail, 1, length(?1) + 2) = ?1 || ' (')"
 }

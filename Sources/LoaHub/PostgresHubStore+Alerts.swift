@@ -108,7 +108,9 @@ extension PostgresHubStore {
             let rows = try await client.query("""
                 SELECT seq, at, kind, airing, station, plan, message, slot_start, source, audio, audio_sha256, planned_s,
                        played_s, detail, prev_hash, hash, rehearsal
-                FROM events WHERE source = 'emergency' AND detail = \(identifier) ORDER BY station, seq
+                FROM events WHERE source = 'emergency'
+                  AND (detail = \(identifier) OR left(detail, length(\(identifier)) + 2) = \(identifier) || ' (')
+                ORDER BY station, seq
                 """, logger: logger)
             var out: [AiringEvent] = []
             for try await row in rows { out.append(try Self.event(row)) }

@@ -65,7 +65,7 @@ extension SQLiteHubStore {
     public func emergencyEvents(identifier: String) async throws -> [AiringEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT \(Self.eventColumns) FROM events WHERE source = 'emergency' AND detail = ? ORDER BY station, seq
+                SELECT \(Self.eventColumns) FROM events WHERE source = 'emergency' AND \(HubService.detailNamesIdentifier) ORDER BY station, seq
                 """, arguments: [identifier]).map(Self.event)
         }
     }

@@ -89,6 +89,16 @@ import Testing
         let (code, body, _) = try await hub.raw(.GET, "/api/v1/alerts", token: hub.admin)
         let all = try StationAlert.decoder.decode([AlertStatus].self, from: body)
         #expect(code == 200 && all.map(\.key) == [answer.key] && all.first?.counts == status.counts)
+        // hoan-kiem could not air it: the station writes `IDENTIFIER (REASON)`, and the hub shows both.
+        let missedLog = try AiringLog(path: TemporaryFolders.make("loa-alert-log").appendingPathComponent("hk.sqlite").path)
+        try missedLog.append(AiringEvent(at: Timestamp.format(start, utcOffsetSeconds: 7 * 3600, milliseconds: true),
+                                         kind: .missed, airing: "hoan-kiem-e1", station: "hoan-kiem", plan: "alert-fleet",
+                                         source: .emergency, plannedSeconds: 20,
+                                         detail: d.identifier + " (audio failed its SHA-256 check)"))
+        _ = try await EventPusher(log: missedLog, station: "hoan-kiem", client: hub.station("hoan-kiem"),
+                                  stationKey: StationKey.ephemeral().publicKey).pushPending()
+        let later = try await hub.status(answer.key).stations.first { $0.station == "hoan-kiem" }
+        #expect(later?.state == "missed" && later?.reason == "audio failed its SHA-256 check", "\(String(describing: later))")
         #expect(try await hub.raw(.GET, "/api/v1/alerts", token: hub.stationTokens["ba-dinh"]).0 == 403)
     }
 }
