@@ -218,7 +218,8 @@ public final class PlayoutEngine: @unchecked Sendable {
         lower = options.lower ?? lastAt.map { max($0, today.addingTimeInterval(-86_400)) } ?? today
         // Memory at start does not grow with the log: only events that can still match a slot the timeline looks
         // at (from two days before its earliest) are read; open airings are closed by one query below.
-        let past = try recorder.events(station: options.station, since: stamp(min(lower, now0).addingTimeInterval(-2 * 86_400)))
+        let since = stamp(min(lower, now0).addingTimeInterval(-2 * 86_400))
+        let past = try recorder.events(station: options.station, since: since)
         // Never before the last event: a simulated rerun restarts its clock at --from.
         let closed = try recorder.closeOpenAirings(
             at: stamp(max(now0, lastLogged ?? now0)),
