@@ -79,6 +79,19 @@ public struct LogCommand: ParsableCommand {
             var findings: [CheckpointFinding] = []
             var own: [Checkpoint] = []
             var anchors: [Checkpoint] = []
+            // Said first: a -wal left unread can hold the schema itself, and then the open below fails.
+            if let wal = WalBeside.of(log: db) {
+                if wal.foldedIn {
+                    print(tr("\(db): đã đọc cả \(wal.path) (\(wal.bytes) byte) nằm cạnh; hãy chép hai tệp cùng nhau",
+                             "\(db): \(wal.path) beside it (\(wal.bytes) bytes, \(wal.foldedFrames) "
+                             + "frames) was read too: copy the two together"))
+                } else {
+                    LogReportIO.stderr(tr("\(db): \(wal.path) nằm cạnh (\(wal.bytes) byte) KHÔNG được gộp vào (tệp -wal hỏng "
+                                          + "hoặc chép dở): các dòng trong đó không được kiểm tra",
+                                          "\(db): \(wal.path) beside it (\(wal.bytes) bytes) was NOT folded in (the -wal is "
+                                          + "damaged or half copied): rows it holds are not in this check"))
+                }
+            }
             var breaks: [LogBreak] = []
             do {
                 let log = try AiringLog(path: db, readOnly: true)

@@ -29,6 +29,8 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Last day of a simulated run (YYYY-MM-DD).") var to: String?
     @Option(help: "Air this schedule.jsonl (from `loa schedule`) instead of scheduling the plan.") var schedule: String?
     @Option(help: "Control socket for `loa emergency` (default: derived from the station id).") var socket: String?
+    @Option(help: "Largest bulletin or announcement upload, in MB (1–1024).") var maxBulletinMb: Int = 64
+    @Option(help: "Longest bulletin or announcement, in minutes (1–240).") var maxBulletinMinutes: Int = 10
     @Option(help: "Also serve the operator's page and API over TCP at HOST:PORT (e.g. 0.0.0.0:8080).") var http: String?
     @Option(help: "With --http: serve HTTPS with this certificate (PEM), so browsers allow the page to record.")
     var tlsCert: String?
@@ -42,6 +44,10 @@ public struct RunCommand: ParsableCommand {
 
     public func validate() throws {
         try hubOptions.validate(plan: plan)
+        guard (1...1024).contains(maxBulletinMb), (1...240).contains(maxBulletinMinutes) else {
+            throw ValidationError(tr("--max-bulletin-mb từ 1 đến 1024, --max-bulletin-minutes từ 1 đến 240",
+                                     "--max-bulletin-mb must be 1–1024 and --max-bulletin-minutes 1–240"))
+        }
         if clock == .simulated {
             guard let from, let to else {
                 throw ValidationError(tr("--clock simulated cần --from và --to", "--clock simulated needs --from and --to"))
@@ -90,11 +96,13 @@ public struct RunCommand: ParsableCommand {
         if configuration.controlSocket != nil || address != nil {
             let station = station, socketPath = configuration.controlSocket
             let tls = tlsCert.flatMap { cert in tlsKey.map { TLSFiles(certificate: cert, key: $0) } }
+            let limits = WebLimits(audioBytes: maxBulletinMb << 20, audioSeconds: Double(maxBulletinMinutes * 60))
             let spool = configuration.spool ?? stateFolder.appendingPathComponent("emergency")
             let access = OperatorAccess(passwordFile: OperatorAccess.passwordFile(state: stateFolder, station: station),
                                         report: configuration.engine.problem)
             configuration.control = { daemon in
                 var options = StationWebServer.Options(socketPath: socketPath, http: address, spool: spool, access: access)
+                options.limits = limits
                 options.localFile = localFile
                 options.tls = tls
                 return try StationWebServer(daemon: daemon, options: options)

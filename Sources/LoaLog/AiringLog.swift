@@ -17,12 +17,14 @@ public struct LogFilter: Sendable, Hashable {
     public var airing: String?
     /// Only rows with a seq greater than this.
     public var afterSeq: Int64?
+    /// Only rows whose `at` is this one or later (compared as written: the log's own RFC 3339 form, one zone).
+    public var since: String?
     public var limit: Int?
 
     public init(station: String? = nil, message: String? = nil, day: String? = nil, kinds: Set<EventKind>? = nil,
-                airing: String? = nil, afterSeq: Int64? = nil, limit: Int? = nil) {
+                airing: String? = nil, afterSeq: Int64? = nil, since: String? = nil, limit: Int? = nil) {
         self.station = station; self.message = message; self.day = day; self.kinds = kinds; self.airing = airing
-        self.afterSeq = afterSeq; self.limit = limit
+        self.afterSeq = afterSeq; self.since = since; self.limit = limit
     }
 }
 
@@ -309,6 +311,7 @@ public final class AiringLog: Sendable {
         if let v = f.day { clauses.append("substr(at, 1, 10) = ?"); args.append(v) }
         if let v = f.airing { clauses.append("airing = ?"); args.append(v) }
         if let v = f.afterSeq { clauses.append("seq > ?"); args.append(v) }
+        if let v = f.since { clauses.append("at >= ?"); args.append(v) }
         if let kinds = f.kinds {
             let names = kinds.map(\.rawValue).sorted()
             clauses.append("kind IN (\(names.map { _ in "?" }.joined(separator: ",")))")
@@ -322,7 +325,7 @@ public final class AiringLog: Sendable {
         return (sql, StatementArguments(args))
     }
 
-    private static func event(_ row: Row, path: String) throws -> AiringEvent {
+    static func event(_ row: Row, path: String) throws -> AiringEvent {
         let seq: Int64 = row[0] ?? 0
         guard let kindText = row[2] as String?, let kind = EventKind(rawValue: kindText),
               let sourceText = row[8] as String?, let source = AiringSource(rawValue: sourceText),

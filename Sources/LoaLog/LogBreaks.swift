@@ -18,6 +18,16 @@ struct FileIdentity: Hashable {
     }
 }
 
+/// A flag read and set from any thread.
+final class SharedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); defer { lock.unlock() }; stored = newValue }
+    }
+}
+
 /// The open database of a log and the file it was opened as, swapped in one place under one lock.
 final class QueueStore: @unchecked Sendable {
     private let lock = NSLock()
@@ -34,14 +44,26 @@ final class QueueStore: @unchecked Sendable {
 
     var queue: DatabaseQueue { lock.lock(); defer { lock.unlock() }; return current }
 
-    /// Runs `body` with the current database while nothing else writes or swaps it.
+    /// Set while a vanished file is written back (seconds for a large log).
+    private let restoring = SharedFlag()
+
+    /// Runs `body` with the current database while nothing else writes or swaps it. While the file is being written
+    /// back a write fails at once instead of waiting: the daemon's writes come from the audio thread, which must not
+    /// stall, and it keeps a refused event and writes it with the next one.
     func exclusive<T>(_ body: (DatabaseQueue) throws -> T) throws -> T {
+        if restoring.value { throw RestoringError() }
         lock.lock(); defer { lock.unlock() }
         return try body(current)
     }
 
+    struct RestoringError: Error, CustomStringConvertible {
+        var description: String { tr("nhật ký đang được ghi lại vào chỗ cũ", "the log is being written back at its path") }
+    }
+
     /// Like `exclusive`, and `body` may hand back a database to use from now on, the file it is (and what it found).
     func swapping<T>(_ body: (DatabaseQueue, FileIdentity?) throws -> (DatabaseQueue, FileIdentity?, T)?) throws -> T? {
+        restoring.value = true
+        defer { restoring.value = false }
         lock.lock(); defer { lock.unlock() }
         guard let (next, identity, found) = try body(current, openedAs) else { return nil }
         current = next

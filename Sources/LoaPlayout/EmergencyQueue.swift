@@ -108,8 +108,8 @@ extension PlayoutEngine {
             reply(EmergencyReply(ok: true, airing: event.airing, cutMilliseconds: cut,
                                  firstSampleMilliseconds: firstSample))
         }
-        if !outcome.begun {
-            missEmergency(queued)   // a stop came first
+        if !outcome.begun || (!replied.current && shared.withLock { $0.stopRequested }) {
+            missEmergency(queued)   // a stop came first: never begun, or kept off the air before its first sample
         } else if !replied.current {
             reply(EmergencyReply(ok: false, airing: template.airing,
                                  error: tr("không phát được bản tin khẩn cấp", "the emergency bulletin did not air")))

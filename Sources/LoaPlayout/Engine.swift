@@ -241,11 +241,14 @@ public final class PlayoutEngine: @unchecked Sendable {
 
     public func run() throws {
         let now0 = clock.now()
-        let past = try recorder.events(station: options.station)
-        let lastLogged = past.last.flatMap { Timestamp.parse($0.at) }
+        let lastLogged = try recorder.lastEvent(station: options.station).flatMap { Timestamp.parse($0.at) }
         let lastAt = lastLogged.map { min($0, now0) }
         let today = calendar.startOfDay(for: now0)
         lower = options.lower ?? lastAt.map { max($0, today.addingTimeInterval(-86_400)) } ?? today
+        // Memory at start does not grow with the log: only events that can still match a slot the timeline looks
+        // at (from two days before its earliest) are read; open airings are closed by one query below.
+        let since = stamp(min(lower, now0).addingTimeInterval(-2 * 86_400))
+        let past = try recorder.events(station: options.station, since: since)
         // Never before the last event: a simulated rerun restarts its clock at --from.
         let closed = try recorder.closeOpenAirings(
             at: stamp(max(now0, lastLogged ?? now0)),

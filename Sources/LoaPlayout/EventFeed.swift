@@ -88,4 +88,16 @@ final class FeedingRecorder: AiringRecorder {
         feed.seed(all)
         return all
     }
+
+    func lastEvent(station: String) throws -> AiringEvent? {
+        let last = try inner.lastEvent(station: station)
+        feed.seed(last.map { [$0] } ?? [])
+        return last
+    }
+
+    func events(station: String, since: String) throws -> [AiringEvent] {
+        let recent = try inner.events(station: station, since: since)
+        if !recent.isEmpty { feed.seed(recent) }
+        return recent
+    }
 }

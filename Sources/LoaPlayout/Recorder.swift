@@ -9,10 +9,25 @@ public protocol AiringRecorder: Sendable {
     func closeOpenAirings(at: String, detail: String) throws -> [AiringEvent]
     /// Every event of `station`, in log order.
     func events(station: String) throws -> [AiringEvent]
+    /// The events of `station` whose `at` is `since` or later, in log order: what a start reads (not the whole log).
+    func events(station: String, since: String) throws -> [AiringEvent]
+    /// The last event of `station`.
+    func lastEvent(station: String) throws -> AiringEvent?
+}
+
+extension AiringRecorder {
+    public func events(station: String, since: String) throws -> [AiringEvent] {
+        let from = Timestamp.parse(since) ?? .distantPast
+        return try events(station: station).filter { (Timestamp.parse($0.at) ?? .distantFuture) >= from }
+    }
+    public func lastEvent(station: String) throws -> AiringEvent? { try events(station: station).last }
 }
 
 extension AiringLog: AiringRecorder {
     public func events(station: String) throws -> [AiringEvent] { try events(LogFilter(station: station)) }
+    public func events(station: String, since: String) throws -> [AiringEvent] {
+        try events(LogFilter(station: station, since: since))
+    }
 }
 
 /// A recorder in memory, for tests and dry runs; it keeps the same airing rules as the real log.

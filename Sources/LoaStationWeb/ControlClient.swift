@@ -16,6 +16,15 @@ public enum ControlClient {
     public static func send(_ method: String, _ path: String, body: Data = Data(), contentType: String? = nil,
                             headers: [String: String] = [:], station: String, explicit: String? = nil,
                             timeout: Int = 30) throws(ControlError) -> Answer {
+        try send(method, path, body: .bytes(body), contentType: contentType, headers: headers, station: station,
+                 explicit: explicit, timeout: timeout)
+    }
+
+    /// A request body: bytes in memory, or a file sent as it is read (a bulletin of tens of MB).
+    enum Body { case bytes(Data), file(FileHandle, size: Int) }
+
+    static func send(_ method: String, _ path: String, body: Body, contentType: String?, headers: [String: String],
+                     station: String, explicit: String?, timeout: Int) throws(ControlError) -> Answer {
         let paths = ControlSocket.candidatePaths(station: station, explicit: explicit)
         var lastError: ControlError?
         for socketPath in paths where FileManager.default.fileExists(atPath: socketPath) {
@@ -25,7 +34,7 @@ public enum ControlClient {
         throw lastError ?? ControlError(.noDaemon(station: station, looked: paths), subject: station)
     }
 
-    static func exchange(_ method: String, _ path: String, body: Data, contentType: String?, headers: [String: String],
+    static func exchange(_ method: String, _ path: String, body: Body, contentType: String?, headers: [String: String],
                          socketPath: String, timeout: Int) throws(ControlError) -> Answer {
         let socket: UnixSocket
         do { socket = try UnixSocket.connect(to: socketPath) } catch {
@@ -40,11 +49,30 @@ public enum ControlClient {
             throw ControlError(.untrustedPeer(userID: peer.userID), subject: socketPath)
         }
         socket.setReceiveTimeout(seconds: timeout)
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        // A daemon that refused a body early (too large) stops reading it: give up sending, read its answer.
+        socket.setSendTimeout(seconds: 3)
+        let length = switch body { case .bytes(let d): d.count; case .file(_, let size): size }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: \(length)\r\n"
         if let contentType { head += "Content-Type: \(contentType)\r\n" }
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         head += "\r\n"
-        do { try socket.send(Data(head.utf8) + body) } catch { throw ControlError(.system(error), subject: socketPath) }
+        do {
+            switch body {
+            case .bytes(let data): try socket.send(Data(head.utf8) + data)
+            case .file(let handle, _):
+                try? handle.seek(toOffset: 0)   // from its start on every socket tried
+                try socket.send(Data(head.utf8))
+                while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { try socket.send(chunk) }
+            }
+        } catch {
+            // A daemon refusing the body (too large) answers and hangs up before it is all sent: read its answer.
+            socket.setReceiveTimeout(seconds: 1)
+            if let raw = socket.readToEnd(limit: 1 << 20, keepOnTimeout: true),
+               let answer = try? parse(Data(raw), subject: socketPath) {
+                return answer
+            }
+            throw ControlError(.system(error), subject: socketPath)
+        }
         guard let raw = socket.readToEnd(limit: 16 << 20) else {
             throw ControlError(.timedOut(seconds: timeout), subject: socketPath)
         }
@@ -84,7 +112,11 @@ public enum ControlClient {
     public static func sendEmergency(audio: URL, title: String?, replace: Bool = false, queue: Bool = false,
                                      station: String,
                                      explicit: String? = nil, timeout: Int = 60) throws(ControlError) -> EmergencyReply {
-        guard let bytes = try? Data(contentsOf: audio) else { throw ControlError(.unreadableAudio, subject: audio.path) }
+        guard let handle = try? FileHandle(forReadingFrom: audio), let end = try? handle.seekToEnd(),
+              (try? handle.seek(toOffset: 0)) != nil else {
+            throw ControlError(.unreadableAudio, subject: audio.path)
+        }
+        defer { try? handle.close() }
         let type = switch audio.pathExtension.lowercased() {
         case "flac": "audio/flac"
         case "ogg", "oga": "audio/ogg"
@@ -94,8 +126,9 @@ public enum ControlClient {
         var headers: [String: String] = [:]
         if let title { headers["X-Loa-Title"] = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) }
         let query = [replace ? "replace=1" : nil, queue ? "queue=1" : nil].compactMap { $0 }.joined(separator: "&")
-        let answer = try send("POST", "/api/v1/emergency" + (query.isEmpty ? "" : "?" + query), body: bytes,
-                              contentType: type, headers: headers, station: station, explicit: explicit, timeout: timeout)
+        let answer = try send("POST", "/api/v1/emergency" + (query.isEmpty ? "" : "?" + query),
+                              body: .file(handle, size: Int(end)), contentType: type, headers: headers, station: station,
+                              explicit: explicit, timeout: timeout)
         if let reply = try? JSONDecoder().decode(EmergencyReply.self, from: answer.body), [200, 202].contains(answer.status) {
             return reply
         }

@@ -102,18 +102,11 @@ struct LocalRoutes: Sendable {
             func p(_ k: String) -> String? { q[Substring(k)].map(String.init) }
             spec = NewAnnouncement(title: p("title") ?? "", from: p("from") ?? "", to: p("to") ?? "",
                                    count: Int(p("count") ?? "") ?? 1, per: p("per") ?? "day")
-            guard let body = try? await request.body.collect(upTo: limits.audioBytes) else {
-                return WebReply.error(.contentTooLarge, vi: "Tệp âm thanh quá lớn (tối đa \(limits.audioBytes >> 20) MB)",
-                                      en: "The audio file is too large (at most \(limits.audioBytes >> 20) MB)")
-            }
             let folder = file.deletingLastPathComponent().appendingPathComponent("local-audio")
-            guard let stored = Spool.store(Data(body.readableBytesView), type: type, in: folder) else {
-                return WebReply.error(.internalServerError, vi: "Không lưu được tệp", en: "Cannot keep the file")
-            }
-            if (try? LoaAudioCheck.isAudio(stored)) != true {
-                try? FileManager.default.removeItem(at: stored)
-                return WebReply.error(.unsupportedMediaType, vi: "Tệp tải lên không phải âm thanh đọc được",
-                                      en: "The upload is not audio Loa can read")
+            let stored: URL
+            switch await Spool.receive(request, type: type, in: folder, limits: limits) {
+            case .stored(let url): stored = url
+            case .refused(let response): return response
             }
             spec.audio = "local-audio/" + stored.lastPathComponent
         } else {

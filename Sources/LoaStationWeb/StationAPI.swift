@@ -90,22 +90,20 @@ struct StationAPI: Sendable {
         var queue = request.uri.queryParameters["queue"].map { $0 == "1" || $0 == "true" } ?? false
         var title = request.headers[.loaTitle].flatMap { $0.removingPercentEncoding }
         let audio: URL
+        let engine = daemon.engine
+        // Refused before the audio is kept or rendered: nothing is stored for a request that cannot air.
+        func conflict() -> Response? {
+            guard engine.emergencyOnAir && !replace && !queue else { return nil }
+            return WebReply.error(.conflict,
+                                  vi: "Đang phát một bản tin khẩn cấp; gửi lại với replace để thay, hoặc queue để phát sau nó",
+                                  en: "An emergency bulletin is on air; send again with replace to replace it, or queue to air after it")
+        }
         if type.hasPrefix("audio/") || type == "application/octet-stream" {
-            let limit = options.limits.audioBytes
-            guard let body = try? await request.body.collect(upTo: limit) else {
-                return WebReply.error(.contentTooLarge, vi: "Tệp âm thanh quá lớn (tối đa \(limit >> 20) MB)",
-                                      en: "The audio file is too large (at most \(limit >> 20) MB)")
+            if let refusal = conflict() { return refusal }
+            switch await Spool.receive(request, type: type, in: options.spool, limits: options.limits) {
+            case .stored(let url): audio = url
+            case .refused(let response): return response
             }
-            guard let stored = Spool.store(Data(body.readableBytesView), type: type, in: options.spool) else {
-                return WebReply.error(.internalServerError, vi: "Không lưu được tệp vào \(options.spool.path)",
-                                      en: "Cannot keep the file in \(options.spool.path)")
-            }
-            do { _ = try AudioProbe.info(of: stored) } catch {
-                try? FileManager.default.removeItem(at: stored)
-                return WebReply.error(.unsupportedMediaType, vi: "Tệp tải lên không phải âm thanh đọc được: \(error.localized.vi)",
-                                      en: "The upload is not audio Loa can read: \(error.localized.en)")
-            }
-            audio = stored
         } else if type.hasPrefix("application/json") {
             guard let body = try? await request.body.collect(upTo: options.limits.textCharacters * 4 + 1024),
                   let speech = try? JSONDecoder().decode(SpeechBody.self, from: Data(body.readableBytesView)) else {
@@ -114,6 +112,7 @@ struct StationAPI: Sendable {
             }
             replace = replace || speech.replace == true
             queue = queue || speech.queue == true
+            if let refusal = conflict() { return refusal }
             let text = (speech.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty {
                 return WebReply.error(.badRequest, vi: "Văn bản để đọc đang trống", en: "The text to read is empty")
@@ -139,7 +138,11 @@ struct StationAPI: Sendable {
                 DispatchQueue.global().async { c.resume(returning: Result { try renderer.render(bulletin, messageID: "emergency") }) }
             }
             switch rendered {
-            case .success(let url): audio = url
+            case .success(let url):
+                if let refusal = Spool.tooLong((try? AudioProbe.info(of: url))?.duration ?? 0, options.limits) {
+                    return refusal
+                }
+                audio = url
             case .failure(let error):
                 return WebReply.error(.internalServerError, vi: "Không đọc được văn bản thành tiếng: \(error)",
                                       en: "Text-to-speech failed: \(error)")
@@ -149,12 +152,7 @@ struct StationAPI: Sendable {
             return WebReply.error(.unsupportedMediaType, vi: "Gửi tệp âm thanh (Content-Type: audio/…) hoặc JSON",
                                   en: "Send the audio (Content-Type: audio/…) or JSON")
         }
-        let engine = daemon.engine, bulletin = EmergencyRequest(audio: audio, title: title)
-        if engine.emergencyOnAir && !replace && !queue {
-            return WebReply.error(.conflict,
-                                  vi: "Đang phát một bản tin khẩn cấp; gửi lại với replace để thay, hoặc queue để phát sau nó",
-                                  en: "An emergency bulletin is on air; send again with replace to replace it, or queue to air after it")
-        }
+        let bulletin = EmergencyRequest(audio: audio, title: title)
         // Answered at once: the `started` row when it airs now, else "queued, N ahead" (202).
         let answer = EmergencyAnswer()
         let ticket = replace ? engine.replaceEmergency(bulletin) { answer.deliver($0) }
@@ -211,33 +209,5 @@ struct EventRow: Encodable {
         try c.encode(e.plannedSeconds, forKey: .planned_s); try c.encode(e.playedSeconds, forKey: .played_s)
         try c.encode(e.detail, forKey: .detail); try c.encode(e.prevHash, forKey: .prev_hash)
         try c.encode(e.hash, forKey: .hash)
-    }
-}
-
-/// Uploaded bulletins, kept as `SHA256.ext` in the spool folder: named by content, never by a path the client gave.
-enum Spool {
-    static func store(_ body: Data, type: String, in spool: URL) -> URL? {
-        let ext = switch type {
-        case let t where t.contains("flac"): "flac"
-        case let t where t.contains("ogg"): "ogg"
-        case let t where t.contains("mpeg") || t.contains("mp3"): "mp3"
-        default: "wav"
-        }
-        let incoming = spool.appendingPathComponent(".incoming-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
-            try body.write(to: incoming)
-            let sha = try ContentHash.sha256(of: incoming)
-            let url = spool.appendingPathComponent("\(sha).\(ext)")
-            if FileManager.default.fileExists(atPath: url.path) {
-                try FileManager.default.removeItem(at: incoming)
-            } else {
-                try FileManager.default.moveItem(at: incoming, to: url)
-            }
-            return url
-        } catch {
-            try? FileManager.default.removeItem(at: incoming)
-            return nil
-        }
     }
 }

@@ -26,9 +26,12 @@ struct StationContext: RequestContext {
 public struct WebLimits: Sendable {
     /// An uploaded bulletin (a long one at high quality is tens of MB).
     public var audioBytes = 64 << 20
+    /// Seconds of audio in a bulletin or an announcement, uploaded or read from text.
+    public var audioSeconds: Double = 600
     /// Characters of text for speech.
     public var textCharacters = 4_000
     public init() {}
+    public init(audioBytes: Int, audioSeconds: Double) { self.audioBytes = audioBytes; self.audioSeconds = audioSeconds }
 }
 
 /// The station's HTTP face (SPEC §7): the control API on the daemon's Unix socket and, with `--http`, the page and
@@ -64,6 +67,10 @@ public final class StationWebServer: ControlSurface, @unchecked Sendable {
         self.daemon = daemon; self.options = options
         if let path = options.socketPath {
             try Self.claim(path)
+            // The spool keeps what the log names; uploads refused, half-written or never logged go.
+            if let named = daemon.emergencyAudioInLog() {
+                Spool.sweep(options.spool, keep: named)
+            }
             try start(.unixDomainSocket(path: path), tcp: false, subject: path)
             try? FileStatus.setPermissions(path, 0o660)   // the daemon's group (operators) may connect, nobody else
         }

@@ -25,13 +25,18 @@ extension UnixSocket {
     }
 
     /// Everything the peer sends until it closes, at most `limit` bytes; nil on timeout, error or over the limit.
-    public func readToEnd(limit: Int) -> [UInt8]? {
+    /// With `keepOnTimeout`, what arrived before the receive timeout is returned (a peer that answered but keeps
+    /// the connection open).
+    public func readToEnd(limit: Int, keepOnTimeout: Bool = false) -> [UInt8]? {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(rawDescriptor, $0.baseAddress!, $0.count) }
             if n == 0 { return out }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return keepOnTimeout && (errno == EAGAIN || errno == EWOULDBLOCK) && !out.isEmpty ? out : nil
+            }
             out.append(contentsOf: buffer[0..<n])
             if out.count > limit { return nil }
         }

@@ -66,6 +66,12 @@ public final class UnixSocket: @unchecked Sendable {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// A send that waits longer than this (the peer stopped reading) fails instead of blocking.
+    public func setSendTimeout(seconds: Int) {
+        var value = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     public func send(_ data: Data) throws(SystemError) {
         var offset = 0
         while offset < data.count {

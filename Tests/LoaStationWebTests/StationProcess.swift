@@ -13,9 +13,12 @@ final class StationProcess: @unchecked Sendable {
     let logPath: String
     private let errors: Pipe
 
-    init(device: String = "null", extra: [String] = [], prefix: String = "loa-hardening") throws {
+    /// `prepare` runs on the folder before the daemon starts.
+    init(device: String = "null", extra: [String] = [], prefix: String = "loa-hardening",
+         prepare: (URL) throws -> Void = { _ in }) throws {
         let dir = TemporaryFolders.make(prefix)
         self.dir = dir
+        try prepare(dir)
         try Data("""
         plan: {id: hardening, title: "Thử", period: {from: 2026-01-01, to: 2026-01-31}}
         stations:
