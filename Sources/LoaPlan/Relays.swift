@@ -92,8 +92,15 @@ extension PlanBuilder {
         return relays
     }
 
-    /// A relay may overlap neither a slot of its station nor another relay: the station has one voice.
+    /// A relay may overlap neither a slot of its station nor another relay: the station has one voice. Without
+    /// `fallback:`, intro or outro, an outage would air silence: a warning.
     func checkRelays(_ station: Station) {
+        if let first = station.relays.first, station.fallback == nil && station.intro == nil && station.outro == nil {
+            sink.warning("đài '\(station.id)' có tiếp sóng nhưng không có 'fallback' (hay intro, outro): khi mất nguồn "
+                         + "sẽ phát im lặng",
+                         "station '\(station.id)' has relays but no 'fallback' (nor intro or outro): an outage of the "
+                         + "source will air silence", at: first.timing.location!)
+        }
         for (j, relay) in station.relays.enumerated() {
             let a = relay.timing
             let others = station.slots.map { ($0, false) } + station.relays[..<j].map { ($0.timing, true) }

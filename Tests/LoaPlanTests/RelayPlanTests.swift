@@ -34,6 +34,22 @@ import Testing
         // 2026-06-06 is a Saturday: b's news relay is weekdays only.
         #expect(b.relays(on: CivilDate("2026-06-06")!).isEmpty)
         #expect(a.relays(on: CivilDate("2026-06-06")!).map(\.name) == ["vov1"])
+        // Neither station says what fills an outage.
+        #expect(f.lines(result.diagnostics, .warning) == [
+            "plan.yaml:8:19: warning: station 'a' has relays but no 'fallback' (nor intro or outro): an outage of the "
+                + "source will air silence",
+            "plan.yaml:14:9: warning: station 'b' has relays but no 'fallback' (nor intro or outro): an outage of the "
+                + "source will air silence"])
+    }
+
+    @Test func aFallbackIsReadAndSilencesTheWarning() throws {
+        let f = Fixture()
+        f.write("plan.yaml", header + stations.replacingOccurrences(of: "  - {id: a, slots: ward}",
+                                                                    with: "  - {id: a, slots: ward, fallback: wait.wav}"))
+        let result = f.load()
+        let a = try #require(result.plan?.station("a"))
+        #expect(a.fallback?.path == "wait.wav")
+        #expect(f.lines(result.diagnostics, .warning).count == 1)
     }
 
     func errors(_ yaml: String) -> [String] {
