@@ -100,6 +100,8 @@ public final class LiveFeed: Sendable, Hashable {
                           rate: whole.rate, channels: whole.channels)
             s.headOffset += take
             if s.headOffset >= frames {
+                // Freed as soon as it is taken whole: memory holds what waits, not what aired.
+                s.chunks[s.chunkHead].samples = []
                 s.chunkHead += 1; s.headOffset = 0
                 if s.chunkHead > 64 { s.chunks.removeFirst(s.chunkHead); s.chunkHead = 0 }
             }
