@@ -199,6 +199,31 @@ struct RelayRig {
         #expect(events[4].plannedSeconds.map { $0 < 7.5 } == true, "resumed for \(events[4].plannedSeconds ?? 0) s")
     }
 
+    @Test func aRelayCutByACrashResumesForWhatIsLeftOfIt() throws {
+        let rig = try RelayRig()
+        let (server, port) = try rig.serve()
+        defer { server.terminate() }
+        // The relay began 2 s ago and its `started` is in the log without an ending: the box died while airing it.
+        let (plan, relay) = base.setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 6, lead: -2,
+                                       fallback: nil)
+        let recorder = MemoryRecorder()
+        let id = relay.airingID(of: relay.items[0])
+        try recorder.append(AiringEvent(at: Timestamp.format(relay.start, timeZone: plan.timezone), kind: .started,
+                                        airing: id, station: "ba-dinh", plan: plan.id, source: .relay,
+                                        audio: relay.items[0].media.path, plannedSeconds: 6))
+        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
+                                                                    cache: nil), recorder: recorder)
+        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        let events = recorder.all
+        #expect(events.map(\.short) == ["started relay", "interrupted relay", "started resumed", "finished resumed"],
+                "\(events.map(\.short))")
+        // What is left: about 4 s of the 6.
+        #expect(events.last?.airing == id + "/resumed")
+        #expect(events.last?.playedSeconds.map { $0 > 3 && $0 < 4.6 } == true, "\(events.last?.playedSeconds ?? -1)")
+    }
+
     @Test func aCaptureDeviceThatIsGoneIsAnOutageWithTheFallbackOnAir() throws {
         let rig = try RelayRig(seconds: 1)
         let fallback = try rig.tone("fallback.wav", hz: 1000, seconds: 2)
