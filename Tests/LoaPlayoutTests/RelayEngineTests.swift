@@ -92,6 +92,20 @@ struct RelayRig {
         return (engine, done)
     }
 
+    /// Airs `relay` into `wav` on the system clock (after `logged` events already in the log), runs `meanwhile` on
+    /// this thread, waits until the relay is over and stops; the events the engine logged, in order.
+    func air(_ plan: Plan, _ relay: SlotOccurrence, into wav: URL, logged: [AiringEvent] = [],
+             meanwhile: (PlayoutEngine) throws -> Void = { _ in }) throws -> [AiringEvent] {
+        let recorder = MemoryRecorder()
+        for e in logged { try recorder.append(e) }
+        let (engine, done) = engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
+        try meanwhile(engine)
+        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        return recorder.all
+    }
+
     @Test func aStreamKilledAndRestartedMidRelayIsOneAiringWithItsOutageLoggedAndTheFallbackOnAir() throws {
         let rig = try RelayRig()
         let fallback = try rig.tone("fallback.wav", hz: 1000, seconds: 2)
@@ -101,19 +115,13 @@ struct RelayRig {
         let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: length, lead: 2.2,
                                   fallback: fallback)
         let wav = rig.dir.appendingPathComponent("aired.wav")
-        let recorder = MemoryRecorder()
-        let (engine, done) = engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
-
-        // Killed 3 s into the relay, back 4 s later on the same port.
-        Thread.sleep(until: relay.start.addingTimeInterval(3))
-        server.terminate(); server.waitUntilExit()
-        Thread.sleep(until: relay.start.addingTimeInterval(7))
-        (server, _) = try rig.serve(port: port)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-
-        let events = recorder.all
+        let events = try air(plan, relay, into: wav) { _ in
+            // Killed 3 s into the relay, back 4 s later on the same port.
+            Thread.sleep(until: relay.start.addingTimeInterval(3))
+            server.terminate(); server.waitUntilExit()
+            Thread.sleep(until: relay.start.addingTimeInterval(7))
+            (server, _) = try rig.serve(port: port)
+        }
         #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
         guard events.count == 3 else { return }
         let (started, missed, finished) = (events[0], events[1], events[2])
@@ -147,12 +155,7 @@ struct RelayRig {
         let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 6, lead: 2.2,
                                   fallback: nil)
         let wav = rig.dir.appendingPathComponent("aired.wav")
-        let recorder = MemoryRecorder()
-        let (engine, done) = engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        #expect(recorder.all.map(\.kind) == [.started, .finished])
+        #expect(try air(plan, relay, into: wav).map(\.kind) == [.started, .finished])
         var levels: [Double] = []
         for step in 0..<10 { levels.append(try RelayRig.look(wav, from: Double(step) * 0.5, seconds: 0.5).rms) }
         let db = levels.map { 20 * log10($0) }
@@ -172,20 +175,15 @@ struct RelayRig {
         defer { server.terminate() }
         let (plan, relay) = base.setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 9, lead: 2.2,
                                        fallback: nil)
-        let recorder = MemoryRecorder()
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
-                                                                    cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.start.addingTimeInterval(2))
-        let replied = DispatchSemaphore(value: 0)
-        engine.emergency(EmergencyRequest(audio: storm)) { reply in
-            #expect(reply.ok)
-            replied.signal()
+        let events = try base.air(plan, relay, into: rig.dir.appendingPathComponent("a.wav")) { engine in
+            Thread.sleep(until: relay.start.addingTimeInterval(2))
+            let replied = DispatchSemaphore(value: 0)
+            engine.emergency(EmergencyRequest(audio: storm)) { reply in
+                #expect(reply.ok)
+                replied.signal()
+            }
+            #expect(replied.wait(timeout: .now() + 3) == .success)
         }
-        #expect(replied.wait(timeout: .now() + 3) == .success)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
         #expect(events.map { "\($0.kind.rawValue) \($0.source.rawValue)" }
                 == ["started relay", "preempted relay", "started emergency", "finished emergency", "started relay",
                     "finished relay"], "\(events.map(\.short))")
@@ -206,17 +204,11 @@ struct RelayRig {
         // The relay began 2 s ago and its `started` is in the log without an ending: the box died while airing it.
         let (plan, relay) = base.setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 6, lead: -2,
                                        fallback: nil)
-        let recorder = MemoryRecorder()
         let id = relay.airingID(of: relay.items[0])
-        try recorder.append(AiringEvent(at: Timestamp.format(relay.start, timeZone: plan.timezone), kind: .started,
-                                        airing: id, station: "ba-dinh", plan: plan.id, source: .relay,
-                                        audio: relay.items[0].media.path, plannedSeconds: 6))
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
-                                                                    cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
+        let opened = AiringEvent(at: Timestamp.format(relay.start, timeZone: plan.timezone), kind: .started, airing: id,
+                                 station: "ba-dinh", plan: plan.id, source: .relay, audio: relay.items[0].media.path,
+                                 plannedSeconds: 6)
+        let events = try base.air(plan, relay, into: rig.dir.appendingPathComponent("a.wav"), logged: [opened])
         #expect(events.map(\.short) == ["started relay", "interrupted relay", "started resumed", "finished resumed"],
                 "\(events.map(\.short))")
         // What is left: about 4 s of the 6.
@@ -229,12 +221,7 @@ struct RelayRig {
         let fallback = try rig.tone("fallback.wav", hz: 1000, seconds: 2)
         let (plan, relay) = base.setup(rig, source: "alsa:no-such-receiver", length: 4, lead: 1.5, fallback: fallback)
         let wav = rig.dir.appendingPathComponent("aired.wav")
-        let recorder = MemoryRecorder()
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
+        let events = try base.air(plan, relay, into: wav)
         #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
         guard events.count == 3 else { return }
         #expect(events[1].detail?.hasPrefix("device gone: no-such-receiver: cannot open audio device") == true,
@@ -249,13 +236,7 @@ struct RelayRig {
         // ALSA's null device records silence, at once and forever: the relay airs it for its length, no outage.
         let rig = try RelayRig(seconds: 1)
         let (plan, relay) = base.setup(rig, source: "alsa:null", length: 3, lead: 1.5, fallback: nil)
-        let recorder = MemoryRecorder()
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
-                                                                    cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
+        let events = try base.air(plan, relay, into: rig.dir.appendingPathComponent("a.wav"))
         #expect(events.map(\.kind) == [.started, .finished], "\(events.map(\.short))")
         #expect(events.last.flatMap(\.playedSeconds).map { abs($0 - 3) < 0.05 } == true)
         #expect(events.first?.audio == "alsa:null")
