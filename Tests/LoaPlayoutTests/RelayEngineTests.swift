@@ -32,8 +32,8 @@ struct RelayRig {
     }
 
     /// Starts the stand-in server for this MP3 (on `port`, or any free one); returns it and its port.
-    func serve(port: Int = 0) throws -> (Process, Int) {
-        try MP3StreamServer.start(mp3, bytesPerSecond: bytesPerSecond, port: port)
+    func serve(port: Int = 0, stallAfter: Double? = nil) throws -> (Process, Int) {
+        try MP3StreamServer.start(mp3, bytesPerSecond: bytesPerSecond, port: port, stallAfter: stallAfter)
     }
 
     @discardableResult
@@ -145,6 +145,26 @@ struct RelayRig {
         let after = try RelayRig.look(wav, from: outageFrom + outage + 0.3, seconds: 1)
         #expect(abs(before.hz - 440) < 20 && abs(after.hz - 440) < 20, "before \(before), after \(after)")
         #expect(abs(during.hz - 1000) < 40 && during.rms > 0.05, "during \(during)")
+    }
+
+    @Test func aStreamThatStallsIsReconnectedAndItsOutageSaysSo() throws {
+        // After 2 s of stream the server keeps its connections open and sends nothing for 7.5 s: the reader gives up
+        // on each after 3 s of silence and connects again, until the stream flows.
+        let rig = try RelayRig()
+        let (server, port) = try rig.serve(stallAfter: 2)
+        defer { server.terminate() }
+        let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 12, lead: 2.2,
+                                  fallback: try rig.tone("fallback.wav", hz: 1000, seconds: 2))
+        let events = try air(plan, relay, into: rig.dir.appendingPathComponent("aired.wav"))
+        #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
+        guard events.count == 3 else { return }
+        #expect(events[1].detail?.hasPrefix("stream down: no data for 3 s") == true, "\(events[1].detail ?? "")")
+        let outage = try #require(events[1].plannedSeconds)
+        #expect(outage > 2 && outage < 7, "outage \(outage) s")
+        // The rest is the source, but for gaps under a second (heard as silence, not outages: the reader's
+        // reconnects while the stall began) that count in neither.
+        let played = try #require(events[2].playedSeconds)
+        #expect(played + outage <= 12.05 && played + outage > 11, "played \(played) s + outage \(outage) s")
     }
 
     @Test func theRelayIsLeveledByARunningLoudnessThatGlides() throws {
