@@ -167,6 +167,19 @@ struct RelayRig {
         #expect(played + outage <= 12.05 && played + outage > 11, "played \(played) s + outage \(outage) s")
     }
 
+    @Test func aStreamAnsweringWithAnErrorIsAnOutageForItsWholeLength() throws {
+        let rig = try RelayRig(seconds: 1)
+        let (server, port) = try rig.serve()
+        defer { server.terminate() }
+        let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/status/503", length: 3, lead: 1.5,
+                                  fallback: try rig.tone("fallback.wav", hz: 1000, seconds: 2))
+        let events = try air(plan, relay, into: rig.dir.appendingPathComponent("aired.wav"))
+        #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
+        guard events.count == 3 else { return }
+        #expect(events[1].detail?.hasPrefix("stream down: HTTP 503; 3.0 s lost from ") == true, "\(events[1].detail ?? "")")
+        #expect(events[1].plannedSeconds == 3 && events[2].playedSeconds == 0)
+    }
+
     @Test func theRelayIsLeveledByARunningLoudnessThatGlides() throws {
         // A quiet source (−26 dBFS sine, about −29 LUFS): the gain climbs toward −16 LUFS at most 4 dB/s.
         let rig = try RelayRig(seconds: 10, volume: 0.05)

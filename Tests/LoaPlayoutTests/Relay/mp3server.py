@@ -18,6 +18,8 @@ class Stream(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     def log_message(self, *args): pass
     def do_GET(self):
+        if self.path.startswith("/status/"):   # a mount that answers with an error, e.g. /status/503
+            self.send_response(int(self.path.split("/")[2])); self.end_headers(); return
         self.send_response(200)
         self.send_header("Content-Type", "audio/mpeg")
         self.send_header("icy-name", "loa test")
