@@ -52,6 +52,7 @@ public final class LiveFeed: Sendable, Hashable {
     public func push(_ samples: [Float], rate: Int, channels: Int) {
         guard !samples.isEmpty, rate > 0, DeviceFormat.supportedChannels.contains(channels) else { return }
         state.withLock { s in
+            guard !s.closed else { return }
             s.chunks.append(Chunk(samples: samples, rate: rate, channels: channels))
             s.bufferedSeconds += Double(samples.count / channels) / Double(rate)
         }
