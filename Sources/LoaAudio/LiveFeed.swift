@@ -25,6 +25,8 @@ public final class LiveFeed: Sendable, Hashable {
     struct State {
         var chunks: [Chunk] = []
         var chunkHead = 0
+        /// Frames of the head chunk already pulled (a chunk is never copied but for what is taken).
+        var headOffset = 0
         var bufferedSeconds = 0.0
         var fault: Localized?
         var closed = false
@@ -50,6 +52,7 @@ public final class LiveFeed: Sendable, Hashable {
     public func push(_ samples: [Float], rate: Int, channels: Int) {
         guard !samples.isEmpty, rate > 0, DeviceFormat.supportedChannels.contains(channels) else { return }
         state.withLock { s in
+            guard !s.closed else { return }
             s.chunks.append(Chunk(samples: samples, rate: rate, channels: channels))
             s.bufferedSeconds += Double(samples.count / channels) / Double(rate)
         }
@@ -65,7 +68,9 @@ public final class LiveFeed: Sendable, Hashable {
     public func recovered() { state.withLock { $0.fault = nil } }
 
     /// The player is done with the feed (the relay ended or was cut): readers stop.
-    public func close() { state.withLock { $0.closed = true; $0.chunks = []; $0.bufferedSeconds = 0 } }
+    public func close() {
+        state.withLock { $0.closed = true; $0.chunks = []; $0.chunkHead = 0; $0.headOffset = 0; $0.bufferedSeconds = 0 }
+    }
     public var isClosed: Bool { state.withLock { $0.closed } }
 
     // MARK: what aired
@@ -89,17 +94,19 @@ public final class LiveFeed: Sendable, Hashable {
     func pull(maxFrames: Int) -> Chunk? {
         state.withLock { s in
             guard s.chunkHead < s.chunks.count else { return nil }
-            var c = s.chunks[s.chunkHead]
-            let frames = c.samples.count / c.channels
-            if frames <= maxFrames {
-                s.chunkHead += 1
+            let whole = s.chunks[s.chunkHead]
+            let frames = whole.samples.count / whole.channels
+            let take = min(maxFrames, frames - s.headOffset)
+            let c = Chunk(samples: Array(whole.samples[(s.headOffset * whole.channels)..<((s.headOffset + take) * whole.channels)]),
+                          rate: whole.rate, channels: whole.channels)
+            s.headOffset += take
+            if s.headOffset >= frames {
+                // Freed as soon as it is taken whole: memory holds what waits, not what aired.
+                s.chunks[s.chunkHead].samples = []
+                s.chunkHead += 1; s.headOffset = 0
                 if s.chunkHead > 64 { s.chunks.removeFirst(s.chunkHead); s.chunkHead = 0 }
-            } else {
-                let rest = Array(c.samples[(maxFrames * c.channels)...])
-                c.samples.removeLast(rest.count)
-                s.chunks[s.chunkHead].samples = rest
             }
-            s.bufferedSeconds = max(0, s.bufferedSeconds - Double(c.samples.count / c.channels) / Double(c.rate))
+            s.bufferedSeconds = max(0, s.bufferedSeconds - Double(take) / Double(c.rate))
             return c
         }
     }

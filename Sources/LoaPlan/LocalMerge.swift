@@ -109,6 +109,10 @@ extension Plan {
                          renderer: (any SpeechRenderer)?) -> (plan: Plan, problems: [Localized]) {
         let (slots, messages, problems) = local.validated(file: file)
         guard problems.isEmpty else { return (self, problems) }
+        if let slots, let station = station(local.station) {
+            let conflicts = station.relayConflicts(withLocalSlots: slots)
+            if !conflicts.isEmpty { return (self, conflicts) }
+        }
         var plan = self
         if let slots, let i = plan.stations.firstIndex(where: { $0.id == local.station }) { plan.stations[i].slots = slots }
         let sink = DiagnosticSink()

@@ -231,7 +231,10 @@ struct PlanBuilder {
         }
     }
 
-    func span(_ s: SlotSpec) -> String {
+    func span(_ s: SlotSpec) -> String { Self.span(s) }
+
+    /// `06:00–06:15`, as problems name a slot's or relay's time.
+    static func span(_ s: SlotSpec) -> String {
         let end = s.start.minutes + (s.lengthSeconds + 59) / 60
         return "\(s.start)–\(TimeOfDay(minutes: end % 1440).map(\.description) ?? "24:00")"
     }

@@ -40,7 +40,6 @@ extension PlanBuilder {
             if let e = k["relays"], !e.value.isNull {
                 station.relays = readRelays(e.value, context: ("đài '\(id)'", "station '\(id)'")) ?? []
             }
-            checkRelays(station)
             if let e = k["output"], !e.value.isNull { station.output = r.string(e.value, "'output'", "'output'") }
             for key in ["intro", "outro", "fallback"] {
                 guard let e = k[key], !e.value.isNull, let path = r.string(e.value, "'\(key)'", "'\(key)'")
@@ -60,6 +59,7 @@ extension PlanBuilder {
                       let n = r.int(e.value, "'\(key)'", "'\(key)'", in: 0...1_000_000_000) else { continue }
                 if key == "population" { station.population = n } else { station.households = n }
             }
+            checkRelays(station)
             stations.append(station)
         }
         return stations

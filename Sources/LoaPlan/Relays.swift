@@ -1,5 +1,6 @@
 import Foundation
 import LoaCore
+import LoaL10n
 
 /// Where a relay's sound comes from (SPEC §10): an HTTP(S)/Icecast MP3 stream, or an ALSA capture device
 /// (`alsa:hw:1,0`, a receiver on line-in).
@@ -53,6 +54,33 @@ extension Station {
     }
 }
 
+extension Station {
+    /// Each relay overlapping one of `slots` or an earlier relay of the station, with the words saying so.
+    func relayConflicts(slots: [SlotSpec], againstRelays: Bool = true,
+                        span: (SlotSpec) -> String) -> [(RelaySpec, Localized)] {
+        var out: [(RelaySpec, Localized)] = []
+        for (j, relay) in relays.enumerated() {
+            let a = relay.timing
+            let earlier = againstRelays ? relays[..<j].map { ($0.timing, true) } : []
+            for (b, isRelay) in slots.map({ ($0, false) }) + earlier {
+                guard let day = PlanBuilder.overlapDay(a, b) else { continue }
+                let (whatVI, whatEN) = isRelay ? ("lượt tiếp sóng", "relay") : ("khung giờ", "slot")
+                out.append((relay, Localized(
+                    vi: "lượt tiếp sóng '\(a.name)' (\(span(a))) chồng lên \(whatVI) '\(b.name)' (\(span(b))) vào \(day.name) "
+                        + "ở đài '\(id)'",
+                    en: "relay '\(a.name)' (\(span(a))) overlaps \(whatEN) '\(b.name)' (\(span(b))) on \(day.name) "
+                        + "at station '\(id)'")))
+            }
+        }
+        return out
+    }
+
+    /// Relays the operator's slot times (`local.yaml`) would overlap: the station has one voice.
+    public func relayConflicts(withLocalSlots slots: [SlotSpec]) -> [Localized] {
+        relayConflicts(slots: slots, againstRelays: false, span: PlanBuilder.span).map { $0.1 }
+    }
+}
+
 extension PlanBuilder {
     static let relayKeys = ["name", "days", "start", "length", "source"]
 
@@ -92,19 +120,17 @@ extension PlanBuilder {
         return relays
     }
 
-    /// A relay may overlap neither a slot of its station nor another relay: the station has one voice.
+    /// A relay may overlap neither a slot of its station nor another relay: the station has one voice. Without
+    /// `fallback:`, intro or outro, an outage would air silence: a warning.
     func checkRelays(_ station: Station) {
-        for (j, relay) in station.relays.enumerated() {
-            let a = relay.timing
-            let others = station.slots.map { ($0, false) } + station.relays[..<j].map { ($0.timing, true) }
-            for (b, isRelay) in others {
-                guard let day = Self.overlapDay(a, b) else { continue }
-                let (whatVI, whatEN) = isRelay ? ("lượt tiếp sóng", "relay") : ("khung giờ", "slot")
-                sink.error("lượt tiếp sóng '\(a.name)' (\(span(a))) chồng lên \(whatVI) '\(b.name)' (\(span(b))) "
-                           + "vào \(day.name) ở đài '\(station.id)'",
-                           "relay '\(a.name)' (\(span(a))) overlaps \(whatEN) '\(b.name)' (\(span(b))) on \(day.name) "
-                           + "at station '\(station.id)'", at: a.location!)
-            }
+        if let first = station.relays.first, station.fallback == nil && station.intro == nil && station.outro == nil {
+            sink.warning("đài '\(station.id)' có tiếp sóng nhưng không có 'fallback' (hay intro, outro): khi mất nguồn "
+                         + "sẽ phát im lặng",
+                         "station '\(station.id)' has relays but no 'fallback' (nor intro or outro): an outage of the "
+                         + "source will air silence", at: first.timing.location!)
+        }
+        for (relay, text) in station.relayConflicts(slots: station.slots, span: span) {
+            sink.error(text.vi, text.en, at: relay.timing.location!)
         }
     }
 

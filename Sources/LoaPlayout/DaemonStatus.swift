@@ -22,9 +22,20 @@ public struct ProgrammeItem: Sendable, Hashable, Codable {
     public var outcome: String?
     /// The log's reason, in words.
     public var detail: String?
+    /// A relay's outages so far (its `missed` events, and those of its parts resumed after an emergency); nil for
+    /// anything but a relay.
+    public var outages: [ProgrammeOutage]?
     enum CodingKeys: String, CodingKey {
-        case airing, kind, message, title, start, plannedSeconds = "planned_s", outcome, detail
+        case airing, kind, message, title, start, plannedSeconds = "planned_s", outcome, detail, outages
     }
+}
+
+/// One outage of a relay as the programme shows it: when it was logged, how long, why.
+public struct ProgrammeOutage: Sendable, Hashable, Codable {
+    public var at: String
+    public var seconds: Double
+    public var detail: String?
+    public init(at: String, seconds: Double, detail: String?) { self.at = at; self.seconds = seconds; self.detail = detail }
 }
 
 /// One slot of a day's programme.
@@ -122,16 +133,25 @@ extension StationDaemon {
         let zone = plan.timezone
         let day = slots.filter { $0.date == date }
         var outcome: [String: AiringEvent] = [:]
-        for e in try loggedEvents(on: date) where e.kind != .started || outcome[e.airing] == nil { outcome[e.airing] = e }
+        var missed: [AiringEvent] = []
+        for e in try loggedEvents(on: date) {
+            if e.kind != .started || outcome[e.airing] == nil { outcome[e.airing] = e }
+            if e.kind == .missed && e.source == .relay { missed.append(e) }
+        }
         return day.map { slot in
             ProgrammeSlot(slot: slot.slot, start: Timestamp.format(slot.start, timeZone: zone),
                           lengthSeconds: slot.lengthSeconds, items: slot.items.map { item in
                 let id = slot.airingID(of: item)
                 let e = outcome[id]
-                return ProgrammeItem(airing: id, kind: item.kind.rawValue, message: item.message,
-                                     title: item.message.flatMap { plan.message($0)?.title },
-                                     start: Timestamp.format(slot.start.addingTimeInterval(item.offset), timeZone: zone),
-                                     plannedSeconds: item.duration, outcome: e?.kind.rawValue, detail: e?.detail)
+                var p = ProgrammeItem(airing: id, kind: item.kind.rawValue, message: item.message,
+                                      title: item.message.flatMap { plan.message($0)?.title },
+                                      start: Timestamp.format(slot.start.addingTimeInterval(item.offset), timeZone: zone),
+                                      plannedSeconds: item.duration, outcome: e?.kind.rawValue, detail: e?.detail)
+                if item.kind == .relay {
+                    p.outages = missed.filter { $0.airing.hasPrefix(id + "/") && $0.airing.contains("/outage-") }
+                        .map { ProgrammeOutage(at: $0.at, seconds: $0.plannedSeconds ?? 0, detail: $0.detail) }
+                }
+                return p
             })
         }
     }

@@ -354,7 +354,7 @@ public final class PlayoutEngine: @unchecked Sendable {
     /// back to back from now (each only if it ends before the slot does), instead of dead air until the next
     /// item's planned start.
     func resumeSlotsCutByACrash(_ closed: [AiringEvent], now: Date) {
-        for event in closed where event.source == .schedule {
+        for event in closed where event.source == .schedule || event.source == .relay {
             guard let slot = timeline.slots.first(where: { slot in
                 slot.end > now && slot.start <= now && slot.items.contains { slot.airingID(of: $0) == event.airing }
             }) else { continue }

@@ -1,6 +1,8 @@
 import Foundation
 import LoaCore
+import LoaL10n
 import LoaPlan
+import LoaPlayout
 import Testing
 
 /// `relays:` (SPEC §10): read per station and per template, checked against slots, other relays and the source.
@@ -34,6 +36,35 @@ import Testing
         // 2026-06-06 is a Saturday: b's news relay is weekdays only.
         #expect(b.relays(on: CivilDate("2026-06-06")!).isEmpty)
         #expect(a.relays(on: CivilDate("2026-06-06")!).map(\.name) == ["vov1"])
+        // Neither station says what fills an outage.
+        #expect(f.lines(result.diagnostics, .warning) == [
+            "plan.yaml:8:19: warning: station 'a' has relays but no 'fallback' (nor intro or outro): an outage of the "
+                + "source will air silence",
+            "plan.yaml:14:9: warning: station 'b' has relays but no 'fallback' (nor intro or outro): an outage of the "
+                + "source will air silence"])
+    }
+
+    @Test func aFallbackIsReadAndSilencesTheWarning() throws {
+        let f = Fixture()
+        f.write("plan.yaml", header + stations.replacingOccurrences(of: "  - {id: a, slots: ward}",
+                                                                    with: "  - {id: a, slots: ward, fallback: wait.wav}"))
+        let result = f.load()
+        let a = try #require(result.plan?.station("a"))
+        #expect(a.fallback?.path == "wait.wav")
+        #expect(f.lines(result.diagnostics, .warning).count == 1)
+    }
+
+    @Test func theOperatorsSlotTimesMayNotOverlapARelay() throws {
+        let f = Fixture()
+        f.write("plan.yaml", header + stations)
+        let plan = try #require(f.load().plan)
+        func apply(_ start: String) -> [String] {
+            let local = LocalAdditions(station: "b", slots: [.init(name: "evening", days: ["mon"], start: start, length: "15m")])
+            return plan.applying(local, folder: f.dir, file: "local.yaml", probe: CachedAudioProbe(), renderer: nil)
+                .problems.map { $0.text(.en) }
+        }
+        #expect(apply("18:10") == ["relay 'news' (18:00–18:20) overlaps slot 'evening' (18:10–18:25) on mon at station 'b'"])
+        #expect(apply("17:30") == [])
     }
 
     func errors(_ yaml: String) -> [String] {

@@ -32,8 +32,8 @@ struct RelayRig {
     }
 
     /// Starts the stand-in server for this MP3 (on `port`, or any free one); returns it and its port.
-    func serve(port: Int = 0) throws -> (Process, Int) {
-        try MP3StreamServer.start(mp3, bytesPerSecond: bytesPerSecond, port: port)
+    func serve(port: Int = 0, stallAfter: Double? = nil) throws -> (Process, Int) {
+        try MP3StreamServer.start(mp3, bytesPerSecond: bytesPerSecond, port: port, stallAfter: stallAfter)
     }
 
     @discardableResult
@@ -92,6 +92,20 @@ struct RelayRig {
         return (engine, done)
     }
 
+    /// Airs `relay` into `wav` on the system clock (after `logged` events already in the log), runs `meanwhile` on
+    /// this thread, waits until the relay is over and stops; the events the engine logged, in order.
+    func air(_ plan: Plan, _ relay: SlotOccurrence, into wav: URL, logged: [AiringEvent] = [],
+             meanwhile: (PlayoutEngine) throws -> Void = { _ in }) throws -> [AiringEvent] {
+        let recorder = MemoryRecorder()
+        for e in logged { try recorder.append(e) }
+        let (engine, done) = engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
+        try meanwhile(engine)
+        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
+        engine.stop()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        return recorder.all
+    }
+
     @Test func aStreamKilledAndRestartedMidRelayIsOneAiringWithItsOutageLoggedAndTheFallbackOnAir() throws {
         let rig = try RelayRig()
         let fallback = try rig.tone("fallback.wav", hz: 1000, seconds: 2)
@@ -101,19 +115,13 @@ struct RelayRig {
         let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: length, lead: 2.2,
                                   fallback: fallback)
         let wav = rig.dir.appendingPathComponent("aired.wav")
-        let recorder = MemoryRecorder()
-        let (engine, done) = engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
-
-        // Killed 3 s into the relay, back 4 s later on the same port.
-        Thread.sleep(until: relay.start.addingTimeInterval(3))
-        server.terminate(); server.waitUntilExit()
-        Thread.sleep(until: relay.start.addingTimeInterval(7))
-        (server, _) = try rig.serve(port: port)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-
-        let events = recorder.all
+        let events = try air(plan, relay, into: wav) { _ in
+            // Killed 3 s into the relay, back 4 s later on the same port.
+            Thread.sleep(until: relay.start.addingTimeInterval(3))
+            server.terminate(); server.waitUntilExit()
+            Thread.sleep(until: relay.start.addingTimeInterval(7))
+            (server, _) = try rig.serve(port: port)
+        }
         #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
         guard events.count == 3 else { return }
         let (started, missed, finished) = (events[0], events[1], events[2])
@@ -139,6 +147,39 @@ struct RelayRig {
         #expect(abs(during.hz - 1000) < 40 && during.rms > 0.05, "during \(during)")
     }
 
+    @Test func aStreamThatStallsIsReconnectedAndItsOutageSaysSo() throws {
+        // After 2 s of stream the server keeps its connections open and sends nothing for 7.5 s: the reader gives up
+        // on each after 3 s of silence and connects again, until the stream flows.
+        let rig = try RelayRig()
+        let (server, port) = try rig.serve(stallAfter: 2)
+        defer { server.terminate() }
+        let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 12, lead: 2.2,
+                                  fallback: try rig.tone("fallback.wav", hz: 1000, seconds: 2))
+        let events = try air(plan, relay, into: rig.dir.appendingPathComponent("aired.wav"))
+        #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
+        guard events.count == 3 else { return }
+        #expect(events[1].detail?.hasPrefix("stream down: no data for 3 s") == true, "\(events[1].detail ?? "")")
+        let outage = try #require(events[1].plannedSeconds)
+        #expect(outage > 2 && outage < 7, "outage \(outage) s")
+        // The rest is the source, but for gaps under a second (heard as silence, not outages: the reader's
+        // reconnects while the stall began) that count in neither.
+        let played = try #require(events[2].playedSeconds)
+        #expect(played + outage <= 12.05 && played + outage > 11, "played \(played) s + outage \(outage) s")
+    }
+
+    @Test func aStreamAnsweringWithAnErrorIsAnOutageForItsWholeLength() throws {
+        let rig = try RelayRig(seconds: 1)
+        let (server, port) = try rig.serve()
+        defer { server.terminate() }
+        let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/status/503", length: 3, lead: 1.5,
+                                  fallback: try rig.tone("fallback.wav", hz: 1000, seconds: 2))
+        let events = try air(plan, relay, into: rig.dir.appendingPathComponent("aired.wav"))
+        #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
+        guard events.count == 3 else { return }
+        #expect(events[1].detail?.hasPrefix("stream down: HTTP 503; 3.0 s lost from ") == true, "\(events[1].detail ?? "")")
+        #expect(events[1].plannedSeconds == 3 && events[2].playedSeconds == 0)
+    }
+
     @Test func theRelayIsLeveledByARunningLoudnessThatGlides() throws {
         // A quiet source (−26 dBFS sine, about −29 LUFS): the gain climbs toward −16 LUFS at most 4 dB/s.
         let rig = try RelayRig(seconds: 10, volume: 0.05)
@@ -147,12 +188,7 @@ struct RelayRig {
         let (plan, relay) = setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 6, lead: 2.2,
                                   fallback: nil)
         let wav = rig.dir.appendingPathComponent("aired.wav")
-        let recorder = MemoryRecorder()
-        let (engine, done) = engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        #expect(recorder.all.map(\.kind) == [.started, .finished])
+        #expect(try air(plan, relay, into: wav).map(\.kind) == [.started, .finished])
         var levels: [Double] = []
         for step in 0..<10 { levels.append(try RelayRig.look(wav, from: Double(step) * 0.5, seconds: 0.5).rms) }
         let db = levels.map { 20 * log10($0) }
@@ -172,20 +208,15 @@ struct RelayRig {
         defer { server.terminate() }
         let (plan, relay) = base.setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 9, lead: 2.2,
                                        fallback: nil)
-        let recorder = MemoryRecorder()
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
-                                                                    cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.start.addingTimeInterval(2))
-        let replied = DispatchSemaphore(value: 0)
-        engine.emergency(EmergencyRequest(audio: storm)) { reply in
-            #expect(reply.ok)
-            replied.signal()
+        let events = try base.air(plan, relay, into: rig.dir.appendingPathComponent("a.wav")) { engine in
+            Thread.sleep(until: relay.start.addingTimeInterval(2))
+            let replied = DispatchSemaphore(value: 0)
+            engine.emergency(EmergencyRequest(audio: storm)) { reply in
+                #expect(reply.ok)
+                replied.signal()
+            }
+            #expect(replied.wait(timeout: .now() + 3) == .success)
         }
-        #expect(replied.wait(timeout: .now() + 3) == .success)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
         #expect(events.map { "\($0.kind.rawValue) \($0.source.rawValue)" }
                 == ["started relay", "preempted relay", "started emergency", "finished emergency", "started relay",
                     "finished relay"], "\(events.map(\.short))")
@@ -199,17 +230,31 @@ struct RelayRig {
         #expect(events[4].plannedSeconds.map { $0 < 7.5 } == true, "resumed for \(events[4].plannedSeconds ?? 0) s")
     }
 
+    @Test func aRelayCutByACrashResumesForWhatIsLeftOfIt() throws {
+        let rig = try RelayRig()
+        let (server, port) = try rig.serve()
+        defer { server.terminate() }
+        // The relay began 2 s ago and its `started` is in the log without an ending: the box died while airing it.
+        let (plan, relay) = base.setup(rig, source: "http://127.0.0.1:\(port)/vov1.mp3", length: 6, lead: -2,
+                                       fallback: nil)
+        let id = relay.airingID(of: relay.items[0])
+        let opened = AiringEvent(at: Timestamp.format(relay.start, timeZone: plan.timezone), kind: .started, airing: id,
+                                 station: "ba-dinh", plan: plan.id, source: .relay, audio: relay.items[0].media.path,
+                                 plannedSeconds: 6)
+        let events = try base.air(plan, relay, into: rig.dir.appendingPathComponent("a.wav"), logged: [opened])
+        #expect(events.map(\.short) == ["started relay", "interrupted relay", "started resumed", "finished resumed"],
+                "\(events.map(\.short))")
+        // What is left: about 4 s of the 6.
+        #expect(events.last?.airing == id + "/resumed")
+        #expect(events.last?.playedSeconds.map { $0 > 3 && $0 < 4.6 } == true, "\(events.last?.playedSeconds ?? -1)")
+    }
+
     @Test func aCaptureDeviceThatIsGoneIsAnOutageWithTheFallbackOnAir() throws {
         let rig = try RelayRig(seconds: 1)
         let fallback = try rig.tone("fallback.wav", hz: 1000, seconds: 2)
         let (plan, relay) = base.setup(rig, source: "alsa:no-such-receiver", length: 4, lead: 1.5, fallback: fallback)
         let wav = rig.dir.appendingPathComponent("aired.wav")
-        let recorder = MemoryRecorder()
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: wav, cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
+        let events = try base.air(plan, relay, into: wav)
         #expect(events.map(\.kind) == [.started, .missed, .finished], "\(events.map(\.short))")
         guard events.count == 3 else { return }
         #expect(events[1].detail?.hasPrefix("device gone: no-such-receiver: cannot open audio device") == true,
@@ -224,13 +269,7 @@ struct RelayRig {
         // ALSA's null device records silence, at once and forever: the relay airs it for its length, no outage.
         let rig = try RelayRig(seconds: 1)
         let (plan, relay) = base.setup(rig, source: "alsa:null", length: 3, lead: 1.5, fallback: nil)
-        let recorder = MemoryRecorder()
-        let (engine, done) = base.engine(plan, [relay], sink: Player(recordingTo: rig.dir.appendingPathComponent("a.wav"),
-                                                                    cache: nil), recorder: recorder)
-        Thread.sleep(until: relay.end.addingTimeInterval(1.5))
-        engine.stop()
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        let events = recorder.all
+        let events = try base.air(plan, relay, into: rig.dir.appendingPathComponent("a.wav"))
         #expect(events.map(\.kind) == [.started, .finished], "\(events.map(\.short))")
         #expect(events.last.flatMap(\.playedSeconds).map { abs($0 - 3) < 0.05 } == true)
         #expect(events.first?.audio == "alsa:null")

@@ -7,11 +7,13 @@ public enum MP3StreamServer {
     public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("LoaPlayoutTests/Relay/mp3server.py")
 
-    /// Starts it (on `port`, or any free one) and waits until it listens; returns the process and its port.
-    public static func start(_ mp3: URL, bytesPerSecond: Double, port: Int = 0) throws -> (Process, Int) {
+    /// Starts it (on `port`, or any free one) and waits until it listens; returns the process and its port. With
+    /// `stallAfter`, its first listener's stream stops sending after that many seconds (the connection stays open).
+    public static func start(_ mp3: URL, bytesPerSecond: Double, port: Int = 0,
+                             stallAfter: Double? = nil) throws -> (Process, Int) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [script.path, "\(port)", mp3.path, "\(bytesPerSecond)"]
+        p.arguments = [script.path, "\(port)", mp3.path, "\(bytesPerSecond)"] + (stallAfter.map { ["\($0)"] } ?? [])
         let out = Pipe()
         p.standardOutput = out
         try p.run()
