@@ -50,11 +50,11 @@ td,th{text-align:left;padding:.25em .3em;border-bottom:1px solid #eee;vertical-a
 <script>
 const T={en:{station:"Station",signin:"Sign in",password:"Password",problems:"Problems",onair:"On air now",next:"Coming next",
 emergency:"Emergency broadcast",text:"Text to read",voice:"Voice",orfile:"or an audio file",send:"Air now",stop:"Stop the emergency",
-programme:"Programme",alerts:"The city's emergency alerts",alertOnAir:"On air",alertNext:"next",alertSlot:"first in the next slot",todayOpt:"today",tomorrowOpt:"tomorrow",events:"Latest events",local:"Local announcements",
+programme:"Programme",relay:"Relay",outage:"Outage",alerts:"The city's emergency alerts",alertOnAir:"On air",alertNext:"next",alertSlot:"first in the next slot",todayOpt:"today",tomorrowOpt:"tomorrow",events:"Latest events",local:"Local announcements",
 title:"Title",from:"From",to:"to",times:"times a",perDay:"day",perWeek:"week",add:"Add",slots:"Slot times",save:"Save slot times",
 saved:"Saved",remove:"Remove",short:"Cannot all fit",left:"left",nothing:"Nothing on air",wrong:"Wrong password",sent:"On air",
 kinds:{started:"started",finished:"aired",missed:"missed",failed:"failed",interrupted:"interrupted",preempted:"cut",null:"to come"}},
-vi:{kinds:{started:"đang phát",finished:"đã phát",missed:"bị lỡ",failed:"lỗi",interrupted:"bị dừng",preempted:"bị ngắt",null:"chưa phát"},
+vi:{relay:"Tiếp sóng",outage:"Mất tín hiệu",kinds:{started:"đang phát",finished:"đã phát",missed:"bị lỡ",failed:"lỗi",interrupted:"bị dừng",preempted:"bị ngắt",null:"chưa phát"},
 left:"còn lại",nothing:"Không phát gì",alertOnAir:"Đang phát",alertNext:"lần tới",alertSlot:"đầu khung giờ tới",saved:"Đã lưu",remove:"Xoá",short:"Không xếp đủ",wrong:"Sai mật khẩu",sent:"Đang phát"}};
 // Vietnamese unless this operator chose English with the switch (remembered on this phone).
 let lang=localStorage.lang==="en"?"en":"vi";
@@ -85,8 +85,12 @@ $("onair").innerHTML=(n.source==="emergency"?"⚠ ":"")+esc(n.title||n.message||
 async function loadStatus(){render(await (await api("/api/v1/status")).json())}
 // Dates on the station's calendar: from its own clock (status.at), not the phone's.
 const ymd=d=>{const b=status?Date.parse(status.at.slice(0,10)+"T00:00:00Z"):Date.now();return new Date(b+d*864e5).toISOString().slice(0,10)};
+// A relay's outages: when each began, how long, why (its `missed` rows).
+const outages=o=>(o||[]).map(x=>"<br><small class='missed'>"+esc(t("outage"))+" "+esc(x.at.slice(11,19))+", "+
+Math.round(x.seconds)+" s"+(x.detail?": "+esc(x.detail):"")+"</small>").join("");
 async function loadProgramme(){const r=await (await api("/api/v1/programme?date="+ymd(+$("day").value))).json();const rows=[];
-for(const s of r.slots||[])for(const i of s.items)rows.push("<tr><td>"+hm(i.start)+"</td><td>"+esc(i.title||i.message||i.kind)+
+for(const s of r.slots||[])for(const i of s.items)rows.push("<tr><td>"+hm(i.start)+"</td><td>"+
+(i.kind==="relay"?"<span class='relay'>"+esc(t("relay"))+"</span> "+esc(s.slot)+outages(i.outages):esc(i.title||i.message||i.kind))+
 "</td><td class='"+(i.outcome||"")+"'>"+esc(t("kinds")[i.outcome]||i.outcome)+(i.detail?"<br><small>"+esc(i.detail)+"</small>":"")+"</td></tr>");
 $("programme").innerHTML=rows.join("")}
 function addEvent(e){const tr=document.createElement("tr");tr.innerHTML="<td>"+esc(e.at.slice(11,19))+"</td><td class='"+e.kind+"'>"+
