@@ -79,7 +79,9 @@ import Testing
         p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
                        "import socket,time;s=socket.socket(socket.AF_UNIX);s.bind('\(path)');s.listen(1);time.sleep(60)"]
         try p.run()
-        defer { p.terminate(); p.waitUntilExit() }
+        // SIGKILL: a test before may have left SIGTERM ignored in this process (a daemon's signal handling), and a
+        // child inherits that, so terminate() would wait out the sleep.
+        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
         // A loaded machine may take seconds to start python under setpriv: wait for the bind, not a fixed time.
         for _ in 0..<3000 where !FileManager.default.fileExists(atPath: path) { usleep(10_000) }
         try #require(FileManager.default.fileExists(atPath: path))
