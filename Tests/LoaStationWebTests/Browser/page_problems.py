@@ -5,15 +5,12 @@ Prints the list it saw; exits non-zero when a text never showed.
 """
 import sys
 from selenium.webdriver.common.by import By
-from phone_chromium import open_browser, step
+from phone_chromium import open_browser, sign_in, step
 
 base, password, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
 driver, wait = open_browser()
 try:
-    driver.get(base + "/")
-    wait.until(lambda d: d.find_element(By.ID, "login").is_displayed())
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#loginForm button").click()
+    sign_in(driver, wait, base, password)
     wait.until(lambda d: d.find_element(By.ID, "problems").is_displayed()
                and all(t in d.find_element(By.ID, "problemList").text for t in expected))
     step("problems shown: " + driver.find_element(By.ID, "problemList").text.replace("\n", " | "))

@@ -19,3 +19,11 @@ def open_browser(*extra):
 
 def step(name):
     print("ok:", name, flush=True)
+
+
+def sign_in(driver, wait, base, password):
+    """Opens the page at `base` and signs in with the operators' password."""
+    driver.get(base + "/")
+    wait.until(lambda d: d.find_element(By.ID, "login").is_displayed())
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "#loginForm button").click()

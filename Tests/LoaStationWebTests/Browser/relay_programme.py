@@ -5,15 +5,12 @@ Prints the programme row it saw; exits non-zero when it never showed.
 """
 import sys
 from selenium.webdriver.common.by import By
-from phone_chromium import open_browser, step
+from phone_chromium import open_browser, sign_in, step
 
 base, password, name, outage = sys.argv[1:5]
 driver, wait = open_browser()
 try:
-    driver.get(base + "/")
-    wait.until(lambda d: d.find_element(By.ID, "login").is_displayed())
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#loginForm button").click()
+    sign_in(driver, wait, base, password)
 
     def relay_row(d):
         rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#programme tr")]
