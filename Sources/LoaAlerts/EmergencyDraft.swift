@@ -32,7 +32,7 @@ public struct EmergencyDraft: Sendable, Hashable {
 
     public init(targets: [String] = [], content: Content? = nil, immediate: Bool = true, repeatSeconds: Int? = nil,
                 hours: String? = nil, expires: Date? = nil, headline: String? = nil, cancels: [String] = [],
-                sender: String = "loa-hub", identifier: String = EmergencyDraft.newIdentifier(), sent: Date = Date()) {
+                sender: String = "loa-hub", identifier: String = EmergencyDraft.newIdentifier(), sent: Date) {
         self.targets = targets; self.content = content; self.immediate = immediate
         self.repeatSeconds = repeatSeconds; self.hours = hours; self.expires = expires; self.headline = headline
         self.cancels = cancels; self.sender = sender; self.identifier = identifier; self.sent = sent

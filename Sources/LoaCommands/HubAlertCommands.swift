@@ -79,7 +79,7 @@ public struct HubEmergencyCommand: AsyncParsableCommand {
     var targetList: [String] { targets.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty } }
 
     public func run() async throws {
-        var draft = EmergencyDraft(sender: sender)
+        var draft = EmergencyDraft(sender: sender, sent: Date())
         if let cancel {
             draft.cancels = [cancel]
         } else {

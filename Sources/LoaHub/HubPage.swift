@@ -1,3 +1,4 @@
+import Foundation
 /// The officials' page at `/`: one self-contained file (no script, style or font from outside), Vietnamese by
 /// default (`?lang=en` for English). The official logs in with an administrator's token (kept in the tab's
 /// sessionStorage only); the page then reads `GET /api/v1/stations` every 2 s and `GET /api/v1/report?format=json`
@@ -88,8 +89,10 @@ enum HubPage {
         """
     }
 
+    /// The words as a JavaScript object literal: escaped by JSONSerialization (quotes, and `/` so no `</script>`).
     static func json(_ t: [String: String]) -> String {
-        "{" + t.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ") + "}"
+        let data = (try? JSONSerialization.data(withJSONObject: t, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     static let vietnamese: [String: String] = [

@@ -168,17 +168,15 @@ public final class AlertScheduler: @unchecked Sendable {
                 guard let t = latestInstant(of: alert, atOrBefore: now) else { continue }
                 let id = airingID(alert, at: t)
                 guard s.posted[id] == nil, !handled.contains(id) else { continue }
-                switch held.audio {
-                case .pending: continue
-                case .failed(let why):
-                    s.posted[id] = alert.key
-                    misses.append(missed(alert, at: now, airing: id, reason: why))
+                switch take(held, id, now: now, startAt: nil, posted: &s.posted) {
+                case nil: continue
+                case .miss(let event)?:
+                    misses.append(event)
                     // The next instant tries again (the hub may be back).
                     s.held[alert.key]?.audio = .pending
                     retry.append(alert)
-                case .ready(let url):
-                    s.posted[id] = alert.key
-                    requests.append((alert, request(alert, id, url, startAt: nil)))
+                case .air(let request)?:
+                    requests.append((alert, request))
                 }
             }
             // A next-slot alert that expired before any slot opened: its last instant is logged as never aired.
@@ -212,20 +210,32 @@ public final class AlertScheduler: @unchecked Sendable {
                 guard let t = latestInstant(of: alert, atOrBefore: opening) else { continue }
                 let id = airingID(alert, at: t)
                 guard s.posted[id] == nil, !handled.contains(id) else { continue }
-                switch held.audio {
-                case .pending: continue
-                case .failed(let why):
-                    s.posted[id] = alert.key
-                    misses.append(missed(alert, at: now, airing: id, reason: why))
-                case .ready(let url):
-                    s.posted[id] = alert.key
-                    requests.append((alert, request(alert, id, url, startAt: opening)))
+                switch take(held, id, now: now, startAt: opening, posted: &s.posted) {
+                case nil: continue
+                case .miss(let event)?: misses.append(event)
+                case .air(let request)?: requests.append((alert, request))
                 }
             }
         }
         for event in misses { engine.record(event) }
         for (_, request) in requests.sorted(by: { $0.0.seq < $1.0.seq }) { engine.emergency(request) { _ in } }
         return !requests.isEmpty
+    }
+
+    enum Taken { case air(EmergencyRequest), miss(AiringEvent) }
+
+    /// Instant `id` of `held`, taken to air: nil while its audio is not ready; else it is marked posted and comes as
+    /// the engine's request, or as its `missed` row when the audio could not be had.
+    private func take(_ held: Held, _ id: String, now: Date, startAt: Date?, posted: inout [String: String]) -> Taken? {
+        switch held.audio {
+        case .pending: return nil
+        case .failed(let why):
+            posted[id] = held.alert.key
+            return .miss(missed(held.alert, at: now, airing: id, reason: why))
+        case .ready(let url):
+            posted[id] = held.alert.key
+            return .air(request(held.alert, id, url, startAt: startAt))
+        }
     }
 
     /// Whether the engine, about to air `request`, should: false for an alert stopped or expired meanwhile (an

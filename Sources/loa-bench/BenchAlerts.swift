@@ -80,7 +80,7 @@ enum BenchAlerts {
         let rss = memory(of: hub)
 
         let draft = EmergencyDraft(targets: ["all"], content: .text("Bão số 3 đổ bộ: bà con ở trong nhà", voice: "vi"),
-                                   expires: Date().addingTimeInterval(3600))
+                                   expires: Date().addingTimeInterval(3600), sent: Date())
         var request = HTTPClientRequest(url: base + "/api/v1/alerts")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(admin)")

@@ -9,19 +9,24 @@ import LoaSync
 /// `loa-bench hub`: a city's year of rows pushed over HTTP into the SQLite hub (every hash checked), one 304 for an
 /// unchanged plan, a station's first full sync of the sample plan, the hub's peak memory.
 enum BenchHub {
+    /// `hub` served in-process on a free loopback port: its base URL and the serving task (cancel it to stop).
+    static func serve(_ hub: HubService) async -> (String, Task<Void, any Error>)? {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task {
+            try await HubServer.run(hub, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { continuation.yield($0) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { server.cancel(); return nil }
+        return ("http://127.0.0.1:\(port)", server)
+    }
+
     static func run() async throws {
         let dir = try BenchLogReport.benchDir("hub")
         try? FileManager.default.removeItem(at: dir.appendingPathComponent("data"))
         let hub = try HubService.open(data: dir.appendingPathComponent("data").path)
         let admin = try await hub.issueToken(.admin)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Task {
-            try await HubServer.run(hub, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { continuation.yield($0) }
-        }
+        guard let (base, server) = await serve(hub) else { return }
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
-        let base = "http://127.0.0.1:\(port)"
         BenchLogReport.resetPeakMemory()
 
         // A city's year: 126 stations, each its own chained log, made in memory before the clock starts.

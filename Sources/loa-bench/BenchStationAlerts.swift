@@ -23,14 +23,8 @@ enum BenchStationAlerts {
         let loa = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("loa")
 
         let hub = try HubService.open(data: dir.appendingPathComponent("hub").path)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Task {
-            try await HubServer.run(hub, host: "127.0.0.1", port: 0, gracefulShutdownSignals: false) { continuation.yield($0) }
-        }
+        guard let (base, server) = await BenchHub.serve(hub) else { return }
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
-        let base = "http://127.0.0.1:\(port)"
         let ids = (0..<count).map { String(format: "bench-%02d", $0) }
         let roster = Data(RosterPlan.yaml(stations: ids.map { ($0, ["bench"]) }).utf8)
         let admin = HubClient(base: base, token: try await hub.issueToken(.admin))
@@ -94,7 +88,7 @@ enum BenchStationAlerts {
         let sender = "bench@loa"
         let alert = EmergencyDraft(targets: ["group:bench"], content: .audio(audio, mimeType: "audio/mpeg"),
                                    expires: Date().addingTimeInterval(3600), sender: sender,
-                                   identifier: "bench-\(name)-\(getpid())")
+                                   identifier: "bench-\(name)-\(getpid())", sent: Date())
         let answer = try await hub.acceptAlert(alert.capDocument(), subject: "bench").answer
         let start = Date()
         var status = try await hub.alertStatus(key: answer.key, subject: "bench")

@@ -37,6 +37,6 @@ import Testing
         let (cap, cancel) = try read(EmergencyDraft(cancels: ["loa-hub,loa-0001"], sender: "loa-hub", sent: now))
         #expect(cap.messageType == .cancel && cap.references.map(\.key) == ["loa-hub,loa-0001"])
         #expect(cancel.action == .cancel(["loa-hub,loa-0001"]))
-        #expect(EmergencyDraft().identifier != EmergencyDraft().identifier, "fresh identifiers")
+        #expect(EmergencyDraft(sent: now).identifier != EmergencyDraft(sent: now).identifier, "fresh identifiers")
     }
 }

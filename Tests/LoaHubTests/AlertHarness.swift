@@ -66,7 +66,7 @@ func draft(_ targets: [String], text: String = "Bão số 3: bà con không ra k
            audio: Data? = nil) -> EmergencyDraft {
     EmergencyDraft(targets: targets, content: audio.map { .audio($0, mimeType: "audio/x-wav") } ?? .text(text, voice: "vi"),
                    repeatSeconds: repeatSeconds, hours: hours, expires: Date().addingTimeInterval(expiresIn),
-                   cancels: cancels, sender: "canhbao@hanoi.gov.vn", identifier: identifier)
+                   cancels: cancels, sender: "canhbao@hanoi.gov.vn", identifier: identifier, sent: Date())
 }
 
 /// A station holding `GET /stations/ID/alerts` as Server-Sent Events, reading what arrives.

@@ -36,7 +36,7 @@ import Testing
 
         // A CAP file as a warning centre writes it; the same file again is one alert.
         var d = EmergencyDraft(targets: ["ba-dinh"], content: .text("Cháy chợ Đồng Xuân", voice: "vi"),
-                               expires: Date().addingTimeInterval(3600), sender: "canhbao@hanoi.gov.vn")
+                               expires: Date().addingTimeInterval(3600), sender: "canhbao@hanoi.gov.vn", sent: Date())
         d.headline = "Cháy"
         try d.capDocument().write(to: dir.appendingPathComponent("fire.xml"))
         let post = ["hub", "alert", "fire.xml", "--hub", hub.base, "--token-file", "alerts.token"]
