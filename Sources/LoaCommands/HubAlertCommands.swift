@@ -1,13 +1,10 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import LoaAlerts
 import LoaCore
 import LoaHub
 import LoaL10n
 import LoaSync
-import NIOCore
-import NIOHTTP1
 
 /// `loa hub alert FILE.xml --hub URL --token-file F`: posts a CAP 1.2 alert as it is.
 public struct HubAlertCommand: AsyncParsableCommand {
@@ -117,26 +114,16 @@ public struct HubEmergencyCommand: AsyncParsableCommand {
 /// Posts a CAP document to `POST /api/v1/alerts` and prints the hub's answer: key, seq and targets.
 enum AlertPoster {
     static func post(_ xml: Data, hub: String, tokenFile: String) async throws {
-        let token: String
-        do { token = try HubClient.token(fromFile: tokenFile) } catch { throw failure("\(error)") }
-        var request = HTTPClientRequest(url: hub.hasSuffix("/") ? hub + "api/v1/alerts" : hub + "/api/v1/alerts")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "application/xml")
-        request.body = .bytes(ByteBuffer(bytes: xml))
-        let status: Int, body: Data
+        let status: Int, answer: AlertAnswer
         do {
-            let response = try await HubClient.http.execute(request, timeout: .seconds(60))
-            status = Int(response.status.code)
-            var buffer = try await response.body.collect(upTo: 16 << 20)
-            body = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+            let client = HubClient(base: hub, token: try HubClient.token(fromFile: tokenFile))
+            let (new, body) = try await client.postAlert(xml)
+            status = new ? 201 : 200
+            answer = try StationAlert.decoder.decode(AlertAnswer.self, from: body)
+        } catch let error as SyncError {
+            throw failure(error.description)
         } catch {
-            throw failure(tr("không liên lạc được với hub \(hub) (\(error))", "cannot reach the hub \(hub) (\(error))"))
-        }
-        guard status == 200 || status == 201, let answer = try? StationAlert.decoder.decode(AlertAnswer.self, from: body) else {
-            let refusal = try? JSONDecoder().decode(HubRefusal.self, from: body)
-            throw failure(tr("hub từ chối (\(status)): \(refusal?.messageVi ?? String(decoding: body, as: UTF8.self))",
-                             "the hub refused (\(status)): \(refusal?.message ?? String(decoding: body, as: UTF8.self))"))
+            throw failure(tr("câu trả lời của hub \(hub) không đọc được (\(error))", "cannot read the answer of hub \(hub) (\(error))"))
         }
         let stations = answer.targets.joined(separator: ", ")
         let count = answer.targets.count

@@ -105,6 +105,14 @@ public struct HubClient: Sendable {
         try await call(.GET, "/api/v1/stations/\(station)/log", accept: [200]).1
     }
 
+    /// `POST /api/v1/alerts` with a CAP 1.2 document: the hub's JSON answer, and whether it took a new alert (201)
+    /// or already held this one (200).
+    public func postAlert(_ xml: Data) async throws -> (new: Bool, answer: Data) {
+        let (status, data) = try await call(.POST, "/api/v1/alerts", headers: [("Content-Type", "application/xml")],
+                                            body: xml, accept: [200, 201])
+        return (status == 201, data)
+    }
+
     // MARK: Internals
 
     func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: Data? = nil,
