@@ -13,16 +13,9 @@ import Testing
         hub.publish(stationAlert("HN-BOX-2", mode: .nextSlot, blob: hub.blob(alertAudio(seconds: 1))))
         #expect(s.waitFor { s.count("HN-BOX-1", .started) == 1 })
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/alert_box.py")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script.path, s.web.base, WebStation.password, "Bão số 3 đổ bộ", "HN-BOX-2"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(output)\n\(errors)")
+        let (status, output, errors) = try RecordingTests.run(
+            "/usr/bin/env", ["python3", script.path, s.web.base, WebStation.password, "Bão số 3 đổ bộ", "HN-BOX-2"])
+        #expect(status == 0, "\(output)\n\(errors)")
         #expect(output.components(separatedBy: "\n").filter { $0.hasPrefix("ok:") }.count == 2, "\(output)")
         // It was on air the whole time the browser looked.
         #expect(s.count("HN-BOX-1", .started) == 1)
