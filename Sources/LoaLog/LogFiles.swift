@@ -36,13 +36,23 @@ final class ReadCopy: Sendable {
 
 /// The one writer of a log: an exclusive lock on `LOG.lock` held for the writer's life, with its process id inside,
 /// so a second daemon on the same log refuses to start and names the first (two writers would log every airing
-/// twice, in a chain that still verifies).
-public final class LogWriterLock: Sendable {
+/// twice, in a chain that still verifies). A lock file deleted or replaced under the writer is taken again
+/// (`reclaimIfLost`): a lock on an unlinked file would let a second daemon start.
+public final class LogWriterLock: @unchecked Sendable {
     public let path: String
-    private let fd: Int32
+    private let log: String
+    private var fd: Int32   // guarded by `mutex`
+    private let mutex = NSLock()
 
     public init(log: String) throws {
+        self.log = log
         path = log + ".lock"
+        fd = try Self.take(path, log: log)
+    }
+
+    /// Opens (creating) and locks `path`, writes this process's id into it; refuses, naming the holder, when another
+    /// process holds it.
+    private static func take(_ path: String, log: String) throws -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             let why = String(cString: strerror(errno))
@@ -60,7 +70,21 @@ public final class LogWriterLock: Sendable {
         ftruncate(fd, 0)
         let pid = Array("\(getpid())\n".utf8)
         _ = pid.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        self.fd = fd
+        return fd
+    }
+
+    /// Whether the lock file at `path` is still the one held; when it was deleted or replaced, takes it again and
+    /// answers true. Throws when it cannot (another process locked the new file: a second writer).
+    public func reclaimIfLost() throws -> Bool {
+        mutex.lock(); defer { mutex.unlock() }
+        var held = stat(), atPath = stat()
+        if fstat(fd, &held) == 0, stat(path, &atPath) == 0, held.st_ino == atPath.st_ino, held.st_dev == atPath.st_dev {
+            return false
+        }
+        let fresh = try Self.take(path, log: log)
+        close(fd)
+        fd = fresh
+        return true
     }
 
     deinit { close(fd) }

@@ -185,7 +185,7 @@ public final class StationDaemon: Sendable {
             signer = CheckpointSigner(log: log, key: key, station: station, interval: configuration.checkpointInterval,
                                       now: { Timestamp.format(clock.now(), timeZone: zone) },
                                       problem: configuration.engine.problem)
-            logWatch = LogWatch(log: log, interval: configuration.logWatchInterval,
+            logWatch = LogWatch(log: log, lock: writerLock, interval: configuration.logWatchInterval,
                                 now: { Timestamp.format(clock.now(), timeZone: zone) },
                                 problem: configuration.engine.problem)
         } else {

@@ -32,6 +32,29 @@ import Testing
         #expect(throws: Never.self) { try StationDaemon(configuration(log: "one.sqlite")) }
     }
 
+    @Test func aLockFileDeletedOrReplacedUnderTheWriterIsTakenAgain() throws {
+        let log = f.dir.appendingPathComponent("lock.sqlite").path
+        let lock = try LogWriterLock(log: log)
+        #expect(try lock.reclaimIfLost() == false)
+        #expect(throws: LogError.self) { try LogWriterLock(log: log) }
+        try FileManager.default.removeItem(atPath: lock.path)
+        #expect(try lock.reclaimIfLost() == true)
+        #expect(throws: LogError.self) { try LogWriterLock(log: log) }
+        #expect(try String(contentsOfFile: lock.path, encoding: .utf8) == "\(getpid())\n")
+        // Replaced by another file (not locked by anyone): taken again too.
+        try FileManager.default.removeItem(atPath: lock.path)
+        try Data("999\n".utf8).write(to: URL(fileURLWithPath: lock.path))
+        #expect(try lock.reclaimIfLost() == true)
+        #expect(throws: LogError.self) { try LogWriterLock(log: log) }
+        // Deleted, a second writer can start in the gap: the first then says so instead of writing on unawares.
+        try FileManager.default.removeItem(atPath: lock.path)
+        let second = try LogWriterLock(log: log)
+        let error = #expect(throws: LogError.self) { try lock.reclaimIfLost() }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("another daemon (pid \(getpid())) is writing this log"),
+                "\(String(describing: error))")
+        _ = second
+    }
+
     @Test func theLogIsNotForEveryUserOfTheBox() throws {
         let path = f.dir.appendingPathComponent("mode.sqlite").path
         _ = try AiringLog(path: path)

@@ -22,7 +22,7 @@ import Testing
         #expect(station.waitFor { station.events.count == 2 })
         let before = station.events
         let fm = FileManager.default
-        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: station.logPath + suffix) }
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? fm.removeItem(atPath: station.logPath + suffix) }
         #expect(!fm.fileExists(atPath: station.logPath))
         // Written back within the watch interval (2 s), the break in the status.
         func logProblem() -> StationStatus.Problem? {
@@ -35,11 +35,16 @@ import Testing
         let problem = try #require(logProblem())
         #expect(problem.en.contains("was deleted or moved away") && problem.en.contains("all 2 rows were written back"),
                 "\(problem.en)")
+        // Its lock is made and held again: a second daemon still cannot write this log.
+        #expect(station.waitFor(4) { fm.fileExists(atPath: station.logPath + ".lock") })
+        #expect((try? LogWriterLock(log: station.logPath)) == nil)
         try air("after")
         #expect(station.waitFor { station.events.count == 4 })
         let stop = station.terminate()
         #expect(stop.status == 0, "\(stop.stderr)")
         #expect(stop.stderr.contains("The airing log \(station.logPath) was deleted or moved away"), "\(stop.stderr)")
+        #expect(stop.stderr.contains("the lock file \(station.logPath).lock was deleted or replaced; made and held again"),
+                "\(stop.stderr)")
 
         let log = try AiringLog(path: station.logPath)
         let rows = try log.events()
