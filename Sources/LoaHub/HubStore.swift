@@ -37,6 +37,9 @@ public protocol HubStore: AlertStore {
     func addCheckpoints(station: String, _ checkpoints: [Checkpoint], at: String) async throws -> IngestOutcome
     /// The station's stored rows after `afterSeq`, in seq order, at most `limit`.
     func events(station: String, afterSeq: Int64, limit: Int) async throws -> [AiringEvent]
+    /// What the report reads the stored rows with: `scan(path:)` takes a station id, verifies that station's chain
+    /// and hands over its rows in seq order (`HubReportRows.swift`).
+    func reportReader() -> any AiringLogReader
     /// Keeps the status the station last reported (replacing the one before) and records the contact.
     func recordStatus(station: String, _ status: StationStatus, at: String) async throws
     /// Every station's last reported status, by station id.
