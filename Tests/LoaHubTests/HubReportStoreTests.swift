@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import GRDB
 import LoaCore
@@ -6,19 +7,13 @@ import LoaLog
 import LoaPlayout
 import LoaSync
 import LoaTestSupport
+import NIOCore
 import Testing
 
 /// The hub's report reads the stored rows themselves, verifying each station's chain as it reads: a report right
 /// after a backlog arrives has nothing to catch up on, writes nothing, and a row changed in the store shows as a
 /// broken chain rather than in the figures.
 @Suite(.serialized) struct HubReportStoreTests {
-    /// The report's `logs`, by name (the station).
-    func logs(_ body: Data) throws -> [String: [String: Any]] {
-        let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
-        let logs = try #require(object["logs"] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: logs.compactMap { log in (log["name"] as? String).map { ($0, log) } })
-    }
-
     /// Every file under `folder`, relative, but the scratch folder the report's plan is rebuilt in (and removed).
     func files(_ folder: URL) -> Set<String> {
         let names = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String]) ?? []
@@ -87,4 +82,21 @@ import Testing
         #expect(log["chain_ok"] as? Bool == true)
         #expect(log["events"] as? Int == 100, "\(log)")
     }
+}
+
+/// The `logs` of a JSON report, by name (the station).
+func logs(_ body: Data) throws -> [String: [String: Any]] {
+    let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+    let logs = try #require(object["logs"] as? [[String: Any]])
+    return Dictionary(uniqueKeysWithValues: logs.compactMap { log in (log["name"] as? String).map { ($0, log) } })
+}
+
+/// `GET /api/v1/report?format=json` over June 2026 from the hub at `base`: its `logs`.
+func juneReportLogs(base: String, admin: String) async throws -> [String: [String: Any]] {
+    var request = HTTPClientRequest(url: base + "/api/v1/report?format=json&from=2026-06-01&to=2026-06-30")
+    request.headers.add(name: "Authorization", value: "Bearer \(admin)")
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+    let body = try await response.body.collect(upTo: 1 << 26)
+    #expect(response.status == .ok, "\(String(buffer: body))")
+    return try logs(Data(body.readableBytesView))
 }
