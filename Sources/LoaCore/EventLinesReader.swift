@@ -123,7 +123,7 @@ struct EventLineParser {
 
     /// The index of the field name at `i` among `keys`, nil for another name.
     private mutating func keyIndex() throws -> Int? {
-        let (from, to, plain) = try stringSpan()
+        let (from, to, plain, _) = try stringSpan()
         guard plain else {
             let name = try decodeEscaped(from: from, to: to)
             return Self.keys.firstIndex { $0.elementsEqual(name.utf8) }
@@ -136,7 +136,8 @@ struct EventLineParser {
 
     private mutating func string(_ name: String) throws -> String {
         guard peek == UInt8(ascii: "\"") else { throw wrongType(name, Localized(vi: "chuỗi", en: "a string")) }
-        let (from, to, plain) = try stringSpan()
+        let (from, to, plain, ascii) = try stringSpan()
+        if plain, ascii { return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) }
         if plain {
             guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) else {
                 throw fault(Localized(vi: "\(name) không phải UTF-8 hợp lệ", en: "\(name) is not valid UTF-8"))
@@ -146,14 +147,16 @@ struct EventLineParser {
         return try decodeEscaped(from: from, to: to)
     }
 
-    /// Steps over a string at `i` (its opening quote); returns its content's bounds and whether it has no escapes.
-    private mutating func stringSpan() throws -> (Int, Int, Bool) {
+    /// Steps over a string at `i` (its opening quote); returns its content's bounds, whether it has no escapes and
+    /// whether it is all ASCII (then it needs no UTF-8 check).
+    private mutating func stringSpan() throws -> (Int, Int, Bool, Bool) {
         i += 1
         let from = i
-        var plain = true
+        var plain = true, ascii = true
         while i < end {
             let byte = bytes[i]
-            if byte == UInt8(ascii: "\"") { i += 1; return (from, i - 1, plain) }
+            if byte == UInt8(ascii: "\"") { i += 1; return (from, i - 1, plain, ascii) }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") { plain = false; i += 2; continue }
             if byte < 0x20 { throw syntax(Localized(vi: "ký tự điều khiển trong chuỗi", en: "a control character in a string")) }
             i += 1

@@ -26,15 +26,8 @@ public enum EventLines {
             field("source", row.source.rawValue, &out)
             field("audio", row.audio, &out)
             field("audio_sha256", row.audioSHA256, &out)
-            for (name, value) in [("planned_s", row.plannedSeconds), ("played_s", row.playedSeconds)] {
-                guard let value else { continue }
-                guard value.isFinite else {
-                    throw EventLineFault(line: index + 1, Localized(vi: "\(name) không phải một số hữu hạn",
-                                                                     en: "\(name) is not a finite number"))
-                }
-                key(name, &out)
-                out.append(contentsOf: value.description.utf8)
-            }
+            try number("planned_s", row.plannedSeconds, line: index + 1, &out)
+            try number("played_s", row.playedSeconds, line: index + 1, &out)
             field("detail", row.detail, &out)
             field("prev_hash", row.prevHash, &out)
             field("hash", row.hash, &out)
@@ -51,6 +44,15 @@ public enum EventLines {
         out.append(contentsOf: "\":".utf8)
     }
 
+    private static func number(_ name: String, _ value: Double?, line: Int, _ out: inout [UInt8]) throws {
+        guard let value else { return }
+        guard value.isFinite else {
+            throw EventLineFault(line: line, Localized(vi: "\(name) không phải một số hữu hạn", en: "\(name) is not a finite number"))
+        }
+        key(name, &out)
+        out.append(contentsOf: value.description.utf8)
+    }
+
     private static func field(_ name: String, _ value: String?, _ out: inout [UInt8]) {
         guard let value else { return }
         key(name, &out)
@@ -60,6 +62,12 @@ public enum EventLines {
     /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`; the rest as UTF-8.
     static func quoted(_ text: String, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Nearly every text needs no escape: copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)

@@ -124,15 +124,9 @@ public final class SQLiteHubStore: HubStore {
                     """, arguments: [station, at, seq])
                 return .diverged(at: seq)
             case .accept(let new, let through, let hash):
-                // Seconds kept to the millisecond, as a log keeps them (its hash already says no more).
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO events (\(Self.eventColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                for e in new {
-                    try insert.execute(arguments: [e.seq, e.at, e.kind.rawValue, e.airing, station, e.plan,
-                                                   e.message, e.slotStart, e.source.rawValue, e.audio, e.audioSHA256,
-                                                   e.plannedSeconds.map(Seconds.rounded), e.playedSeconds.map(Seconds.rounded), e.detail, e.prevHash, e.hash,
-                                                   e.rehearsal ? 1 : 0])
-                }
+                try RowInsert.insert(new, with: insert, in: db)
                 try db.execute(sql: """
                     INSERT INTO stations (id, last_contact, last_seq, last_hash) VALUES (?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact, last_seq = excluded.last_seq,
