@@ -75,7 +75,7 @@ struct StoreRowReader: AiringLogReader {
             if let value, Seconds.rounded(value) != value { return .malformed(name) }
         }
         guard row.prevHash == prev else { return .prevHashMismatch }
-        guard Chain.hash(row) == row.hash else { return .hashMismatch }
+        guard Chain.holds(row) else { return .hashMismatch }
         return nil
     }
 }

@@ -70,7 +70,7 @@ public enum IngestCheck {
                     vi: "dòng seq \(row.seq) thuộc đài '\(row.station)', không phải '\(station)'",
                     en: "row seq \(row.seq) belongs to station '\(row.station)', not '\(station)'"))
             }
-            guard Chain.hash(row) == row.hash else {
+            guard Chain.holds(row) else {
                 throw HubError(.badRequest, subject: subject, Localized(
                     vi: "dòng seq \(row.seq): hash không khớp với nội dung dòng",
                     en: "row seq \(row.seq): its hash does not match its content"))
