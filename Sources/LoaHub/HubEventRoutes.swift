@@ -67,17 +67,13 @@ enum HubEventRoutes {
         }
     }
 
-    /// One §3 row per line (JSON); blank lines are skipped; a malformed line is refused naming its number.
+    /// One §3 row per line (JSON, `EventLines`); blank lines are skipped; a malformed line is refused naming its
+    /// number and its fault.
     static func eventLines(_ body: Data, subject: String) throws -> [AiringEvent] {
-        let decoder = JSONDecoder()
-        var rows: [AiringEvent] = []
-        for (index, line) in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
-        where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
-            do { rows.append(try decoder.decode(AiringEvent.self, from: Data(line))) } catch {
-                throw HubError(.badRequest, subject: subject, Localized(
-                    vi: "dòng \(index + 1) không phải một sự kiện JSON hợp lệ", en: "line \(index + 1) is not a valid JSON event"))
-            }
+        do { return try EventLines.decode(body) } catch let fault as EventLineFault {
+            throw HubError(.badRequest, subject: subject, Localized(
+                vi: "dòng \(fault.line) không phải một sự kiện JSON hợp lệ: \(fault.reason.vi)",
+                en: "line \(fault.line) is not a valid JSON event: \(fault.reason.en)"))
         }
-        return rows
     }
 }

@@ -9,8 +9,8 @@ import LoaXlsx
 
 extension HubService {
     /// The §4 report over every station's log the hub holds, against the current plan: the plan folder is rebuilt
-    /// from the blobs and loaded as `loa check` does, each station's rows are in an airing log (`withReportLogs`) read by
-    /// LoaReport through LoaLog's `SQLiteLogReader`, so the figures are those `loa report` gives over the same logs
+    /// from the blobs and loaded as `loa check` does, each station's stored rows are read and verified by the store's
+    /// `reportReader()` as LoaLog verifies a log, so the figures are those `loa report` gives over the same logs
     /// copied by hand.
     public func report(from: CivilDate?, to: CivilDate?, until: CivilDate?, format: String, language: Language,
                        subject: String) async throws -> (body: Data, contentType: String) {
@@ -36,8 +36,10 @@ extension HubService {
                 vi: "kỳ báo cáo \(span) trống hoặc nằm ngoài kế hoạch \(plan.period)",
                 en: "the report period \(span) is empty or outside the plan's \(plan.period)"))
         }
-        var report = try await withReportLogs(subject: subject) { paths in
-            try ReportBuilder.build(plan: plan, span: span, logPaths: paths, reader: SQLiteLogReader())
+        let stations = try await store.stations().filter { $0.lastSeq > 0 }.map(\.station)
+        let reader = store.reportReader()
+        var report = try await onOwnThread {
+            try ReportBuilder.build(plan: plan, span: span, logPaths: stations, reader: reader)
         }
         report.made = CivilDate(Timestamp.format(now(), timeZone: plan.timezone).prefix(10).description)
         switch format {

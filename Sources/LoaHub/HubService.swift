@@ -39,6 +39,8 @@ public struct HubService: Sendable {
 
     static func open(data: String, store: any HubStore, maxBody: Int) throws -> HubService {
         let folder = URL(fileURLWithPath: data)
+        // Report logs an earlier hub kept beside the store: the report now reads the store itself.
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("report-logs"))
         return HubService(store: store, blobs: try BlobStore(folder: folder.appendingPathComponent("blobs")),
                           key: try StationKey.loadOrCreate(at: folder.appendingPathComponent("hub.key")), maxBody: maxBody)
     }

@@ -37,6 +37,9 @@ public protocol HubStore: AlertStore {
     func addCheckpoints(station: String, _ checkpoints: [Checkpoint], at: String) async throws -> IngestOutcome
     /// The station's stored rows after `afterSeq`, in seq order, at most `limit`.
     func events(station: String, afterSeq: Int64, limit: Int) async throws -> [AiringEvent]
+    /// What the report reads the stored rows with: `scan(path:)` takes a station id, verifies that station's chain
+    /// and hands over its rows in seq order (`HubReportRows.swift`).
+    func reportReader() -> any AiringLogReader
     /// Keeps the status the station last reported (replacing the one before) and records the contact.
     func recordStatus(station: String, _ status: StationStatus, at: String) async throws
     /// Every station's last reported status, by station id.
@@ -67,7 +70,7 @@ public enum IngestCheck {
                     vi: "dòng seq \(row.seq) thuộc đài '\(row.station)', không phải '\(station)'",
                     en: "row seq \(row.seq) belongs to station '\(row.station)', not '\(station)'"))
             }
-            guard Chain.hash(row) == row.hash else {
+            guard Chain.holds(row) else {
                 throw HubError(.badRequest, subject: subject, Localized(
                     vi: "dòng seq \(row.seq): hash không khớp với nội dung dòng",
                     en: "row seq \(row.seq): its hash does not match its content"))

@@ -126,12 +126,7 @@ public final class SQLiteHubStore: HubStore {
             case .accept(let new, let through, let hash):
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO events (\(Self.eventColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                for e in new {
-                    try insert.execute(arguments: [e.seq, e.at, e.kind.rawValue, e.airing, station, e.plan,
-                                                   e.message, e.slotStart, e.source.rawValue, e.audio, e.audioSHA256,
-                                                   e.plannedSeconds, e.playedSeconds, e.detail, e.prevHash, e.hash,
-                                                   e.rehearsal ? 1 : 0])
-                }
+                try RowInsert.insert(new, with: insert, in: db)
                 try db.execute(sql: """
                     INSERT INTO stations (id, last_contact, last_seq, last_hash) VALUES (?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact, last_seq = excluded.last_seq,

@@ -42,13 +42,39 @@ public enum Chain {
                                  audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
                                  detail: String?, rehearsal: Bool = false) -> [UInt8] {
         var w = CanonicalWriter()
+        write(into: &w, seq: seq, at: at, kind: kind, airing: airing, station: station, plan: plan, message: message,
+              slotStart: slotStart, source: source, audio: audio, audioSHA256: audioSHA256,
+              plannedSeconds: plannedSeconds, playedSeconds: playedSeconds, detail: detail, rehearsal: rehearsal)
+        return w.out
+    }
+
+    private static func write(into w: inout CanonicalWriter, seq: Int64, at: String, kind: String, airing: String,
+                              station: String, plan: String, message: String?, slotStart: String?, source: String,
+                              audio: String?, audioSHA256: String?, plannedSeconds: Double?, playedSeconds: Double?,
+                              detail: String?, rehearsal: Bool) {
         w.seq(seq)
-        for text in [at, kind, airing, station, plan, message, slotStart, source, audio, audioSHA256] as [String?] {
-            w.text(text)
-        }
+        w.text(at); w.text(kind); w.text(airing); w.text(station); w.text(plan); w.text(message); w.text(slotStart)
+        w.text(source); w.text(audio); w.text(audioSHA256)
         w.seconds(plannedSeconds); w.seconds(playedSeconds); w.text(detail)
         if rehearsal { w.text(rehearsalMark) }
-        return w.out
+    }
+
+    /// `hash(e) == e.hash`, without making a string or an array: the hub checks every pushed row with it.
+    public static func holds(_ e: AiringEvent) -> Bool {
+        var w = CanonicalWriter()
+        write(into: &w, seq: e.seq, at: e.at, kind: e.kind.rawValue, airing: e.airing, station: e.station, plan: e.plan,
+              message: e.message, slotStart: e.slotStart, source: e.source.rawValue, audio: e.audio,
+              audioSHA256: e.audioSHA256, plannedSeconds: e.plannedSeconds, playedSeconds: e.playedSeconds,
+              detail: e.detail, rehearsal: e.rehearsal)
+        var prev = e.prevHash, stored = e.hash
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { computed in
+            prev.withUTF8 { prev in
+                stored.withUTF8 { stored in
+                    hashBytes(prev: prev, canonical: w.written, into: computed.baseAddress!)
+                    return sameBytes(UnsafeBufferPointer(computed), stored)
+                }
+            }
+        }
     }
 
     public static func canonical(_ e: AiringEvent) -> [UInt8] {

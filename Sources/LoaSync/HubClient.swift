@@ -82,9 +82,7 @@ public struct HubClient: Sendable {
     /// Pushes rows as JSON lines; the hub's acknowledgement carries its signed receipt. A diverged station gets
     /// `SyncError.diverged` with the hub's `diverged_at`.
     public func push(station: String, rows: [AiringEvent]) async throws -> HubAcknowledgement {
-        let encoder = JSONEncoder()
-        var body = Data()
-        for row in rows { body.append(try encoder.encode(row)); body.append(10) }
+        let body = try EventLines.encode(rows)
         let path = "/api/v1/stations/\(station)/events"
         return try decode(try await call(.POST, path, body: body, accept: [200]).1, "POST \(path)")
     }

@@ -53,7 +53,10 @@ enum BenchHub {
             defer { pgServer.cancel() }
             var pgIterator = pgPorts.makeAsyncIterator()
             if let pgPort = await pgIterator.next() {
-                _ = try await ingest(pg, base: "http://127.0.0.1:\(pgPort)", logs: logs, label: "PostgreSQL")
+                let pgBase = "http://127.0.0.1:\(pgPort)"
+                _ = try await ingest(pg, base: pgBase, logs: logs, label: "PostgreSQL")
+                try await BenchHubReport.run(pg, base: pgBase, admin: try await pg.issueToken(.admin), dir: dir, year: year,
+                                             store: "PostgreSQL")
             }
         }
 

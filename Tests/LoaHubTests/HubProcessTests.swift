@@ -1,6 +1,7 @@
 import Foundation
 import LoaCore
 import LoaLog
+import LoaPlayout
 import LoaSync
 import LoaTestSupport
 import Testing
@@ -129,6 +130,11 @@ import Testing
         let adminClient = HubClient(base: hub.base, token: admin)
         let held = try await adminClient.stations().first { $0.station == "ba-dinh" }?.lastSeq ?? 0
         #expect(held >= acknowledged, "nothing acknowledged was lost (held \(held), acknowledged \(acknowledged))")
+        // The report reads the store itself: right after the restart it counts exactly the rows the hub holds.
+        let loaded = loadCheckedPlan(path: samplePlanPath)
+        _ = try await PlanPublisher.publish(plan: try #require(loaded.validPlan), planFiles: loaded.files, to: adminClient)
+        let reported = try #require(try await juneReportLogs(base: hub.base, admin: admin)["ba-dinh"])
+        #expect(reported["events"] as? Int == Int(held) && reported["chain_ok"] as? Bool == true, "\(reported)")
         let resumed = try await EventPusher(log: log, station: "ba-dinh", client: HubClient(base: hub.base, token: token),
                                             stationKey: boxKey, batchSize: 5000).pushPending()
         #expect(resumed.through == 30_000)
