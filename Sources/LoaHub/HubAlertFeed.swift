@@ -22,7 +22,9 @@ public final class HubAlerting: Sendable {
 /// fan-out to thousands of stations reads nothing from the store. A waiter subscribes before it reads the store, so
 /// an alert stored between its read and its wait still wakes it.
 public actor AlertFeed {
-    public enum Signal: Sendable { case alert, heartbeat }
+    /// `alert`: a new one is in memory; `heartbeat`: time for a comment line and a look at the store; `lookInStore`:
+    /// the store may hold alerts memory cannot vouch for (another hub process's, after a lost notification).
+    public enum Signal: Sendable { case alert, heartbeat, lookInStore }
 
     private var subscribers: [UUID: AsyncStream<Signal>.Continuation] = [:]
     /// The latest alerts this process took, in seq order.
@@ -44,10 +46,16 @@ public actor AlertFeed {
     }
 
     func publish(_ alert: PublishedAlert) {
+        // This process's own alerts come back from PostgreSQL's notifications too: once is enough.
+        guard !recent.contains(where: { $0.alert.seq == alert.alert.seq }) else { return }
         let at = recent.firstIndex { $0.alert.seq > alert.alert.seq } ?? recent.endIndex
         recent.insert(alert, at: at)
         if recent.count > keep { recent.removeFirst(recent.count - keep) }
         for continuation in subscribers.values { continuation.yield(.alert) }
+    }
+
+    func wakeToLookInStore() {
+        for continuation in subscribers.values { continuation.yield(.lookInStore) }
     }
 
     /// What `station` lacks after `after`, from memory: nil when memory cannot tell (an alert it does not hold may lie

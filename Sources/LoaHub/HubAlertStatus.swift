@@ -45,13 +45,15 @@ public struct StationProgress: Sendable, Hashable, Codable {
     public var endedAt: String?
     /// Airings started so far (repeats count).
     public var airings: Int
+    /// Instants logged `missed` (the station was off, learned of the alert late, or could not get its audio).
+    public var missed: Int = 0
     /// The hub's receipt → the first sample, in milliseconds.
     public var receiptToFirstSampleMs: Int?
     public var lastContact: String?
 
     enum CodingKeys: String, CodingKey {
         case state, station, reason, deliveredAt = "delivered_at", startedAt = "started_at", endedAt = "ended_at"
-        case airings, receiptToFirstSampleMs = "receipt_to_first_sample_ms", lastContact = "last_contact"
+        case airings, missed, receiptToFirstSampleMs = "receipt_to_first_sample_ms", lastContact = "last_contact"
     }
 }
 
@@ -100,7 +102,8 @@ extension HubService {
                          lastContact: String?) -> StationProgress {
         let starts = events.filter { $0.kind == .started }
         var p = StationProgress(state: "not_reached", station: station, deliveredAt: deliveredAt,
-                                startedAt: starts.first?.at, airings: starts.count, lastContact: lastContact)
+                                startedAt: starts.first?.at, airings: starts.count,
+                                missed: events.filter { $0.kind == .missed }.count, lastContact: lastContact)
         if let first = starts.first, let at = Timestamp.parse(first.at) {
             p.receiptToFirstSampleMs = Int((at.timeIntervalSince(alert.receivedAt) * 1000).rounded())
         }

@@ -65,6 +65,8 @@ enum HubPageAlerts {
         function progressText(a) { const c = a.counts || {}; const parts = [];
           for (const k of ["finished", "started", "delivered", "not_reached", "interrupted", "missed", "failed"])
             if (c[k]) parts.push(TA[k] + ": " + c[k].toLocaleString(lang === "vi" ? "vi-VN" : "en-US"));
+          const skipped = a.stations.reduce((n, s) => n + (s.missed || 0), 0);
+          if (skipped) parts.push(TA.missedInstants + ": " + skipped.toLocaleString(lang === "vi" ? "vi-VN" : "en-US"));
           const ms = a.stations.map(s => s.receipt_to_first_sample_ms).filter(x => x !== null && x !== undefined);
           if (ms.length) parts.push(TA.firstSample + " " + Math.max(...ms).toLocaleString(lang === "vi" ? "vi-VN" : "en-US") + " ms");
           return parts.join(" · "); }
@@ -79,7 +81,7 @@ enum HubPageAlerts {
               cell(row, a.action === "cancel" ? TA.cancel_msg : TA[a.state]);
               cell(row, new Date(a.received_at).toLocaleString(lang === "vi" ? "vi-VN" : "en-US"));
               const p = cell(row, progressText(a));
-              p.title = a.stations.map(s => s.station + ": " + TA[s.state] + (s.reason ? " (" + TA[s.reason] + (s.reason === "offline" ? " " + s.last_contact : "") + ")" : "")).join("\\n");
+              p.title = a.stations.map(s => s.station + ": " + TA[s.state] + (s.reason ? " (" + TA[s.reason] + (s.reason === "offline" ? " " + s.last_contact : "") + ")" : "") + (s.missed ? " · " + TA.missedInstants + " " + s.missed : "")).join("\\n");
               const act = row.insertCell();
               if (a.action !== "cancel" && a.state === "active") { const b = document.createElement("button");
                 b.textContent = TA.cancel; b.className = "cancel"; b.addEventListener("click", async () => {
@@ -103,7 +105,7 @@ enum HubPageAlerts {
         "finished": "Đã phát xong", "started": "Đang phát", "delivered": "Đã nhận, chưa phát",
         "not_reached": "Chưa tới", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi",
         "firstSample": "nhận → phát chậm nhất", "never_contacted": "chưa từng liên lạc", "offline": "mất liên lạc từ",
-        "not_handed_yet": "đã liên lạc, chưa nhận bản tin",
+        "not_handed_yet": "đã liên lạc, chưa nhận bản tin", "missedInstants": "lượt lặp bị bỏ lỡ",
     ]
     static let englishWords: [String: String] = [
         "emergency": "Send an emergency", "targets": "Send to", "all": "Every station", "group": "Group",
@@ -116,6 +118,6 @@ enum HubPageAlerts {
         "finished": "Finished", "started": "On air", "delivered": "Received, not aired yet",
         "not_reached": "Not reached", "interrupted": "Interrupted", "missed": "Missed", "failed": "Failed",
         "firstSample": "receipt → first sample, slowest", "never_contacted": "never contacted", "offline": "offline since",
-        "not_handed_yet": "called since, not handed the alert yet",
+        "not_handed_yet": "called since, not handed the alert yet", "missedInstants": "repeats missed",
     ]
 }

@@ -43,6 +43,8 @@ extension PostgresHubStore {
                 try await db.query("""
                     UPDATE alerts SET state = \(stopped.rawValue) WHERE key = ANY(\(alert.stops)::text[]) AND state = 'active'
                     """, logger: logger)
+                // Delivered at commit, so the other hub processes never read the alert before it is there.
+                try await db.query("SELECT pg_notify(\(PostgresAlertFollower.channel), \(String(seq)))", logger: logger)
                 return previous
             }
         }
@@ -59,6 +61,15 @@ extension PostgresHubStore {
                 return try await withTargets(try AlertRows.decode(seq: seq, state: state, sent: sent, body: body))
             }
             return nil
+        }
+    }
+
+    /// The highest seq stored (0 when none).
+    func latestAlertSeq() async throws -> Int64 {
+        try await run {
+            for try await max in try await client.query("SELECT COALESCE(MAX(seq), 0)::bigint FROM alerts", logger: logger)
+                .decode(Int64.self) { return max }
+            return 0
         }
     }
 

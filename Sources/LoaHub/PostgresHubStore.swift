@@ -10,6 +10,8 @@ import PostgresNIO
 public final class PostgresHubStore: HubStore {
     public let url: String
     let client: PostgresClient
+    /// The one connection per process that LISTENs for other processes' alerts (`PostgresAlertFollower`).
+    let listeningConfiguration: PostgresConnection.Configuration
     private let running: Task<Void, Never>
     let logger = Logger(label: "loa-hub-postgres")
 
@@ -27,6 +29,11 @@ public final class PostgresHubStore: HubStore {
                                                   database: database.isEmpty ? nil : database, tls: .disable)
         let client = PostgresClient(configuration: config)
         self.client = client
+        var listening = PostgresConnection.Configuration(host: config.host ?? "127.0.0.1", port: config.port ?? 5432,
+                                                         username: user, password: parts.password,
+                                                         database: config.database, tls: .disable)
+        listening.options.additionalStartupParameters = [("application_name", PostgresAlertFollower.applicationName)]
+        listeningConfiguration = listening
         running = Task { await client.run() }
         do { try await migrate() } catch {
             running.cancel()

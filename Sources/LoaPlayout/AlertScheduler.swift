@@ -34,6 +34,11 @@ public final class AlertScheduler: @unchecked Sendable {
         var rows: [AiringEvent] = []
         var started = false
         var closed = false
+        /// The slot the engine last opened (start, end): a next-slot alert due by its start whose audio was not ready
+        /// then airs in it once the audio is, after the item on air.
+        var openSlot: (start: Date, end: Date)?
+        /// When the engine started airing (the log read): instants before it passed while the station was off.
+        var startedAt: Date?
     }
 
     let station: String
@@ -89,6 +94,7 @@ public final class AlertScheduler: @unchecked Sendable {
                 } else {
                     s.held[alert.key] = Held(alert: alert)
                     prepare.append(alert)
+                    notAired += passedUnaired(alert, now: now, stationStarted: s.startedAt ?? now)
                 }
             }
         }
@@ -179,6 +185,12 @@ public final class AlertScheduler: @unchecked Sendable {
                     requests.append((alert, request))
                 }
             }
+            // A next-slot alert due by the open slot's start whose audio came late: in that slot, after the item
+            // on air (the engine keeps the next one off), not a whole slot later.
+            if let slot = s.openSlot, slot.end > now {
+                takeNextSlot(&s, dueBy: slot.start, inForceAt: now, now: now, startAt: nil, handled: handled,
+                             requests: &requests, misses: &misses)
+            }
             // A next-slot alert that expired before any slot opened: its last instant is logged as never aired.
             for held in s.held.values where held.alert.mode == .nextSlot {
                 let alert = held.alert
@@ -199,27 +211,37 @@ public final class AlertScheduler: @unchecked Sendable {
     }
 
     /// Next-slot alerts due by `opening` (a slot's start) go first in that slot; true when any was handed over.
-    func postFirstInSlot(opening: Date, now: Date) -> Bool {
+    func postFirstInSlot(opening: Date, closing: Date, now: Date) -> Bool {
         let handled = engine.handled.current
         var requests: [(StationAlert, EmergencyRequest)] = [], misses: [AiringEvent] = []
         state.withLock { s in
             guard !s.closed else { return }
-            for held in s.held.values where held.alert.mode == .nextSlot {
-                let alert = held.alert
-                if let expires = alert.expires, expires <= opening { continue }
-                guard let t = latestInstant(of: alert, atOrBefore: opening) else { continue }
-                let id = airingID(alert, at: t)
-                guard s.posted[id] == nil, !handled.contains(id) else { continue }
-                switch take(held, id, now: now, startAt: opening, posted: &s.posted) {
-                case nil: continue
-                case .miss(let event)?: misses.append(event)
-                case .air(let request)?: requests.append((alert, request))
-                }
-            }
+            s.openSlot = (opening, closing)
+            takeNextSlot(&s, dueBy: opening, inForceAt: opening, now: now, startAt: opening, handled: handled,
+                         requests: &requests, misses: &misses)
         }
         for event in misses { engine.record(event) }
         for (_, request) in requests.sorted(by: { $0.0.seq < $1.0.seq }) { engine.emergency(request) { _ in } }
         return !requests.isEmpty
+    }
+
+    /// The next-slot alerts' instants due by `dueBy` not yet handed over, still in force at `inForceAt`: to air
+    /// from `startAt` (nil: as soon as the engine can), or their `missed` rows when the audio could not be had.
+    private func takeNextSlot(_ s: inout State, dueBy: Date, inForceAt: Date, now: Date, startAt: Date?,
+                              handled: Set<String>, requests: inout [(StationAlert, EmergencyRequest)],
+                              misses: inout [AiringEvent]) {
+        for held in s.held.values where held.alert.mode == .nextSlot {
+            let alert = held.alert
+            if let expires = alert.expires, expires <= inForceAt { continue }
+            guard let t = latestInstant(of: alert, atOrBefore: dueBy) else { continue }
+            let id = airingID(alert, at: t)
+            guard s.posted[id] == nil, !handled.contains(id) else { continue }
+            switch take(held, id, now: now, startAt: startAt, posted: &s.posted) {
+            case nil: continue
+            case .miss(let event)?: misses.append(event)
+            case .air(let request)?: requests.append((alert, request))
+            }
+        }
     }
 
     enum Taken { case air(EmergencyRequest), miss(AiringEvent) }
@@ -273,7 +295,8 @@ public final class AlertScheduler: @unchecked Sendable {
     /// With a real clock, a thread posts each cut-in at its instant even while the engine is inside a run (the
     /// engine's own loop only looks between runs). A simulated clock has no instants to wait for.
     func start() {
-        state.withLock { $0.started = true }
+        let now = clock.now()
+        state.withLock { $0.started = true; $0.startedAt = now }
         writeRows()
         guard !clock.isSimulated else { return }
         let thread = Thread { [self] in
@@ -320,7 +343,7 @@ public final class AlertScheduler: @unchecked Sendable {
 
     /// The repeat grid's point at or before `date` (the effective time itself when `date` is earlier): `airTimes`
     /// counts its grid from `from`, so `from` must lie on it.
-    private func gridPoint(_ alert: StationAlert, before date: Date) -> Date {
+    func gridPoint(_ alert: StationAlert, before date: Date) -> Date {
         let effective = Date(timeIntervalSince1970: alert.effective.timeIntervalSince1970.rounded(.down))
         guard let step = alert.repeatSeconds, step > 0, date > effective else { return effective }
         let k = (date.timeIntervalSince(effective) / Double(step)).rounded(.down)

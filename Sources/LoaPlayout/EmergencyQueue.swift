@@ -19,12 +19,23 @@ extension PlayoutEngine {
             // A cut-in alert cuts a next-slot alert on air (it yields) and goes first; otherwise one waits its turn.
             let cutsYielding = request.yields != true && s.emergencyAiring?.yields == true
                 && s.onAir?.emergency == true
-            let front = first || cutsYielding
+            // Nor does it wait behind next-slot alerts still queued for an item's end.
+            let passesYielding = request.yields != true && !s.emergencies.isEmpty
+                && s.emergencies.allSatisfy { $0.request.yields == true }
+            let front = first || cutsYielding || passesYielding
             let ahead = front ? 0 : s.emergencies.count + (s.emergencyBusy ? 1 : 0)
             if front { s.emergencies.insert(queued, at: 0) } else { s.emergencies.append(queued) }
+            guard ahead == 0, let onAir = s.onAir else { return (EmergencyTicket(airing: airing, ahead: ahead), false) }
+            let untouched: Bool
+            if case .atItemEnd? = onAir.stopping { untouched = true } else { untouched = onAir.stopping == nil }
+            // A next-slot alert never cuts a scheduled item mid-way: it airs once the item on air ends.
+            if request.yields == true, !onAir.emergency, untouched {
+                s.onAir?.stopping = .atItemEnd
+                return (EmergencyTicket(airing: airing, ahead: ahead), false)
+            }
             // First in line with a scheduled item (or a yielding alert) on air: cut it now, not when the engine
             // next looks.
-            guard ahead == 0, let onAir = s.onAir, !onAir.emergency || cutsYielding, onAir.stopping == nil else {
+            guard !onAir.emergency || cutsYielding, untouched else {
                 return (EmergencyTicket(airing: airing, ahead: ahead), false)
             }
             s.onAir?.stopping = .emergency(requestedAt: requestedAt)

@@ -102,6 +102,9 @@ public final class PlayoutEngine: @unchecked Sendable {
         case operatorStop, emergency(requestedAt: MonotonicInstant)
         /// A fleet alert's Update or Cancel stopped the alert on air; the reason names it.
         case alert(String)
+        /// A next-slot alert whose audio arrived after its slot opened: the item on air plays to its end, the next
+        /// one is kept off (it airs after the alert, the slot re-timed).
+        case atItemEnd
     }
     struct Shared {
         var commands: [Command] = []
@@ -294,7 +297,7 @@ public final class PlayoutEngine: @unchecked Sendable {
                 }
                 // A next-slot alert goes first in the slot about to open; the slot's items follow it.
                 if run.entries.first?.itemIndex == 0, let alerts,
-                   alerts.postFirstInSlot(opening: run.startAt, now: now) {
+                   alerts.postFirstInSlot(opening: run.startAt, closing: timeline.slots[run.slotIndex].end, now: now) {
                     retime.insert(timeline.slots[run.slotIndex].key)
                     continue
                 }

@@ -118,8 +118,10 @@ extension PlayoutEngine {
             deviceDown = nil; deviceRetryAt = nil; backoffIndex = 0
             shared.withLock { $0.deviceFault = nil }
         }
-        if case .emergency = stopping { return AirOutcome(cutForEmergency: true) }
-        return AirOutcome(cutForEmergency: false)
+        switch stopping {
+        case .emergency?, .atItemEnd?: return AirOutcome(cutForEmergency: true)
+        default: return AirOutcome(cutForEmergency: false)
+        }
     }
 
     private func observe(_ event: PlayEvent, _ airing: Airing,
@@ -129,7 +131,10 @@ extension PlayoutEngine {
             guard airing.items.indices.contains(index) else { return }
             // Once a stop is asked for nothing new goes on air: the player keeps the item off (0 s heard) and the
             // log gets no `started` stamped after the stop.
-            if shared.withLock({ $0.stopRequested }) {
+            if shared.withLock({ s in
+                if case .atItemEnd? = s.onAir?.stopping { return true }
+                return s.stopRequested
+            }) {
                 sink.stop()
                 airing.state.withLock { _ = $0.keptOff.insert(index) }
                 return
@@ -181,7 +186,9 @@ extension PlayoutEngine {
             case .skipped:
                 return
             case .finished, .stopped:
-                let reason = result.outcome == .stopped ? shared.withLock { $0.onAir?.stopping } : nil
+                var reason = result.outcome == .stopped ? shared.withLock { $0.onAir?.stopping } : nil
+                // Waiting for an item's end stops nothing mid-way: the item ended as it would have.
+                if case .atItemEnd? = reason { reason = nil }
                 let capped = item.cap.map { result.playedSeconds >= $0 - 0.05 } ?? false
                     && result.playedSeconds + 0.05 < item.planned
                 switch reason {
@@ -208,7 +215,7 @@ extension PlayoutEngine {
                         e.kind = .interrupted
                         e.detail = tr("cắt khi hết khung giờ", "cut at the end of its slot")
                     }
-                case nil:
+                case nil, .atItemEnd?:
                     e.kind = result.outcome == .finished ? .finished : .interrupted
                     if result.outcome == .stopped { e.detail = tr("bị dừng", "stopped") }
                 }

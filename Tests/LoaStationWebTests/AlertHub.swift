@@ -21,6 +21,8 @@ final class AlertHub: @unchecked Sendable {
         /// `Last-Event-ID` (or `after`) of each stream opened, in order; nil when the station sent none.
         var resumedFrom: [String?] = []
         var polls = 0
+        /// How long each blob takes to come (audio still arriving when its slot opens).
+        var blobDelay: Duration = .zero
     }
     private var task: Task<Void, any Error>?
     private(set) var base = ""
@@ -33,6 +35,7 @@ final class AlertHub: @unchecked Sendable {
             guard let sha = context.parameters.get("sha"), let bytes = state.withLock({ $0.blobs[sha] }) else {
                 return Response(status: .notFound)
             }
+            try await Task.sleep(for: state.withLock { $0.blobDelay })
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }

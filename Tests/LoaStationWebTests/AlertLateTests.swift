@@ -1,0 +1,99 @@
+import Foundation
+import LoaAlerts
+import LoaCore
+import LoaLog
+import LoaPlayout
+import LoaTestSupport
+import Testing
+
+/// Alerts that come late (issue 17): instants that passed while the station was off or before it heard of the alert
+/// are logged `missed`, once; a next-slot alert whose audio arrives after its slot opened airs in that slot, after
+/// the item on air, never cutting it.
+@Suite(.serialized) struct AlertLateTests {
+    static func isMissedFor(_ row: AiringEvent, _ identifier: String, words: [String]) -> Bool {
+        row.kind == .missed && row.source == .emergency && row.detail?.hasPrefix("\(identifier) (") == true
+            && words.contains { row.detail?.contains($0) == true }
+    }
+
+    @Test func instantsPassedWhileTheStationWasOffAreLoggedMissedOnceAndTheLatestAirs() async throws {
+        let hub = try await AlertHub().start()
+        let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        // Every 8 s from 20 s ago: -20 and -12 passed while the station was off; -4 is the latest and airs.
+        let effective = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 20)
+        hub.publish(stationAlert("HN-OFF", effective: effective, expires: effective.addingTimeInterval(120),
+                                 repeatSeconds: 8, blob: hub.blob(alertAudio(seconds: 1))))
+        let off = ["không hoạt động", "was off"]
+        let expectedMissed = [0, 8].map { "ba-dinh@\(Timestamp.format(effective.addingTimeInterval($0), timeZone: tz))/alert:HN-OFF" }
+        let folder = TemporaryFolders.make("loa-alerts-off")
+        try {
+            let s = try AlertStation(hub: hub, folder: folder)
+            defer { s.stop() }
+            #expect(s.waitFor { s.count("HN-OFF", .finished) == 1 && s.count("HN-OFF", .missed) == 2 })
+            let missed = s.rows("HN-OFF").filter { $0.kind == .missed }
+            #expect(missed.map(\.airing) == expectedMissed)
+            #expect(missed.allSatisfy { Self.isMissedFor($0, "HN-OFF", words: off) }, "\(missed.map(\.detail))")
+            let aired = try #require(s.rows("HN-OFF").first { $0.kind == .started })
+            #expect(aired.airing.contains(Timestamp.format(effective.addingTimeInterval(16), timeZone: tz)))
+        }()
+        let logPath = folder.appendingPathComponent("log.sqlite").path
+        #expect(AlertStation.waitFor(5) { (try? LogWriterLock(log: logPath)) != nil })
+        // Restarted: the alert comes back from alerts.json; its missed instants are already in the log.
+        let s = try AlertStation(hub: hub, folder: folder)
+        defer { s.stop() }
+        #expect(s.waitFor { hub.state.withLock { $0.resumedFrom.count } == 2 })
+        try await Task.sleep(for: .milliseconds(500))
+        let missed = s.rows("HN-OFF").filter { $0.kind == .missed }
+        // The restart's own gap (if an instant passed while it was down) may add one; the first two stay single.
+        #expect(expectedMissed.allSatisfy { id in missed.filter { $0.airing == id }.count == 1 }, "\(missed.map(\.airing))")
+        #expect(Set(missed.map(\.airing)).count == missed.count, "no instant logged twice")
+        await hub.stop()
+    }
+
+    @Test func instantsThatPassedBeforeARunningStationHeardOfTheAlertAreLoggedLearnedLate() async throws {
+        let hub = try await AlertHub().start()
+        let s = try AlertStation(hub: hub, listen: false)
+        defer { s.stop() }
+        // The station airs (nothing due) for 4.5 s; the hub was unreachable meanwhile. The alert's grid starts on a
+        // whole second at least 1 s after the station did.
+        let since = Date()
+        try await Task.sleep(for: .milliseconds(4500))
+        hub.publish(stationAlert("HN-LATE", effective: since.addingTimeInterval(2), repeatSeconds: 1,
+                                 blob: hub.blob(alertAudio(seconds: 1))))
+        s.listener.start()
+        #expect(s.waitFor { s.count("HN-LATE", .started) >= 1 && s.count("HN-LATE", .missed) >= 2 })
+        let missed = s.rows("HN-LATE").filter { $0.kind == .missed }
+        #expect(missed.allSatisfy { Self.isMissedFor($0, "HN-LATE", words: ["sau lúc", "learned of the alert"]) },
+                "\(missed.map(\.detail))")
+        #expect(missed.count >= 2 && missed.count <= 4, "one row per passed instant but the latest: \(missed.count)")
+        #expect(Set(missed.map(\.airing)).count == missed.count)
+        let firstAired = try #require(s.rows("HN-LATE").first { $0.kind == .started })
+        #expect(missed.allSatisfy { $0.airing < firstAired.airing }, "only instants before the one that airs")
+        await hub.stop()
+    }
+
+    @Test func aNextSlotAlertWhoseAudioArrivesAfterItsSlotOpenedAirsInThatSlotAfterTheItemOnAir() async throws {
+        let hub = try await AlertHub().start()
+        // The slot opens in 1 s (intro 0.2 s, msg-a 6 s, msg-b 4 s, outro 0.2 s at this pace); the audio takes 3 s.
+        hub.state.withLock { $0.blobDelay = .seconds(3) }
+        let s = try AlertStation(hub: hub, lead: 1)
+        defer { s.stop() }
+        hub.publish(stationAlert("HN-SLOW", mode: .nextSlot, blob: hub.blob(alertAudio(seconds: 5))))
+        #expect(s.waitFor(20) { s.count("HN-SLOW", .finished) == 1 })
+        let rows = s.rows
+        let started = try #require(rows.first { $0.kind == .started && $0.detail == "HN-SLOW" })
+        let slotStart = try #require(rows.first { $0.source == .schedule }?.slotStart.flatMap(Timestamp.parse))
+        #expect(started.time.timeIntervalSince(slotStart) < 15, "in the slot that opened, not a slot later")
+        // msg-a was on air when the audio came: it played to its end, then the alert, then msg-b.
+        let aEnd = try #require(rows.first { $0.message == "msg-a" && $0.kind != .started })
+        #expect(aEnd.kind == .finished, "msg-a is never cut for a next-slot alert: \(aEnd.kind) \(aEnd.detail ?? "")")
+        // (The paced sink plays 30 s in 6 s, so the log's times are not compared; its order is.)
+        #expect(aEnd.seq < started.seq, "\(aEnd.at) → \(started.at)")
+        #expect(s.waitFor(15) { s.rows.contains { $0.message == "msg-b" && $0.kind == .finished } })
+        let b = s.rows.filter { $0.message == "msg-b" }
+        #expect(b.map(\.kind) == [.started, .finished], "msg-b kept off while the alert aired, then aired whole once")
+        let alertEnd = try #require(s.rows.first { $0.kind == .finished && $0.detail == "HN-SLOW" })
+        #expect(b[0].seq > alertEnd.seq)
+        #expect(!s.rows.contains { $0.source == .schedule && [.preempted, .interrupted].contains($0.kind) })
+        await hub.stop()
+    }
+}
