@@ -19,6 +19,8 @@ final class AlsaPCM {
     let stallSeconds = 2.0
     /// Frames written since the stream was last prepared, and how many of them had been played when last looked at.
     private var framesWritten = 0
+    /// Writes in a row that took nothing.
+    private var emptyWrites = 0
     private var framesPlayed = -1
     private var progressAt = MonotonicInstant.now()
 
@@ -121,7 +123,12 @@ final class AlsaPCM {
     func write(_ samples: UnsafePointer<Int16>, frames: Int, waitMs: Int32 = 10) throws(AudioError) -> Int {
         guard let h = pcm else { throw AlsaPCM.error(.deviceFailed, -EBADFD, name) }
         let rc = snd_pcm_writei(h, samples, snd_pcm_uframes_t(frames))
-        if rc >= 0 { framesWritten += Int(rc); return Int(rc) }
+        if rc > 0 { framesWritten += Int(rc); emptyWrites = 0; return Int(rc) }
+        // The writer may run at real-time priority: a device that keeps saying "ready" yet takes nothing must not
+        // make it spin, so after a few empty writes in a row each one sleeps a millisecond.
+        emptyWrites += 1
+        if emptyWrites > 3 { usleep(1_000) }
+        if rc == 0 { return 0 }
         let err = Int32(rc)
         switch err {
         case -EAGAIN:
