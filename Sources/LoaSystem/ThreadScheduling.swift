@@ -16,11 +16,13 @@ public struct ThreadScheduling: Sendable, Hashable, CustomStringConvertible {
     public var isRealtime: Bool { policy == .fifo || policy == .roundRobin }
     public var description: String { isRealtime ? "SCHED_\(policy.rawValue.uppercased()) \(priority)" : "SCHED_OTHER" }
 
-    /// The calling thread's class now.
+    /// The calling thread's class now, as the kernel has it (on Linux, pid 0 is the calling thread). Not
+    /// `pthread_getschedparam`: glibc answers that from a copy it made when the thread was created, which says "real
+    /// time" for a thread the kernel started at normal priority (SCHED_RESET_ON_FORK).
     public static func current() -> ThreadScheduling {
-        var policy: Int32 = 0
+        let policy = sched_getscheduler(0)
         var param = sched_param()
-        guard pthread_getschedparam(pthread_self(), &policy, &param) == 0 else { return .init(policy: .other, priority: 0) }
+        guard policy >= 0, sched_getparam(0, &param) == 0 else { return .init(policy: .other, priority: 0) }
         return .init(policy: Policy(code: policy), priority: param.sched_priority)
     }
 
@@ -29,7 +31,11 @@ public struct ThreadScheduling: Sendable, Hashable, CustomStringConvertible {
     public static func set(_ scheduling: ThreadScheduling, thread name: String) throws(SystemError) {
         var param = sched_param()
         param.sched_priority = scheduling.isRealtime ? scheduling.priority : 0
-        let rc = pthread_setschedparam(pthread_self(), scheduling.policy.code, &param)
+        // SCHED_RESET_ON_FORK: threads this one creates (a GCD worker spawned by an `async` from it, a helper thread)
+        // start at normal priority instead of inheriting real time, which would let decoding or HTTP work run above
+        // everything else on the box.
+        let code = scheduling.isRealtime ? scheduling.policy.code | resetOnFork : scheduling.policy.code
+        let rc = pthread_setschedparam(pthread_self(), code, &param)
         if rc != 0 { throw SystemError(.scheduling, subject: name, code: rc) }
     }
 
@@ -51,9 +57,12 @@ public struct ThreadScheduling: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// `SCHED_RESET_ON_FORK` from linux/sched.h, which Glibc's module does not export.
+private let resetOnFork: Int32 = 0x4000_0000
+
 extension ThreadScheduling.Policy {
     init(code: Int32) {
-        switch code {
+        switch code & ~resetOnFork {
         case SCHED_OTHER: self = .normal
         case SCHED_FIFO: self = .fifo
         case SCHED_RR: self = .roundRobin

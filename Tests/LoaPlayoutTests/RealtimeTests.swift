@@ -14,6 +14,8 @@ import Testing
     /// What the engine thread saw of itself while its first item aired: its class and the kernel's policy number.
     final class Seen: @unchecked Sendable {
         let value = Locked<(ThreadScheduling, kernel: Int32?)?>(nil)
+        /// The class of a thread the engine thread started (it must not inherit real time).
+        let child = Locked<ThreadScheduling?>(nil)
     }
 
     func slotSoon() -> SlotOccurrence {
@@ -40,7 +42,14 @@ import Testing
         let seen = Seen()
         sink.onStart.withLock { $0 = { _ in
             let tid = ThreadScheduling.threadID()
-            seen.value.withLock { v in if v == nil { v = (ThreadScheduling.current(), ThreadScheduling.kernelPolicy(ofThread: tid)) } }
+            let first = seen.value.withLock { v in
+                defer { if v == nil { v = (ThreadScheduling.current(), ThreadScheduling.kernelPolicy(ofThread: tid)) } }
+                return v == nil
+            }
+            guard first else { return }
+            let started = DispatchSemaphore(value: 0)
+            Thread.detachNewThread { seen.child.withLock { $0 = ThreadScheduling.current() }; started.signal() }
+            started.wait()
         } }
         let recorder = MemoryRecorder()
         let reports = Locked<[String]>([]), problems = Locked<[String]>([])
@@ -68,6 +77,8 @@ import Testing
             #expect(s == ThreadScheduling(policy: .fifo, priority: 20) && tid > 0)
             // Seen from the thread itself and from /proc/self/task/TID/sched: policy 1 is SCHED_FIFO.
             #expect(scheduling == s && kernel == 1)
+            // A thread it starts begins at normal priority (SCHED_RESET_ON_FORK): no helper inherits real time.
+            #expect(seen.child.current == ThreadScheduling(policy: .normal, priority: 0))
             #expect(reports.contains { $0.contains("real-time priority (SCHED_FIFO 20)") }, "\(reports)")
             #expect(during.status.realtime && during.status.policy == "SCHED_FIFO 20")
         } else {
