@@ -19,6 +19,8 @@ final class AlsaPCM {
     let stallSeconds = 2.0
     /// Frames written since the stream was last prepared, and how many of them had been played when last looked at.
     private var framesWritten = 0
+    /// Writes in a row that took nothing.
+    private var emptyWrites = 0
     private var framesPlayed = -1
     private var progressAt = MonotonicInstant.now()
 
@@ -118,14 +120,20 @@ final class AlsaPCM {
 
     /// Writes up to `frames` frames; returns how many were taken (0 when the buffer is full, after waiting at most
     /// `waitMs` for room). Underruns and suspends are recovered here; a vanished device throws `.deviceFailed`.
-    func write(_ samples: UnsafePointer<Int16>, frames: Int, waitMs: Int32 = 10) throws(AudioError) -> Int {
+    func write(_ samples: UnsafePointer<Int16>, frames: Int, waitMs: Int32 = 10, bell: StopBell? = nil)
+        throws(AudioError) -> Int {
         guard let h = pcm else { throw AlsaPCM.error(.deviceFailed, -EBADFD, name) }
         let rc = snd_pcm_writei(h, samples, snd_pcm_uframes_t(frames))
-        if rc >= 0 { framesWritten += Int(rc); return Int(rc) }
+        if rc > 0 { framesWritten += Int(rc); emptyWrites = 0; return Int(rc) }
+        // The writer may run at real-time priority: a device that keeps saying "ready" yet takes nothing must not
+        // make it spin, so after a few empty writes in a row each one sleeps a millisecond.
+        emptyWrites += 1
+        if emptyWrites > 3 { usleep(1_000) }
+        if rc == 0 { return 0 }
         let err = Int32(rc)
         switch err {
         case -EAGAIN:
-            _ = snd_pcm_wait(h, waitMs)
+            waitForRoom(h, waitMs, bell)
             try checkProgress()
             return 0
         case -EPIPE, -ESTRPIPE:
@@ -134,6 +142,21 @@ final class AlsaPCM {
         default:
             throw AlsaPCM.error(.deviceFailed, err, name)
         }
+    }
+
+    /// `snd_pcm_wait`, but a stop's bell ends it too. The device's events are read back through ALSA, which some
+    /// plugins (jack) need to consume their wake-up.
+    private func waitForRoom(_ h: OpaquePointer, _ waitMs: Int32, _ bell: StopBell?) {
+        guard let bell, bell.fd >= 0 else { _ = snd_pcm_wait(h, waitMs); return }
+        let count = Int(snd_pcm_poll_descriptors_count(h))
+        guard count > 0 else { _ = snd_pcm_wait(h, waitMs); return }
+        var fds = [pollfd](repeating: pollfd(), count: count + 1)
+        let filled = fds.withUnsafeMutableBufferPointer { snd_pcm_poll_descriptors(h, $0.baseAddress, UInt32(count)) }
+        guard filled == count else { _ = snd_pcm_wait(h, waitMs); return }
+        fds[count] = pollfd(fd: bell.fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&fds, nfds_t(count + 1), waitMs) > 0 else { return }
+        var revents: UInt16 = 0
+        _ = fds.withUnsafeMutableBufferPointer { snd_pcm_poll_descriptors_revents(h, $0.baseAddress, UInt32(count), &revents) }
     }
 
     private func recover(_ err: Int32) throws(AudioError) {

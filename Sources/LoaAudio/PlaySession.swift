@@ -163,7 +163,7 @@ struct PlaySession {
             while !stopRequested {
                 let left = deadline.seconds(since: .now())
                 if left <= 0.02 { deadline.sleepUntil(); break }
-                usleep(UInt32(min(left - 0.015, 0.01) * 1e6))
+                player.bell.wait(milliseconds: max(1, Int32((min(left - 0.015, 0.01) * 1000).rounded(.up))))
             }
             if stopRequested { stopped = true; return }
         }
@@ -223,7 +223,7 @@ struct PlaySession {
                 continue
             }
             poll()
-            if !segments.isEmpty { usleep(5_000) }
+            if !segments.isEmpty { player.bell.wait(milliseconds: 5) }
         }
     }
 
@@ -256,7 +256,7 @@ struct PlaySession {
         while !stopRequested {
             let wait = player.reconnectDelays[min(attempt, player.reconnectDelays.count - 1)]
             let until = MonotonicInstant.now().adding(seconds: wait)
-            while !stopRequested && MonotonicInstant.now() < until { usleep(10_000) }
+            while !stopRequested && MonotonicInstant.now() < until { player.bell.wait(milliseconds: 10) }
             if stopRequested { break }
             if MonotonicInstant.now().seconds(since: lostAt) > player.reconnectGiveUpSeconds {
                 giveUp(error)

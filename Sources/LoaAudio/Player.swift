@@ -76,6 +76,8 @@ public final class Player: Sendable {
     /// Down-mix loudness of stereo content for a mono device, by content hash (measured once per process).
     private let downmixes = Mutex<[String: Loudness]>([:])
     let stopRequested = Atomic<Bool>(false)
+    /// Rung by `stop()`: ends the device thread's current wait.
+    let bell: StopBell
 
     final class SinkHolder: @unchecked Sendable {
         var sink: (any AudioSink)?
@@ -85,8 +87,9 @@ public final class Player: Sendable {
     /// An ALSA PCM by name ("default", "hw:0,0", "null", "file:'/tmp/x.wav',wav", …), opened on first `play`.
     public convenience init(device: String, format: DeviceFormat = .default, loudness: LoudnessTarget = .default,
                             cache: MediaInfoCache? = MediaInfoCache()) {
-        self.init(subject: device, format: format, loudness: loudness, cache: cache) { () throws(AudioError) in
-            try AlsaSink(device: device, format: format)
+        let bell = StopBell()
+        self.init(subject: device, format: format, loudness: loudness, cache: cache, bell: bell) { () throws(AudioError) in
+            try AlsaSink(device: device, format: format, bell: bell)
         }
     }
 
@@ -100,8 +103,9 @@ public final class Player: Sendable {
 
     init(subject: String, format: DeviceFormat, loudness: LoudnessTarget, cache: MediaInfoCache?,
          reconnectDelays: [Double] = [0.1, 0.25, 0.5, 1, 2, 5], reconnectGiveUpSeconds: Double = 60,
-         open: @escaping @Sendable () throws(AudioError) -> any AudioSink) {
+         bell: StopBell = StopBell(), open: @escaping @Sendable () throws(AudioError) -> any AudioSink) {
         self.subject = subject
+        self.bell = bell
         self.format = format
         self.loudness = loudness
         self.cache = cache
@@ -112,7 +116,7 @@ public final class Player: Sendable {
     }
 
     /// Cuts the current play within a period (≤ 20 ms by default): the buffer is dropped, not drained.
-    public func stop() { stopRequested.store(true, ordering: .sequentiallyConsistent) }
+    public func stop() { stopRequested.store(true, ordering: .sequentiallyConsistent); bell.ring() }
 
     /// Closes the device (or finishes the recording). A later `play` opens it again.
     public func close() {
@@ -127,6 +131,7 @@ public final class Player: Sendable {
         sink.withLock { holder in
             // Cleared under the lock, so a play waiting for the device cannot swallow a stop meant for the one on air.
             stopRequested.store(false, ordering: .sequentiallyConsistent)
+            bell.silence()
             var session = PlaySession(player: self, holder: holder, items: items, deadline: deadline,
                                       observer: observer)
             return session.run()

@@ -32,17 +32,20 @@ extension AudioSink {
 
 final class AlsaSink: AudioSink {
     private let pcm: AlsaPCM
+    /// The player's: a cut ends a wait for room at once.
+    private let bell: StopBell?
     var subject: String { pcm.name }
     var bufferFrames: Int { pcm.bufferFrames }
     var needsRestart: Bool { pcm.needsRestart }
 
-    init(device: String, format: DeviceFormat) throws(AudioError) {
+    init(device: String, format: DeviceFormat, bell: StopBell? = nil) throws(AudioError) {
         pcm = try AlsaPCM(name: device, format: format)
+        self.bell = bell
     }
 
     func prepare() throws(AudioError) { try pcm.prepare() }
     func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(AudioError) -> Int {
-        try pcm.write(samples, frames: frames)
+        try pcm.write(samples, frames: frames, bell: bell)
     }
     func start() throws(AudioError) -> MonotonicInstant { try pcm.start() }
     func delay() -> (frames: Int, at: MonotonicInstant) { pcm.delay() ?? (0, MonotonicInstant.now()) }

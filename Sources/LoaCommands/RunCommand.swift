@@ -38,6 +38,8 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "The box's state folder: station.key, the `loa passwd` password, received bulletins (default: the log's folder).")
     var state: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
+    @Flag(inversion: .prefixedNo, help: "Run the playout thread at real-time priority (SCHED_FIFO 20) when the system allows it (CAP_SYS_NICE or LimitRTPRIO); refused, it airs at normal priority.")
+    var realtime = true
     @OptionGroup var hubOptions: RunHubOptions
 
     public init() {}
@@ -109,6 +111,7 @@ public struct RunCommand: ParsableCommand {
             }
         }
         if quiet { configuration.engine.report = { _ in } }
+        if !realtime { configuration.engine.realtime = .off }
 
         let daemon: StationDaemon
         do { daemon = try StationDaemon(configuration) } catch {

@@ -69,6 +69,18 @@ public struct StationStatus: Sendable, Hashable, Codable {
         public init(kind: String, vi: String, en: String) { self.kind = kind; self.vi = vi; self.en = en }
     }
 
+    /// The playout thread's scheduling class: real time granted, or why not (in plain words, both languages).
+    public struct Scheduling: Sendable, Hashable, Codable {
+        public var realtime: Bool
+        /// `SCHED_FIFO 20` or `SCHED_OTHER`.
+        public var policy: String
+        public var vi: String
+        public var en: String
+        public init(realtime: Bool, policy: String, vi: String, en: String) {
+            self.realtime = realtime; self.policy = policy; self.vi = vi; self.en = en
+        }
+    }
+
     public var station: String
     public var plan: PlanRef
     /// The station's clock when the status was taken (RFC 3339).
@@ -80,6 +92,8 @@ public struct StationStatus: Sendable, Hashable, Codable {
     public var problems: [Problem]
     /// The fleet's alerts (issue 17); left out by a station that has none to show.
     public var alerts: Alerts?
+    /// The playout thread's scheduling; left out by a status that does not know it (older stations).
+    public var scheduling: Scheduling?
 
     public init(station: String, plan: PlanRef, at: String, now: OnAir?, next: [Upcoming], device: Device, log: Log,
                 problems: [Problem]) {
@@ -87,7 +101,7 @@ public struct StationStatus: Sendable, Hashable, Codable {
         self.device = device; self.log = log; self.problems = problems
     }
 
-    enum CodingKeys: String, CodingKey { case station, plan, at, now, next, device, log, problems, alerts }
+    enum CodingKeys: String, CodingKey { case station, plan, at, now, next, device, log, problems, alerts, scheduling }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -96,5 +110,6 @@ public struct StationStatus: Sendable, Hashable, Codable {
         try c.encode(next, forKey: .next); try c.encode(device, forKey: .device); try c.encode(log, forKey: .log)
         try c.encode(problems, forKey: .problems)
         try c.encodeIfPresent(alerts, forKey: .alerts)
+        try c.encodeIfPresent(scheduling, forKey: .scheduling)
     }
 }

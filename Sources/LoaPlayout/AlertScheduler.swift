@@ -299,7 +299,11 @@ public final class AlertScheduler: @unchecked Sendable {
         state.withLock { $0.started = true; $0.startedAt = now }
         writeRows()
         guard !clock.isSimulated else { return }
+        let realtime = engine.options.realtime
         let thread = Thread { [self] in
+            // A cut-in's instant is as time-critical as a slot's start; one below the engine, which does the cut.
+            let (_, restore) = realtime.enter(thread: "loa-alerts", simulated: false, offset: -1)
+            defer { restore() }
             while !state.withLock({ $0.closed }) {
                 wake.lower()
                 let now = clock.now()

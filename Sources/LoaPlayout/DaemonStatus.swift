@@ -97,7 +97,7 @@ extension StationDaemon {
                                   en: "Audio device \(output) lost: \(fault.en)"))
         }
         let logPath = (recorder as? AiringLog)?.path ?? "memory"
-        let unwritten = engine.unlogged.withLock { $0.events.count }
+        let unwritten = engine.unloggedCount.load(ordering: .relaxed)
         if let why = feed.logFault {
             problems.append(.init(kind: "log", vi: "Nhật ký phát không nhận ghi (\(logPath)): \(why)",
                                   en: "The airing log refuses writes (\(logPath)): \(why)"))
@@ -118,6 +118,7 @@ extension StationDaemon {
                        unwritten: unwritten),
             problems: problems)
         status.alerts = alerts.board(now: now)
+        status.scheduling = engine.realtime.status
         return status
     }
 

@@ -1,5 +1,6 @@
 import LoaCore
 import Foundation
+import Synchronization
 import LoaAudio
 import LoaL10n
 import LoaLog
@@ -68,6 +69,8 @@ public struct EngineOptions: Sendable {
     /// Where problems and their ends go (device lost and back, log refused and writable again, clock stepped,
     /// crash recovery): also under `--quiet`.
     public var problem: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Real-time priority for the engine's thread while it runs (not with a simulated clock).
+    public var realtime = RealtimeRequest()
     public init(station: String) { self.station = station }
 }
 
@@ -152,6 +155,10 @@ public final class PlayoutEngine: @unchecked Sendable {
     weak var alerts: AlertScheduler?
     /// Events the log refused, oldest first; also serializes appends from the engine's and the audio thread.
     let unlogged = Locked(Unlogged())
+    let realtimeOutcome = Locked(RealtimeOutcome.off)
+    /// `unlogged`'s length, for the status: that lock is held across each SQLite commit, which a page request must
+    /// not wait for.
+    let unloggedCount = Atomic<Int>(0)
 
     public init(plan: Plan, schedule: [SlotOccurrence], options: EngineOptions, clock: any PlayoutClock,
                 sink: any PlayoutSink, recorder: any AiringRecorder) {
@@ -243,6 +250,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     // MARK: the loop
 
     public func run() throws {
+        let leaveRealtime = enterRealtime()
+        defer { leaveRealtime() }
         let now0 = clock.now()
         let lastLogged = try recorder.lastEvent(station: options.station).flatMap { Timestamp.parse($0.at) }
         let lastAt = lastLogged.map { min($0, now0) }

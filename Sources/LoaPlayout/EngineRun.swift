@@ -265,6 +265,7 @@ extension PlayoutEngine {
         return unlogged.withLock { waiting -> AiringEvent? in
             waiting.keepInOrder(&event)
             waiting.events.append(event)
+            defer { unloggedCount.store(waiting.events.count, ordering: .relaxed) }
             return writeWaiting(&waiting)
         }
     }
@@ -324,6 +325,7 @@ extension PlayoutEngine {
     func finishLog() {
         let left = unlogged.withLock { waiting -> [AiringEvent] in
             if !waiting.events.isEmpty { _ = writeWaiting(&waiting) }
+            unloggedCount.store(waiting.events.count, ordering: .relaxed)
             return waiting.events
         }
         shared.withLock { $0.stats.unwrittenEvents = left }

@@ -1,10 +1,12 @@
 import Foundation
+import LoaSystem
 
 /// A value shared between the engine thread, the player's callback thread, signal handlers and the control socket.
-/// A plain lock suffices: every critical section is a few field updates.
+/// Every critical section is a few field updates; the lock inherits priority, so a page thread holding it cannot keep
+/// the real-time engine thread waiting while the HTTP load preempts it.
 public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
-    private let lock = NSLock()
+    private let lock = PriorityInheritingLock()
     public init(_ value: Value) { self.value = value }
     @discardableResult
     public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {

@@ -10,6 +10,8 @@ import Darwin
 public struct SystemError: LoaError, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case open, read, write, close, stat, socket, connect, bind, listen, accept, permissions, remove, timeout
+        /// `pthread_setschedparam` refused (EPERM: no CAP_SYS_NICE and `RLIMIT_RTPRIO` too low).
+        case scheduling
     }
     public var kind: Kind
     /// The file or socket path involved.
@@ -40,6 +42,7 @@ public struct SystemError: LoaError, Hashable {
         case .permissions: ("không đặt được quyền", "cannot set permissions of")
         case .remove: ("không xoá được", "cannot remove")
         case .timeout: ("hết thời gian chờ", "timed out on")
+        case .scheduling: ("không đặt được ưu tiên thời gian thực cho", "cannot set real-time priority of")
         }
         let why = systemMessage.isEmpty ? "" : ": \(systemMessage)"
         return Localized(vi: "\(vi) \(subject)\(why)", en: "\(en) \(subject)\(why)")

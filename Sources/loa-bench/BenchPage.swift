@@ -19,9 +19,13 @@ enum BenchPage {
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try BenchDaemon.makeTone(dir, "item.wav", seconds: 1.0)
         let bulletin = try BenchDaemon.makeTone(dir, "bulletin.wav", seconds: 0.3, hz: 880)
-        let quiet = try phase(dir, "quiet", bulletin: bulletin, load: false)
-        let loaded = try phase(dir, "loaded", bulletin: bulletin, load: true)
-        let f = BenchDaemon.fmt, pct = BenchDaemon.pct
+        // LOA_BENCH_REALTIME=0 measures the same at normal priority (what `loa run --no-realtime` does), for comparison.
+        let realtime = ProcessInfo.processInfo.environment["LOA_BENCH_REALTIME"] == "0" ? RealtimeRequest.off : RealtimeRequest()
+        let quiet = try phase(dir, "quiet", bulletin: bulletin, load: false, realtime: realtime)
+        let loaded = try phase(dir, "loaded", bulletin: bulletin, load: true, realtime: realtime)
+        // Two decimals: the start error is read from CLOCK_MONOTONIC and the device's frame count (1/48000 s).
+        let f = { (v: Double) in String(format: "%.2f", v) }, pct = BenchDaemon.pct
+        print("page playout thread: \(loaded.scheduling)")
         print("page airing quiet vs loaded: start error p50 \(f(pct(quiet.starts, 0.5))) ms vs \(f(pct(loaded.starts, 0.5))) ms, "
               + "p99 \(f(pct(quiet.starts, 0.99))) ms vs \(f(pct(loaded.starts, 0.99))) ms "
               + "(\(quiet.starts.count)/\(loaded.starts.count) slots), emergency cut p99 \(f(pct(quiet.cuts, 0.99))) ms vs "
@@ -29,9 +33,9 @@ enum BenchPage {
         for line in loaded.load { print("page " + line) }
     }
 
-    struct Outcome { var starts: [Double]; var cuts: [Double]; var load: [String] }
+    struct Outcome { var starts: [Double]; var cuts: [Double]; var load: [String]; var scheduling: String }
 
-    static func phase(_ dir: URL, _ name: String, bulletin: URL, load: Bool) throws -> Outcome {
+    static func phase(_ dir: URL, _ name: String, bulletin: URL, load: Bool, realtime: RealtimeRequest) throws -> Outcome {
         let item = dir.appendingPathComponent("item.wav")
         let t0 = Date().addingTimeInterval(3)
         let count = 16
@@ -47,6 +51,7 @@ enum BenchPage {
         c.engine.report = { _ in }
         c.engine.problem = { _ in }
         c.engine.lower = Date().addingTimeInterval(-1)
+        c.engine.realtime = realtime
         let password = "bench-password-\(getpid())"
         let passwd = OperatorAccess.passwordFile(state: dir, station: "bench")
         try OperatorAccess.setPassword(password, file: passwd, cost: 4)
@@ -73,6 +78,7 @@ enum BenchPage {
             _ = replied.wait(timeout: .now() + 5)
         }
         Thread.sleep(until: t0.addingTimeInterval(Double(count) * 2 + 0.5))
+        let scheduling = daemon.status().scheduling?.en ?? "?"
         var lines: [String] = []
         if let (p, out) = loader {
             p.waitUntilExit()
@@ -84,7 +90,7 @@ enum BenchPage {
             guard let d = s.deadline, let f = s.first else { return nil }
             return abs(f.seconds(since: d)) * 1000
         }.sorted()
-        return Outcome(starts: starts, cuts: daemon.engine.stats.cutLatencies.sorted(), load: lines)
+        return Outcome(starts: starts, cuts: daemon.engine.stats.cutLatencies.sorted(), load: lines, scheduling: scheduling)
     }
 
     /// The second process: signs in, holds `/api/v1/events` open, asks for the status 200 times a second on
