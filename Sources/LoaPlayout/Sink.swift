@@ -18,6 +18,15 @@ public protocol PlayoutSink: Sendable {
     /// Does ahead of time what airing `url` needs before its first sample (measuring a file never aired), so the
     /// airing starts on its instant. Blocks the caller.
     func prepare(_ url: URL) throws(AudioError)
+    /// Where device faults found between plays go (a standby device lost and back); a play reports its own.
+    func observeStandby(_ observer: @escaping @Sendable (PlayEvent) -> Void)
+    /// Lets the device go (ends a standby); a later play opens it again.
+    func close()
+}
+
+extension PlayoutSink {
+    public func observeStandby(_ observer: @escaping @Sendable (PlayEvent) -> Void) {}
+    public func close() {}
 }
 
 extension Player: PlayoutSink {
