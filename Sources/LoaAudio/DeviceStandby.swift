@@ -35,11 +35,19 @@ extension Player {
         holder.standby.running = false
     }
 
-    /// After a play (under the lock): a device still open goes on standby on a thread of its own.
-    func enterStandby(_ holder: SinkHolder) {
-        guard standby, holder.sink != nil, holder.sink?.keptOpenBetweenPlays == false else { return }
+    /// After a play (under the lock): a device still open goes on standby on a thread of its own. With `lost`, the
+    /// device could not be opened: the thread tries again until it is back.
+    func enterStandby(_ holder: SinkHolder, lost: AudioError? = nil) {
+        guard standby else { return }
+        if lost == nil {
+            guard let sink = holder.sink, !sink.keptOpenBetweenPlays else { return }
+        }
         let generation = standbyGeneration.add(1, ordering: .sequentiallyConsistent).newValue
         holder.standby = StandbyState()
+        if let lost {
+            holder.standby.lost = lost
+            holder.standby.nextReopenAt = MonotonicInstant.now().adding(seconds: reconnectDelays.first ?? 1)
+        }
         let thread = Thread { [weak self] in
             while let player = self, player.standbyTick(generation) {
                 Thread.sleep(forTimeInterval: Self.standbyTickSeconds)
@@ -47,6 +55,22 @@ extension Player {
         }
         thread.name = "loa standby \(subject)"
         thread.start()
+    }
+
+    /// Opens the device now and stands by (a station at start: its first cut-in costs no open, and a missing card
+    /// is reported at once). Nothing when the player has no standby or the device is already open.
+    public func standBy() {
+        guard standby else { return }
+        withSinkHolder { holder in
+            guard holder.sink == nil, holder.standby.lost == nil else { return }
+            do throws(AudioError) {
+                holder.sink = try openDevice()
+                enterStandby(holder)
+            } catch {
+                enterStandby(holder, lost: error)
+                standbyObserver.withLock { $0 }?(.deviceLost(error))
+            }
+        }
     }
 
     /// One tick; false ends the thread (a play or `close` took over, or a newer standby began).

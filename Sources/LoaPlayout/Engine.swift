@@ -241,6 +241,7 @@ public final class PlayoutEngine: @unchecked Sendable {
 
     public func run() throws {
         sink.observeStandby { [weak self] event in self?.standbyEvent(event) }
+        sink.standBy()
         let now0 = clock.now()
         let lastLogged = try recorder.lastEvent(station: options.station).flatMap { Timestamp.parse($0.at) }
         let lastAt = lastLogged.map { min($0, now0) }

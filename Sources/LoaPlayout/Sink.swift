@@ -20,12 +20,15 @@ public protocol PlayoutSink: Sendable {
     func prepare(_ url: URL) throws(AudioError)
     /// Where device faults found between plays go (a standby device lost and back); a play reports its own.
     func observeStandby(_ observer: @escaping @Sendable (PlayEvent) -> Void)
+    /// Opens the device and keeps it ready between items, if this sink stands by (LoaAudio's `Player(standby:)`).
+    func standBy()
     /// Lets the device go (ends a standby); a later play opens it again.
     func close()
 }
 
 extension PlayoutSink {
     public func observeStandby(_ observer: @escaping @Sendable (PlayEvent) -> Void) {}
+    public func standBy() {}
     public func close() {}
 }
 
