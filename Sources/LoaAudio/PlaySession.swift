@@ -111,11 +111,11 @@ struct PlaySession {
         if !stopped && gaveUp == nil { drain() }
         if stopped { cut() }
         holder.sink?.endPlay()
-        if !stopped, holder.sink?.keptOpenBetweenPlays == false {
+        if !stopped, !player.standby, holder.sink?.keptOpenBetweenPlays == false {
             // Everything was heard and nothing follows yet: close the stream. A stream left open but dry is up to
             // its driver (ALSA's jack plugin repeats its last period at full level until the next play); a closed
             // one is silent everywhere. After a cut the device stays open: the bulletin that caused it follows at
-            // once, and reopening would delay its first sample.
+            // once, and reopening would delay its first sample. A standby player keeps it open and feeds it silence.
             holder.sink?.close()
             holder.sink = nil
         }

@@ -78,17 +78,26 @@ public final class Player: Sendable {
     let stopRequested = Atomic<Bool>(false)
     /// Rung by `stop()`: ends the device thread's current wait.
     let bell: StopBell
+    /// Keeps the device open between plays, writing silence (`DeviceStandby.swift`).
+    public let standby: Bool
+    let opens = Atomic<Int>(0)
+    /// Bumped by every play and `close`: the standby thread of an older generation ends at its next tick.
+    let standbyGeneration = Atomic<Int>(0)
+    let standbyObserver = Mutex<(@Sendable (PlayEvent) -> Void)?>(nil)
 
     final class SinkHolder: @unchecked Sendable {
         var sink: (any AudioSink)?
+        var standby = StandbyState()
         deinit { sink?.close() }
     }
 
     /// An ALSA PCM by name ("default", "hw:0,0", "null", "file:'/tmp/x.wav',wav", …), opened on first `play`.
+    /// `standby`: kept open after each play, fed silence until the next (see `DeviceStandby.swift`); `close()` ends it.
     public convenience init(device: String, format: DeviceFormat = .default, loudness: LoudnessTarget = .default,
-                            cache: MediaInfoCache? = MediaInfoCache()) {
+                            cache: MediaInfoCache? = MediaInfoCache(), standby: Bool = false) {
         let bell = StopBell()
-        self.init(subject: device, format: format, loudness: loudness, cache: cache, bell: bell) { () throws(AudioError) in
+        self.init(subject: device, format: format, loudness: loudness, cache: cache, standby: standby,
+                  bell: bell) { () throws(AudioError) in
             try AlsaSink(device: device, format: format, bell: bell)
         }
     }
@@ -103,7 +112,8 @@ public final class Player: Sendable {
 
     init(subject: String, format: DeviceFormat, loudness: LoudnessTarget, cache: MediaInfoCache?,
          reconnectDelays: [Double] = [0.1, 0.25, 0.5, 1, 2, 5], reconnectGiveUpSeconds: Double = 60,
-         bell: StopBell = StopBell(), open: @escaping @Sendable () throws(AudioError) -> any AudioSink) {
+         standby: Bool = false, bell: StopBell = StopBell(),
+         open: @escaping @Sendable () throws(AudioError) -> any AudioSink) {
         self.subject = subject
         self.bell = bell
         self.format = format
@@ -112,6 +122,7 @@ public final class Player: Sendable {
         self.reconnectDelays = reconnectDelays
         self.reconnectGiveUpSeconds = reconnectGiveUpSeconds
         openSink = open
+        self.standby = standby
         sink = Mutex(SinkHolder())
     }
 
@@ -120,25 +131,36 @@ public final class Player: Sendable {
 
     /// Closes the device (or finishes the recording). A later `play` opens it again.
     public func close() {
-        sink.withLock { $0.sink?.close(); $0.sink = nil }
+        standbyGeneration.add(1, ordering: .sequentiallyConsistent)
+        sink.withLock { $0.sink?.close(); $0.sink = nil; $0.standby = StandbyState() }
     }
+
+    func withSinkHolder<T>(_ body: (SinkHolder) -> T) -> T { sink.withLock { body($0) } }
 
     /// Plays `items` back to back with no samples between them, the first sample at `startingAt` (nil = as soon as
     /// the buffer is filled). Blocks until the last sample was heard or `stop()`; one play at a time per player.
     @discardableResult
     public func play(_ items: [PlayItem], startingAt deadline: MonotonicInstant? = nil,
                      observer: @escaping @Sendable (PlayEvent) -> Void = { _ in }) -> [ItemResult] {
-        sink.withLock { holder in
+        standbyGeneration.add(1, ordering: .sequentiallyConsistent)
+        return sink.withLock { holder in
             // Cleared under the lock, so a play waiting for the device cannot swallow a stop meant for the one on air.
             stopRequested.store(false, ordering: .sequentiallyConsistent)
             bell.silence()
+            leaveStandby(holder)
             var session = PlaySession(player: self, holder: holder, items: items, deadline: deadline,
                                       observer: observer)
-            return session.run()
+            let results = session.run()
+            enterStandby(holder)
+            return results
         }
     }
 
-    func openDevice() throws(AudioError) -> any AudioSink { try openSink() }
+    func openDevice() throws(AudioError) -> any AudioSink {
+        let sink = try openSink()
+        opens.add(1, ordering: .relaxed)
+        return sink
+    }
 
     /// Measures now what an automatic gain for `url` will need (its loudness, kept in the cache), so that airing it
     /// later starts on time: otherwise the first airing of new content measures the whole file between its cue and

@@ -252,6 +252,8 @@ public final class PlayoutEngine: @unchecked Sendable {
     public func run() throws {
         let leaveRealtime = enterRealtime()
         defer { leaveRealtime() }
+        sink.observeStandby { [weak self] event in self?.standbyEvent(event) }
+        sink.standBy()
         let now0 = clock.now()
         let lastLogged = try recorder.lastEvent(station: options.station).flatMap { Timestamp.parse($0.at) }
         let lastAt = lastLogged.map { min($0, now0) }
@@ -381,6 +383,21 @@ public final class PlayoutEngine: @unchecked Sendable {
     }
 
     func stamp(_ date: Date) -> String { Timestamp.format(date, timeZone: plan.timezone) }
+
+    /// A device lost while on standby between items is reported at once (and on the status page), not at the next
+    /// airing; the next play opens it again as after any loss.
+    private func standbyEvent(_ event: PlayEvent) {
+        switch event {
+        case .deviceLost(let failure):
+            shared.withLock { $0.deviceFault = failure.localized }
+            options.problem(tr("loa: mất thiết bị âm thanh khi chờ: \(failure.localized.vi)",
+                               "loa: audio device lost on standby: \(failure.localized.en)"))
+        case .deviceBack:
+            shared.withLock { $0.deviceFault = nil }
+            options.problem(tr("loa: thiết bị âm thanh đã trở lại", "loa: audio device back"))
+        default: break
+        }
+    }
 
     private func missReason(_ cause: Timeline.MissCause) -> String {
         // Slots a forward clock step jumped over look, to the timeline, like slots held up by what aired: the step

@@ -18,6 +18,18 @@ public protocol PlayoutSink: Sendable {
     /// Does ahead of time what airing `url` needs before its first sample (measuring a file never aired), so the
     /// airing starts on its instant. Blocks the caller.
     func prepare(_ url: URL) throws(AudioError)
+    /// Where device faults found between plays go (a standby device lost and back); a play reports its own.
+    func observeStandby(_ observer: @escaping @Sendable (PlayEvent) -> Void)
+    /// Opens the device and keeps it ready between items, if this sink stands by (LoaAudio's `Player(standby:)`).
+    func standBy()
+    /// Lets the device go (ends a standby); a later play opens it again.
+    func close()
+}
+
+extension PlayoutSink {
+    public func observeStandby(_ observer: @escaping @Sendable (PlayEvent) -> Void) {}
+    public func standBy() {}
+    public func close() {}
 }
 
 extension Player: PlayoutSink {

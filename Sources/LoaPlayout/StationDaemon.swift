@@ -65,6 +65,10 @@ public struct StationConfiguration: Sendable {
     /// Seconds between looks whether the log file was deleted or moved away under the daemon (then it is written
     /// back from the daemon's open copy).
     public var logWatchInterval: TimeInterval = 2
+    /// Keeps the ALSA device open between items, fed silence (LoaAudio's `Player(standby:)`), on the wall clock: a
+    /// cut-in (a fleet alert, an operator's bulletin) then costs no device open, the card and amplifier stay awake,
+    /// and a lost device is reported between items. Off for simulated runs (nothing is heard).
+    public var deviceStandby = true
 
     public init(station: String, log: LogChoice, loadPlan: @escaping @Sendable () throws -> Plan) {
         self.station = station; self.log = log; self.loadPlan = loadPlan
@@ -156,7 +160,8 @@ public final class StationDaemon: Sendable {
         case .custom(let s): sink = s; output = "\(type(of: s))"
         case .device(let name):
             let device = name ?? (simulated ? "null" : spec.output ?? "default")
-            sink = Player(device: device); output = device
+            sink = Player(device: device, standby: configuration.deviceStandby && !simulated && device != "null")
+            output = device
         }
         switch configuration.log {
         case .custom(let r): recorder = r; writerLock = nil
@@ -206,6 +211,7 @@ public final class StationDaemon: Sendable {
         defer { surface.withLock { s in s?.close(); s = nil } }
         signer?.start()
         defer { alerts.close() }
+        defer { engine.sink.close() }
         logWatch?.start()
         do { try engine.run() } catch {
             logWatch?.finish()
