@@ -4,8 +4,8 @@ import LoaCore
 import LoaL10n
 
 /// A repeating alert's instants that passed while the station was off, or before it learned of the alert: each is
-/// logged `missed` once (its fixed airing id keeps a restart from writing it again), so the hub's per-alert status
-/// and the report show them; the latest still airs while the alert is in force.
+/// logged `missed` once (its fixed airing id keeps a restart from writing it again), and the hub's per-alert status
+/// counts them; the latest still airs while the alert is in force.
 extension AlertScheduler {
     /// How far back instants missed while the station was off are logged: within the two days the engine reads back
     /// from its log at start, so a row written at one start is known at the next and never written twice.
