@@ -21,7 +21,12 @@ public typealias AlertSpeech = @Sendable (_ text: String, _ voice: String) throw
 /// alert is in force.
 public final class AlertScheduler: @unchecked Sendable {
     enum Audio { case pending, ready(URL), failed(String) }
-    struct Held { var alert: StationAlert; var audio: Audio = .pending }
+    struct Held {
+        var alert: StationAlert
+        var audio: Audio = .pending
+        /// When the station took the alert: instants from the latest one due then are the station's to air.
+        var arrived: Date
+    }
     struct State {
         var held: [String: Held] = [:]
         /// Every key seen (the same alert again is ignored) and, for stopped ones, the alert that stopped them.
@@ -92,7 +97,7 @@ public final class AlertScheduler: @unchecked Sendable {
                             "đã hết hiệu lực trước khi đến đài", "expired before it reached this station")))
                     }
                 } else {
-                    s.held[alert.key] = Held(alert: alert)
+                    s.held[alert.key] = Held(alert: alert, arrived: now)
                     prepare.append(alert)
                     notAired += passedUnaired(alert, now: now, stationStarted: s.startedAt ?? now)
                 }
@@ -183,6 +188,7 @@ public final class AlertScheduler: @unchecked Sendable {
                     retry.append(alert)
                 case .air(let request)?:
                     requests.append((alert, request))
+                    misses += passedWhilePreparing(held, before: t, handled: handled, posted: &s.posted, now: now)
                 }
             }
             // A next-slot alert due by the open slot's start whose audio came late: in that slot, after the item

@@ -76,6 +76,35 @@ import Testing
         await hub.stop()
     }
 
+    @Test func aCutInRepeatsInstantsThatPassWhileItsAudioIsStillComingAreLoggedMissed() async throws {
+        let hub = try await AlertHub().start()
+        hub.state.withLock { $0.blobDelay = .milliseconds(2500) }
+        let s = try AlertStation(hub: hub)
+        defer { s.stop() }
+        // Every second from now; its audio takes 2.5 s to come: the instants meanwhile cannot air.
+        let effective = Date()
+        hub.publish(stationAlert("HN-SLOWFILE", effective: effective, expires: effective.addingTimeInterval(8),
+                                 repeatSeconds: 1, blob: hub.blob(alertAudio(seconds: 1))))
+        #expect(s.waitFor { s.count("HN-SLOWFILE", .started) >= 1 })
+        let rows = s.rows("HN-SLOWFILE")
+        let firstAired = try #require(rows.first { $0.kind == .started })
+        let airedAt = try #require(Self.instant(ofAiring: firstAired.airing))
+        let first = Date(timeIntervalSince1970: effective.timeIntervalSince1970.rounded(.down))
+        let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let expected = stride(from: first, to: airedAt.addingTimeInterval(-0.5), by: 1).map {
+            "ba-dinh@\(Timestamp.format($0, timeZone: tz))/alert:HN-SLOWFILE"
+        }
+        let missed = rows.filter { $0.kind == .missed && $0.seq < firstAired.seq }
+        #expect(expected.count >= 2 && missed.map(\.airing) == expected, "\(missed.map(\.airing)) vs \(expected)")
+        #expect(missed.allSatisfy { Self.isMissedFor($0, "HN-SLOWFILE", words: ["chưa sẵn sàng", "not ready yet"]) },
+                "\(missed.map(\.detail))")
+        // Later instants air on their own, each once.
+        #expect(s.waitFor { s.count("HN-SLOWFILE", .finished) >= 3 })
+        let ids = s.rows("HN-SLOWFILE").filter { $0.kind != .finished }.map(\.airing)
+        #expect(Set(ids).count == ids.count, "no instant both missed and aired, none twice")
+        await hub.stop()
+    }
+
     /// The instant in an alert's airing id, `STATION@TIME/alert:ID`.
     static func instant(ofAiring airing: String) -> Date? {
         guard let at = airing.firstIndex(of: "@"), let end = airing.range(of: "/alert:") else { return nil }
