@@ -13,7 +13,8 @@ public enum HubServer {
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger(gracefulShutdownSignals ? .warning : .critical))
-        let following = Task { await hub.followOtherHubProcesses() }
+        let followerLogger = logger(gracefulShutdownSignals ? .warning : .critical)
+        let following = Task { await hub.followOtherHubProcesses(logger: followerLogger) }
         defer { following.cancel() }
         try await app.runService(gracefulShutdownSignals: gracefulShutdownSignals ? [.sigterm, .sigint] : [])
     }

@@ -17,7 +17,8 @@ struct PostgresAlertFollower: Sendable {
 
     let store: PostgresHubStore
     let feed: AlertFeed
-    let logger = Logger(label: "loa-hub-alerts")
+    /// `loa hub serve` says when the listening connection is lost or cannot be made (warning); tests keep quiet.
+    let logger: Logger
 
     /// Follows until the task is cancelled.
     func run() async {
@@ -36,13 +37,13 @@ struct PostgresAlertFollower: Sendable {
                         seen = try await catchUp(after: seen)
                         for try await _ in notifications { seen = try await catchUp(after: seen) }
                     }
-                } catch {
-                    logger.debug("alert notifications lost: \(error)")
-                }
+                } catch where !Task.isCancelled {
+                    logger.warning("loa hub: alert notifications from PostgreSQL lost (\(error)); listening again, catching up by seq")
+                } catch {}
                 try? await connection.close()
-            } catch {
-                logger.debug("cannot listen for alerts: \(error)")
-            }
+            } catch where !Task.isCancelled {
+                logger.warning("loa hub: cannot listen for other hub processes' alerts (\(error)); retrying in \(backoff)")
+            } catch {}
             guard !Task.isCancelled else { return }
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, Self.longestBackoff)
@@ -72,8 +73,8 @@ struct PostgresAlertFollower: Sendable {
 extension HubService {
     /// With PostgreSQL, follows the alerts other hub processes take (`PostgresAlertFollower`) until cancelled; with
     /// SQLite (one process only) there is nothing to follow and this returns at once.
-    public func followOtherHubProcesses() async {
+    public func followOtherHubProcesses(logger: Logger = Logger(label: "loa-hub-alerts")) async {
         guard let postgres = store as? PostgresHubStore else { return }
-        await PostgresAlertFollower(store: postgres, feed: alerting.feed).run()
+        await PostgresAlertFollower(store: postgres, feed: alerting.feed, logger: logger).run()
     }
 }

@@ -21,7 +21,12 @@ public typealias AlertSpeech = @Sendable (_ text: String, _ voice: String) throw
 /// alert is in force.
 public final class AlertScheduler: @unchecked Sendable {
     enum Audio { case pending, ready(URL), failed(String) }
-    struct Held { var alert: StationAlert; var audio: Audio = .pending }
+    struct Held {
+        var alert: StationAlert
+        var audio: Audio = .pending
+        /// When the station took the alert: instants from the latest one due then are the station's to air.
+        var arrived: Date
+    }
     struct State {
         var held: [String: Held] = [:]
         /// Every key seen (the same alert again is ignored) and, for stopped ones, the alert that stopped them.
@@ -92,7 +97,7 @@ public final class AlertScheduler: @unchecked Sendable {
                             "đã hết hiệu lực trước khi đến đài", "expired before it reached this station")))
                     }
                 } else {
-                    s.held[alert.key] = Held(alert: alert)
+                    s.held[alert.key] = Held(alert: alert, arrived: now)
                     prepare.append(alert)
                     notAired += passedUnaired(alert, now: now, stationStarted: s.startedAt ?? now)
                 }
@@ -183,6 +188,7 @@ public final class AlertScheduler: @unchecked Sendable {
                     retry.append(alert)
                 case .air(let request)?:
                     requests.append((alert, request))
+                    misses += passedWhilePreparing(held, before: t, handled: handled, posted: &s.posted, now: now)
                 }
             }
             // A next-slot alert due by the open slot's start whose audio came late: in that slot, after the item
@@ -372,33 +378,6 @@ public final class AlertScheduler: @unchecked Sendable {
         guard let identifier = identifier(ofAiring: airing) else { return detail }
         guard let detail, detail != identifier, !detail.hasPrefix(identifier + " (") else { return detail ?? identifier }
         return "\(identifier) (\(detail))"
-    }
-
-    // MARK: what the page shows
-
-    /// Alerts held whose audio is still being fetched, spoken or measured.
-    public var preparing: Int {
-        state.withLock { s in s.held.values.filter { if case .pending = $0.audio { return true }; return false }.count }
-    }
-
-    /// The alert on air and those still to air, for `GET /api/v1/status`.
-    public func board(now: Date) -> StationStatus.Alerts {
-        let onAir = engine.emergencyAiringOnAir
-        let (held, posted) = state.withLock { s in (s.held.values.map(\.alert), s.posted) }
-        let stamp = { (d: Date) in Timestamp.format(d, timeZone: self.timeZone) }
-        var board = StationStatus.Alerts()
-        if let onAir, let key = posted[onAir], let alert = held.first(where: { $0.key == key }) {
-            board.onAir = .init(identifier: alert.identifier, headline: alert.headline, airing: onAir,
-                                mode: alert.mode.rawValue)
-        }
-        for alert in held.sorted(by: { $0.seq < $1.seq }) where alert.expires.map({ $0 > now }) ?? true {
-            let next = nextInstant(of: alert, after: now)
-            guard next != nil || alert.mode == .nextSlot else { continue }
-            board.upcoming.append(.init(identifier: alert.identifier, headline: alert.headline,
-                                        mode: alert.mode.rawValue, next: next.map(stamp),
-                                        expires: alert.expires.map(stamp)))
-        }
-        return board
     }
 }
 

@@ -4,8 +4,8 @@ import LoaCore
 import LoaL10n
 
 /// A repeating alert's instants that passed while the station was off, or before it learned of the alert: each is
-/// logged `missed` once (its fixed airing id keeps a restart from writing it again), so the hub's per-alert status
-/// and the report show them; the latest still airs while the alert is in force.
+/// logged `missed` once (its fixed airing id keeps a restart from writing it again), and the hub's per-alert status
+/// counts them; the latest still airs while the alert is in force.
 extension AlertScheduler {
     /// How far back instants missed while the station was off are logged: within the two days the engine reads back
     /// from its log at start, so a row written at one start is known at the next and never written twice.
@@ -27,5 +27,25 @@ extension AlertScheduler {
                 : tr("đài nhận được cảnh báo sau lúc \(Timestamp.format(instant, timeZone: timeZone))",
                      "the station learned of the alert after \(Timestamp.format(instant, timeZone: timeZone))"))
         }
+    }
+
+    /// A cut-in alert's instants that passed while its audio was still being fetched or spoken (only the latest
+    /// airs, at once): one `missed` row each, from the instant due when the station took the alert up to `before`.
+    func passedWhilePreparing(_ held: Held, before t: Date, handled: Set<String>, posted: inout [String: String],
+                              now: Date) -> [AiringEvent] {
+        let alert = held.alert
+        guard let first = latestInstant(of: alert, atOrBefore: held.arrived) ?? nextInstant(of: alert, after: held.arrived),
+              first < t else { return [] }
+        let from = max(first, t.addingTimeInterval(-Self.missedWindow))
+        return alert.airTimes(from: gridPoint(alert, before: from), to: t, timeZone: timeZone)
+            .filter { $0 >= first && $0 < t }
+            .compactMap { instant in
+                let id = airingID(alert, at: instant)
+                guard posted[id] == nil, !handled.contains(id) else { return nil }
+                posted[id] = alert.key
+                return missed(alert, at: now, airing: id, reason: tr(
+                    "âm thanh chưa sẵn sàng lúc \(Timestamp.format(instant, timeZone: timeZone))",
+                    "its audio was not ready yet at \(Timestamp.format(instant, timeZone: timeZone))"))
+            }
     }
 }

@@ -77,8 +77,12 @@ struct AlertStream {
     let status: Int
 
     static func open(_ hub: RunningHub, _ station: String, lastEventID: Int64? = nil) async throws -> AlertStream {
-        var request = HTTPClientRequest(url: hub.base + "/api/v1/stations/\(station)/alerts")
-        request.headers.add(name: "Authorization", value: "Bearer \(hub.stationTokens[station]!)")
+        try await open(base: hub.base, token: hub.stationTokens[station]!, station, lastEventID: lastEventID)
+    }
+
+    static func open(base: String, token: String, _ station: String, lastEventID: Int64? = nil) async throws -> AlertStream {
+        var request = HTTPClientRequest(url: base + "/api/v1/stations/\(station)/alerts")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "text/event-stream")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: "\(lastEventID)") }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))

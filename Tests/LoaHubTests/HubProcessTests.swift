@@ -14,8 +14,9 @@ import Testing
         let process: Process
         let base: String
 
-        static func start(data: URL, in dir: URL) throws -> HubProcess {
-            let (p, _, err) = try LoaBinary.spawn(["hub", "serve", "--data", data.path, "--listen", "127.0.0.1:0"], in: dir)
+        static func start(data: URL, in dir: URL, database: String? = nil) throws -> HubProcess {
+            let (p, _, err) = try LoaBinary.spawn(["hub", "serve", "--data", data.path, "--listen", "127.0.0.1:0"]
+                                                  + (database.map { ["--database", $0] } ?? []), in: dir)
             var text = ""
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline, !text.contains("http://") {

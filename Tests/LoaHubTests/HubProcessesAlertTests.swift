@@ -99,3 +99,47 @@ import Testing
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// The same with two real `loa hub serve --database URL` processes on one data folder, an alert sent with
+/// `loa hub emergency` to one and the stream held on the other; both stop promptly on SIGTERM.
+@Suite(.serialized) struct HubServeProcessesAlertTests {
+    @Test func anEmergencySentToOneServeProcessReachesAStreamOnTheOther() async throws {
+        let database = try await PostgresTestServer.shared.database()
+        let dir = TemporaryFolders.make("loa-hub-pair")
+        let data = dir.appendingPathComponent("hub")
+        let a = try HubProcessTests.HubProcess.start(data: data, in: dir, database: database)
+        defer { a.process.terminate() }
+        let b = try HubProcessTests.HubProcess.start(data: data, in: dir, database: database)
+        defer { b.process.terminate() }
+        func token(_ kind: [String]) throws -> String {
+            let made = try LoaBinary.run(["hub", "token", "--data", data.path, "--database", database] + kind, in: dir)
+            #expect(made.status == 0, "\(made.err)")
+            return made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        try token(["--admin"]).write(to: dir.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
+        let station = try token(["--station", "hong-ha"])
+        try RosterPlan.yaml(stations: alertStations).write(to: dir.appendingPathComponent("roster.yaml"), atomically: true,
+                                                           encoding: .utf8)
+        let publish = try LoaBinary.run(["hub", "publish", "roster.yaml", "--hub", a.base, "--token-file", "admin.token"], in: dir)
+        #expect(publish.status == 0, "\(publish.err)")
+
+        var stream = try await AlertStream.open(base: b.base, token: station, "hong-ha")
+        #expect(stream.status == 200)
+        let sent = Date()
+        let cli = try LoaBinary.run(["hub", "emergency", "--text", "Nước sông Hồng lên cao", "--targets", "group:riverside",
+                                     "--hub", a.base, "--token-file", "admin.token"], in: dir)
+        #expect(cli.status == 0, "\(cli.err)")
+        let alert = try #require(try await stream.nextAlert())
+        let took = Date().timeIntervalSince(sent)
+        #expect(alert.text == "Nước sông Hồng lên cao" && alert.seq == 1)
+        #expect(took < 3, "from running `loa hub emergency` on A to B's stream, process start included: \(took) s")
+
+        // Both stop on SIGTERM, the listening connection and the open stream notwithstanding.
+        let stopping = Date()
+        a.process.terminate(); b.process.terminate()
+        while Date().timeIntervalSince(stopping) < 10, a.process.isRunning || b.process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!a.process.isRunning && !b.process.isRunning, "both exited within 10 s of SIGTERM")
+    }
+}

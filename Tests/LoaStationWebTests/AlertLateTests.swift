@@ -64,18 +64,59 @@ import Testing
         let missed = s.rows("HN-LATE").filter { $0.kind == .missed }
         #expect(missed.allSatisfy { Self.isMissedFor($0, "HN-LATE", words: ["sau lúc", "learned of the alert"]) },
                 "\(missed.map(\.detail))")
-        #expect(missed.count >= 2 && missed.count <= 4, "one row per passed instant but the latest: \(missed.count)")
-        #expect(Set(missed.map(\.airing)).count == missed.count)
+        // Exactly one row per instant from the first up to the one that aired (the latest passed), that one excluded.
         let firstAired = try #require(s.rows("HN-LATE").first { $0.kind == .started })
-        #expect(missed.allSatisfy { $0.airing < firstAired.airing }, "only instants before the one that airs")
+        let airedAt = try #require(Self.instant(ofAiring: firstAired.airing))
+        let first = Date(timeIntervalSince1970: since.addingTimeInterval(2).timeIntervalSince1970.rounded(.down))
+        let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let expected = stride(from: first, to: airedAt.addingTimeInterval(-0.5), by: 1).map {
+            "ba-dinh@\(Timestamp.format($0, timeZone: tz))/alert:HN-LATE"
+        }
+        #expect(expected.count >= 2 && missed.map(\.airing) == expected, "\(missed.map(\.airing)) vs \(expected)")
         await hub.stop()
+    }
+
+    @Test func aCutInRepeatsInstantsThatPassWhileItsAudioIsStillComingAreLoggedMissed() async throws {
+        let hub = try await AlertHub().start()
+        hub.state.withLock { $0.blobDelay = .milliseconds(2500) }
+        let s = try AlertStation(hub: hub)
+        defer { s.stop() }
+        // Every second from now; its audio takes 2.5 s to come: the instants meanwhile cannot air.
+        let effective = Date()
+        hub.publish(stationAlert("HN-SLOWFILE", effective: effective, expires: effective.addingTimeInterval(8),
+                                 repeatSeconds: 1, blob: hub.blob(alertAudio(seconds: 1))))
+        #expect(s.waitFor { s.count("HN-SLOWFILE", .started) >= 1 })
+        let rows = s.rows("HN-SLOWFILE")
+        let firstAired = try #require(rows.first { $0.kind == .started })
+        let airedAt = try #require(Self.instant(ofAiring: firstAired.airing))
+        let first = Date(timeIntervalSince1970: effective.timeIntervalSince1970.rounded(.down))
+        let tz = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let expected = stride(from: first, to: airedAt.addingTimeInterval(-0.5), by: 1).map {
+            "ba-dinh@\(Timestamp.format($0, timeZone: tz))/alert:HN-SLOWFILE"
+        }
+        let missed = rows.filter { $0.kind == .missed && $0.seq < firstAired.seq }
+        #expect(expected.count >= 2 && missed.map(\.airing) == expected, "\(missed.map(\.airing)) vs \(expected)")
+        #expect(missed.allSatisfy { Self.isMissedFor($0, "HN-SLOWFILE", words: ["chưa sẵn sàng", "not ready yet"]) },
+                "\(missed.map(\.detail))")
+        // Later instants air on their own, each once.
+        #expect(s.waitFor { s.count("HN-SLOWFILE", .finished) >= 3 })
+        let ids = s.rows("HN-SLOWFILE").filter { $0.kind != .finished }.map(\.airing)
+        #expect(Set(ids).count == ids.count, "no instant both missed and aired, none twice")
+        await hub.stop()
+    }
+
+    /// The instant in an alert's airing id, `STATION@TIME/alert:ID`.
+    static func instant(ofAiring airing: String) -> Date? {
+        guard let at = airing.firstIndex(of: "@"), let end = airing.range(of: "/alert:") else { return nil }
+        return Timestamp.parse(String(airing[airing.index(after: at)..<end.lowerBound]))
     }
 
     @Test func aNextSlotAlertWhoseAudioArrivesAfterItsSlotOpenedAirsInThatSlotAfterTheItemOnAir() async throws {
         let hub = try await AlertHub().start()
-        // The slot opens in 1 s (intro 0.2 s, msg-a 6 s, msg-b 4 s, outro 0.2 s at this pace); the audio takes 3 s.
-        hub.state.withLock { $0.blobDelay = .seconds(3) }
-        let s = try AlertStation(hub: hub, lead: 1)
+        // The slot opens in 1 s (intro 0.1 s, msg-a 3 s, msg-b 2 s, outro 0.1 s at this pace); the audio takes 2 s,
+        // so it is ready about 1 s into msg-a.
+        hub.state.withLock { $0.blobDelay = .seconds(2) }
+        let s = try AlertStation(hub: hub, lead: 1, pace: 0.1)
         defer { s.stop() }
         hub.publish(stationAlert("HN-SLOW", mode: .nextSlot, blob: hub.blob(alertAudio(seconds: 5))))
         #expect(s.waitFor(20) { s.count("HN-SLOW", .finished) == 1 })
@@ -86,7 +127,7 @@ import Testing
         // msg-a was on air when the audio came: it played to its end, then the alert, then msg-b.
         let aEnd = try #require(rows.first { $0.message == "msg-a" && $0.kind != .started })
         #expect(aEnd.kind == .finished, "msg-a is never cut for a next-slot alert: \(aEnd.kind) \(aEnd.detail ?? "")")
-        // (The paced sink plays 30 s in 6 s, so the log's times are not compared; its order is.)
+        // (The paced sink plays 30 s in 3 s, so the log's times are not compared; its order is.)
         #expect(aEnd.seq < started.seq, "\(aEnd.at) → \(started.at)")
         #expect(s.waitFor(15) { s.rows.contains { $0.message == "msg-b" && $0.kind == .finished } })
         let b = s.rows.filter { $0.message == "msg-b" }
