@@ -23,8 +23,8 @@ import Testing
         let dir = TemporaryFolders.make("loa-hub-report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var logs: [String] = []
-        // Two weeks pushed one at a time, with a report between: the hub's report logs, kept between reports, take
-        // the second week's rows on top of the first's.
+        // Two weeks pushed one at a time, with a report between: the second report reads the stored rows of both
+        // weeks, the second week's arrived after the first report.
         for (from, to) in [("2026-06-01", "2026-06-07"), ("2026-06-08", "2026-06-14")] {
             for station in ["ba-dinh", "hoan-kiem"] {
                 let path = dir.appendingPathComponent("\(station).sqlite").path
