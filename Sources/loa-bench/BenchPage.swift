@@ -30,10 +30,11 @@ enum BenchPage {
               + "p99 \(f(pct(quiet.starts, 0.99))) ms vs \(f(pct(loaded.starts, 0.99))) ms "
               + "(\(quiet.starts.count)/\(loaded.starts.count) slots), emergency cut p99 \(f(pct(quiet.cuts, 0.99))) ms vs "
               + "\(f(pct(loaded.cuts, 0.99))) ms (\(quiet.cuts.count)/\(loaded.cuts.count) cuts; targets: start p99 ≤ 10 ms, cut ≤ 100 ms)")
+        print("page worst start: quiet \(quiet.worst), loaded \(loaded.worst)")
         for line in loaded.load { print("page " + line) }
     }
 
-    struct Outcome { var starts: [Double]; var cuts: [Double]; var load: [String]; var scheduling: String }
+    struct Outcome { var starts: [Double]; var cuts: [Double]; var load: [String]; var scheduling: String; var worst: String }
 
     static func phase(_ dir: URL, _ name: String, bulletin: URL, load: Bool, realtime: RealtimeRequest) throws -> Outcome {
         let item = dir.appendingPathComponent("item.wav")
@@ -86,11 +87,14 @@ enum BenchPage {
                 .split(separator: "\n").map(String.init)
         }
         daemon.stop(); done.wait()
-        let starts = probe.starts.current.compactMap { s -> Double? in
+        let inOrder = probe.starts.current.compactMap { s -> Double? in
             guard let d = s.deadline, let f = s.first else { return nil }
             return abs(f.seconds(since: d)) * 1000
-        }.sorted()
-        return Outcome(starts: starts, cuts: daemon.engine.stats.cutLatencies.sorted(), load: lines, scheduling: scheduling)
+        }
+        // Which slot was worst tells a cold first start (device and JACK client opened) from one disturbed later.
+        let worst = inOrder.indices.max { inOrder[$0] < inOrder[$1] }.map { "slot \($0 + 1) of \(inOrder.count)" } ?? "-"
+        return Outcome(starts: inOrder.sorted(), cuts: daemon.engine.stats.cutLatencies.sorted(), load: lines,
+                       scheduling: scheduling, worst: worst)
     }
 
     /// The second process: signs in, holds `/api/v1/events` open, asks for the status 200 times a second on
