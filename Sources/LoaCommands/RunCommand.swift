@@ -38,6 +38,8 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "The box's state folder: station.key, the `loa passwd` password, received bulletins (default: the log's folder).")
     var state: String?
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
+    @Flag(help: "Close the audio device between items instead of keeping it open on silence (standby).")
+    var noStandby = false
     @OptionGroup var hubOptions: RunHubOptions
 
     public init() {}
@@ -82,6 +84,7 @@ public struct RunCommand: ParsableCommand {
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
+        configuration.deviceStandby = !noStandby
         configuration.stateFolder = state.map { URL(fileURLWithPath: $0) }
         configuration.alertAudio = alertLink?.fetch
         if clock == .simulated, let from = from.flatMap(CivilDate.init), let to = to.flatMap(CivilDate.init) {

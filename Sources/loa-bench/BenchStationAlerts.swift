@@ -62,11 +62,11 @@ enum BenchStationAlerts {
               + "\(held.count) in contact with the hub after \(Int(Date().timeIntervalSince(up))) s")
         try await Task.sleep(for: .seconds(2))
 
-        let minute = try BenchDaemon.makeBulletin(dir, "alert-0.mp3", seconds: 60, hz: 300)
+        let minute = try BenchStationAlertsParts.alertMP3(dir, "alert-0.mp3", hz: 300)
         var fresh: [Double] = [], cached: [Double] = [], lost: [String] = []
         for round in 0..<rounds {
-            let audio = round == 0 ? minute : try BenchDaemon.makeBulletin(dir, "alert-\(round).mp3", seconds: 60,
-                                                                          hz: 300 + 40 * round)
+            let audio = round == 0 ? minute
+                : try BenchStationAlertsParts.alertMP3(dir, "alert-\(round).mp3", hz: 300 + 40 * round)
             fresh += try await airOne(hub, ids, audio: try Data(contentsOf: audio), name: "new-\(round)", lost: &lost)
         }
         for round in 0..<rounds {
@@ -75,6 +75,8 @@ enum BenchStationAlerts {
         report("new 1-minute MP3", fresh, stations: count, rounds: rounds)
         report("audio already at the stations", cached, stations: count, rounds: rounds)
         if !lost.isEmpty { print("station-alerts: no first sample within 30 s: \(lost.joined(separator: ", "))") }
+        try await BenchStationAlertsParts.report(base: base, homes: ids.map { dir.appendingPathComponent($0) },
+                                                 audio: minute, dir: dir)
     }
 
     static func touch(_ url: URL) throws -> URL {
