@@ -44,7 +44,9 @@ enum BenchStationAlerts {
             p.arguments = ["run", "--station", id, "--hub", base, "--token-file", "token", "--device", "default",
                            "--push-every", "0.5", "--quiet", "--log", "log.sqlite"]
             p.currentDirectoryURL = home
-            p.environment = env.merging(["LOA_RUNTIME_DIR": home.path]) { _, new in new }
+            // A box of its own: its runtime folder and its media cache (not this machine's shared one).
+            p.environment = env.merging(["LOA_RUNTIME_DIR": home.path,
+                                         "LOA_CACHE_DIR": home.appendingPathComponent("cache").path]) { _, new in new }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: touch(home.appendingPathComponent("stderr")))
             try p.run()
