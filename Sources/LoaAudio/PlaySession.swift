@@ -54,7 +54,9 @@ struct PlaySession {
                 gains.append(.success(item.live != nil ? (0, nil, nil) : try player.leveling(for: item)))
             } catch { gains.append(.failure(error)) }
         }
-        player.cache?.save()
+        // Saved beside the play, not before its first sample: the cache file holds every file the box has measured
+        // (megabytes of JSON), and an emergency must not wait for it to be written.
+        if let cache = player.cache { Thread.detachNewThread { _ = cache.save() } }
         do throws(AudioError) {
             let f = player.format
             guard DeviceFormat.supportedChannels.contains(f.channels), DeviceFormat.supportedRates.contains(f.sampleRate)

@@ -40,6 +40,8 @@ public struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only problems, not every airing.") var quiet = false
     @Flag(inversion: .prefixedNo, help: "Run the playout thread at real-time priority (SCHED_FIFO 20) when the system allows it (CAP_SYS_NICE or LimitRTPRIO); refused, it airs at normal priority.")
     var realtime = true
+    @Flag(help: "Close the audio device between items instead of keeping it open on silence (standby).")
+    var noStandby = false
     @OptionGroup var hubOptions: RunHubOptions
 
     public init() {}
@@ -84,6 +86,7 @@ public struct RunCommand: ParsableCommand {
         }
         configuration.schedule = schedule.map { .file(URL(fileURLWithPath: $0)) } ?? .plan
         configuration.sink = .device(device)
+        configuration.deviceStandby = !noStandby
         configuration.stateFolder = state.map { URL(fileURLWithPath: $0) }
         configuration.alertAudio = alertLink?.fetch
         if clock == .simulated, let from = from.flatMap(CivilDate.init), let to = to.flatMap(CivilDate.init) {

@@ -44,7 +44,9 @@ enum BenchStationAlerts {
             p.arguments = ["run", "--station", id, "--hub", base, "--token-file", "token", "--device", "default",
                            "--push-every", "0.5", "--quiet", "--log", "log.sqlite"]
             p.currentDirectoryURL = home
-            p.environment = env.merging(["LOA_RUNTIME_DIR": home.path]) { _, new in new }
+            // A box of its own: its runtime folder and its media cache (not this machine's shared one).
+            p.environment = env.merging(["LOA_RUNTIME_DIR": home.path,
+                                         "LOA_CACHE_DIR": home.appendingPathComponent("cache").path]) { _, new in new }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: touch(home.appendingPathComponent("stderr")))
             try p.run()
@@ -62,11 +64,11 @@ enum BenchStationAlerts {
               + "\(held.count) in contact with the hub after \(Int(Date().timeIntervalSince(up))) s")
         try await Task.sleep(for: .seconds(2))
 
-        let minute = try BenchDaemon.makeBulletin(dir, "alert-0.mp3", seconds: 60, hz: 300)
+        let minute = try BenchStationAlertsParts.alertMP3(dir, "alert-0.mp3", hz: 300)
         var fresh: [Double] = [], cached: [Double] = [], lost: [String] = []
         for round in 0..<rounds {
-            let audio = round == 0 ? minute : try BenchDaemon.makeBulletin(dir, "alert-\(round).mp3", seconds: 60,
-                                                                          hz: 300 + 40 * round)
+            let audio = round == 0 ? minute
+                : try BenchStationAlertsParts.alertMP3(dir, "alert-\(round).mp3", hz: 300 + 40 * round)
             fresh += try await airOne(hub, ids, audio: try Data(contentsOf: audio), name: "new-\(round)", lost: &lost)
         }
         for round in 0..<rounds {
@@ -75,6 +77,8 @@ enum BenchStationAlerts {
         report("new 1-minute MP3", fresh, stations: count, rounds: rounds)
         report("audio already at the stations", cached, stations: count, rounds: rounds)
         if !lost.isEmpty { print("station-alerts: no first sample within 30 s: \(lost.joined(separator: ", "))") }
+        try await BenchStationAlertsParts.report(base: base, homes: ids.map { dir.appendingPathComponent($0) },
+                                                 audio: minute, dir: dir)
     }
 
     static func touch(_ url: URL) throws -> URL {
