@@ -9,6 +9,8 @@ actor PostgresTestServer {
     static let shared = PostgresTestServer()
     private var base: String?
     private var made = 0
+    /// The watchdog's stdin: never closed, so it reads end-of-file exactly when this process ends.
+    private var lifeline: Pipe?
 
     func database() async throws -> String {
         let base = try self.base ?? start()
@@ -38,15 +40,20 @@ actor PostgresTestServer {
                                                                   "-E", "UTF8", "--no-sync"])
         guard initStatus == 0 else { throw TestSupportError("PostgreSQL initdb failed: \(initOutput)") }
         let port = 20_000 + Int(ProcessInfo.processInfo.processIdentifier) % 20_000
-        let me = ProcessInfo.processInfo.processIdentifier
-        // The server lives as long as this test process: the watchdog stops it when /proc/PID is gone.
+        // The server lives as long as this test process: the watchdog reads a pipe only this process writes, so it
+        // sees end-of-file the moment this process ends (even before it is reaped: watching /proc/PID would wait for
+        // the reaping, and `swift test` reaps only once the output it reads is closed, which the watchdog held).
         let script = "\(bin)/postgres -D \(data) -p \(port) -k \(dir.path) -c listen_addresses=127.0.0.1 "
-            + "> \(dir.path)/server.log 2>&1 & pg=$!; "
-            + "while [ -d /proc/\(me) ] && kill -0 $pg 2>/dev/null; do sleep 1; done; kill -INT $pg"
+            + "> \(dir.path)/server.log 2>&1 < /dev/null & pg=$!; cat > /dev/null; kill -INT $pg 2>/dev/null"
         let watchdog = Process()
         watchdog.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         watchdog.arguments = asPostgres + ["sh", "-c", script]
+        let lifeline = Pipe()
+        watchdog.standardInput = lifeline
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
         try watchdog.run()
+        self.lifeline = lifeline
         let url = "postgresql://postgres@127.0.0.1:\(port)"
         for _ in 0..<150 {
             if try Self.run(["psql", url + "/postgres", "-q", "-c", "SELECT 1"]).0 == 0 { return url }
