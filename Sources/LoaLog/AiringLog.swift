@@ -202,10 +202,10 @@ public final class AiringLog: Sendable {
     /// One pass that verifies the chain and hands every row, readable or not, to `body` as SQLite holds it
     /// (see `LogRowView`): what a report over a year of logs uses.
     public func verify(scanning body: (LogRowView) throws -> Void) throws -> ChainCheck {
-        try withoutActuallyEscaping(body) { body in try scan { try body(LogRowView(row: $0)) } }
+        try withoutActuallyEscaping(body) { body in try scan(body) }
     }
 
-    private func scan(_ body: ((UnsafePointer<RawRow>) throws -> Void)?) throws -> ChainCheck {
+    private func scan(_ body: ((RowCells) throws -> Void)?) throws -> ChainCheck {
         try guarded {
             try queue.read { db in
                 try ChainScan.scan(db, sql: "SELECT \(selectColumns) FROM events ORDER BY seq", arguments: [], body)

@@ -42,19 +42,35 @@ import Testing
             #expect(log["chain_ok"] as? Bool == true, "\(log)")
             #expect(log["events"] as? Int == rows, "\(log)")
         }
-        guard store == .sqlite else { return }
 
-        // A row changed in the store behind the hub's back: the report says where the chain breaks.
-        let database = try DatabaseQueue(path: data.appendingPathComponent("hub.sqlite").path)
-        try await database.write { db in
-            try db.execute(sql: "UPDATE events SET played_s = 99 WHERE station = 'ba-dinh' AND seq = 4")
-        }
+        // Rows changed in the store behind the hub's back (on both stores: the report checks the chain on the
+        // stored bytes): the report says where each chain breaks and why.
+        try await tamper(hub, store, [
+            "UPDATE events SET played_s = 99 WHERE station = 'ba-dinh' AND seq = 4",
+            "DELETE FROM events WHERE station = 'hoan-kiem' AND seq = 3",
+        ])
         let (_, tampered, _) = try await hub.raw(.GET, "/api/v1/report?format=json&from=2026-06-01&to=2026-06-30",
                                                  token: hub.admin)
         let broken = try #require(try logs(tampered)["ba-dinh"])
         #expect(broken["chain_ok"] as? Bool == false && broken["first_bad_seq"] as? Int == 4, "\(broken)")
         #expect((broken["chain_problem"] as? String)?.contains("edited") == true, "\(broken)")
-        #expect(try logs(tampered)["hoan-kiem"]?["chain_ok"] as? Bool == true)
+        let gap = try #require(try logs(tampered)["hoan-kiem"])
+        #expect(gap["chain_ok"] as? Bool == false && gap["first_bad_seq"] as? Int == 3, "\(gap)")
+        #expect((gap["chain_problem"] as? String)?.contains("deleted") == true, "\(gap)")
+    }
+
+    /// Runs `statements` on the hub's store directly, as someone with the database's password could.
+    func tamper(_ hub: RunningHub, _ store: StoreKind, _ statements: [String]) async throws {
+        switch store {
+        case .sqlite:
+            let data = hub.service.blobs.folder.deletingLastPathComponent()
+            let database = try DatabaseQueue(path: data.appendingPathComponent("hub.sqlite").path)
+            try await database.write { db in for sql in statements { try db.execute(sql: sql) } }
+        case .postgres:
+            let url = try #require((hub.service.store as? PostgresHubStore)?.url)
+            let (status, output) = try PostgresTestServer.run(["psql", url, "-q"] + statements.flatMap { ["-c", $0] })
+            #expect(status == 0, "\(output)")
+        }
     }
 
     /// A hub restarted over its data folder reports from the store at once; report logs an earlier hub kept
