@@ -12,34 +12,22 @@ import Testing
 
     @Test func theDeviceStaysOpenBetweenPlaysAndTheSpeakersHearSilenceUntilTheNextPlay() throws {
         let tone = try a.sox("tone.wav", ["synth", "0.6", "sine", "440", "vol", "0.5"])
-        let jack = try JackServer()
-        defer { jack.stop() }
         let recording = a.url("speakers.wav")
-        let rec = try jack.record(into: recording, seconds: 4)
-        let watching = Atomic(true)
-        let watcher = Thread { SilenceBetweenPlaysTests.connectPlayerPorts(while: watching) }
-        watcher.start()
-        defer { watching.store(false, ordering: .relaxed) }
-
         let player = Player(device: "plug:jack", cache: nil, standby: true)
         defer { player.close() }
-        let first = player.play([PlayItem(url: tone, gainDB: 0)])
-        usleep(1_500_000)
-        let cue = MonotonicInstant.now()
-        let second = player.play([PlayItem(url: tone, gainDB: 0)])
-        #expect(first.map(\.outcome) == [.finished] && second.map(\.outcome) == [.finished])
-        #expect(player.deviceOpens == 1, "one device open for both plays, not \(player.deviceOpens)")
-        let toFirstSample = try #require(second.first?.firstSampleAt).seconds(since: cue)
-        #expect(toFirstSample < 0.1, "the play after standby heard \(Int(toFirstSample * 1000)) ms after its cue")
-        rec.waitUntilExit()
+        try SilenceBetweenPlaysTests.hear(into: recording, seconds: 4) {
+            let first = player.play([PlayItem(url: tone, gainDB: 0)])
+            usleep(1_500_000)
+            let cue = MonotonicInstant.now()
+            let second = player.play([PlayItem(url: tone, gainDB: 0)])
+            #expect(first.map(\.outcome) == [.finished] && second.map(\.outcome) == [.finished])
+            #expect(player.deviceOpens == 1, "one device open for both plays, not \(player.deviceOpens)")
+            let toFirstSample = try #require(second.first?.firstSampleAt).seconds(since: cue)
+            #expect(toFirstSample < 0.1, "the play after standby heard \(Int(toFirstSample * 1000)) ms after its cue")
+        }
 
         let (peaks, _) = try SilenceBetweenPlaysTests.windowPeaks(recording)
-        let loud = peaks.indices.filter { peaks[$0] > 0.1 }
-        var runs: [ClosedRange<Int>] = []
-        for i in loud {
-            if let last = runs.last, i <= last.upperBound + 5 { runs[runs.count - 1] = last.lowerBound...i }
-            else { runs.append(i...i) }
-        }
+        let runs = SilenceBetweenPlaysTests.toneRuns(peaks)
         try #require(runs.count >= 2, "two tones heard: \(runs)")
         // The tone after standby whole (0.6 s): the silence was dropped, not mixed in or played over it.
         #expect(runs[1].count >= 57 && runs[1].count <= 63, "the second tone whole (0.6 s): \(runs)")

@@ -27,6 +27,29 @@ import Testing
         return (peaks, file.sampleRate)
     }
 
+    /// Records what reaches the speakers for `seconds` while `body` plays (a JACK dummy server of this test's own,
+    /// the players' ports connected to the recorder as they appear), into `recording`; returns once it has ended.
+    static func hear(into recording: URL, seconds: Int, _ body: () throws -> Void) throws {
+        let jack = try JackServer()
+        defer { jack.stop() }
+        let rec = try jack.record(into: recording, seconds: seconds)
+        let watching = Atomic(true)
+        Thread { connectPlayerPorts(while: watching) }.start()
+        defer { watching.store(false, ordering: .relaxed) }
+        try body()
+        rec.waitUntilExit()
+    }
+
+    /// The tones heard: runs of loud windows (peak over 0.1), windows up to 50 ms apart joined.
+    static func toneRuns(_ peaks: [Float]) -> [ClosedRange<Int>] {
+        var runs: [ClosedRange<Int>] = []
+        for i in peaks.indices where peaks[i] > 0.1 {
+            if let last = runs.last, i <= last.upperBound + 5 { runs[runs.count - 1] = last.lowerBound...i }
+            else { runs.append(i...i) }
+        }
+        return runs
+    }
+
     static func output(_ tool: String, _ args: [String]) -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
@@ -59,33 +82,21 @@ import Testing
 
     @Test func afterThePlayEndsTheSpeakersAreSilentUntilTheNextPlay() throws {
         let tone = try a.sox("tone.wav", ["synth", "0.6", "sine", "440", "vol", "0.5"])
-        let jack = try JackServer()
-        defer { jack.stop() }
         let recording = a.url("speakers.wav")
-        let rec = try jack.record(into: recording, seconds: 4)
-        let watching = Atomic(true)
-        let watcher = Thread { Self.connectPlayerPorts(while: watching) }
-        watcher.start()
-        defer { watching.store(false, ordering: .relaxed) }
-
         let player = Player(device: "plug:jack", cache: nil)
         defer { player.close() }
-        // Two "slots": a tone, 1.5 s with nothing to air, the tone again.
-        let first = player.play([PlayItem(url: tone, gainDB: 0)])
-        usleep(1_500_000)
-        let second = player.play([PlayItem(url: tone, gainDB: 0)])
-        #expect(first.map(\.outcome) == [.finished] && second.map(\.outcome) == [.finished])
-        rec.waitUntilExit()
+        try Self.hear(into: recording, seconds: 4) {
+            // Two "slots": a tone, 1.5 s with nothing to air, the tone again.
+            let first = player.play([PlayItem(url: tone, gainDB: 0)])
+            usleep(1_500_000)
+            let second = player.play([PlayItem(url: tone, gainDB: 0)])
+            #expect(first.map(\.outcome) == [.finished] && second.map(\.outcome) == [.finished])
+        }
 
         let (peaks, _) = try Self.windowPeaks(recording)
-        let loud = peaks.indices.filter { peaks[$0] > 0.1 }
-        try #require(!loud.isEmpty, "the tones reached the speakers")
+        try #require(peaks.contains { $0 > 0.1 }, "the tones reached the speakers")
         // The two tones: runs of loud windows; between them, every window must be silent (below -60 dBFS).
-        var runs: [ClosedRange<Int>] = []
-        for i in loud {
-            if let last = runs.last, i <= last.upperBound + 5 { runs[runs.count - 1] = last.lowerBound...i }
-            else { runs.append(i...i) }
-        }
+        let runs = Self.toneRuns(peaks)
         try #require(runs.count >= 2, "two tones heard: \(runs)")
         let gap = (runs[0].upperBound + 3)..<(runs[1].lowerBound - 1)
         #expect(gap.count >= 120, "about 1.5 s between the tones: \(runs)")
