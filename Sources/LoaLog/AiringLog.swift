@@ -200,8 +200,8 @@ public final class AiringLog: Sendable {
     public func verify() throws -> ChainCheck { try scan(nil) }
 
     /// One pass that verifies the chain and hands every row, readable or not, to `body` as SQLite holds it
-    /// (see `LogRowView`): what a report over a year of logs uses.
-    public func verify(scanning body: (LogRowView) throws -> Void) throws -> ChainCheck {
+    /// (see `RowCells`): what a report over a year of logs uses.
+    public func verify(scanning body: (RowCells) throws -> Void) throws -> ChainCheck {
         try withoutActuallyEscaping(body) { body in try scan(body) }
     }
 

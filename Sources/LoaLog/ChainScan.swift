@@ -7,9 +7,9 @@ import GRDBSQLite
 /// prev_hash, hash, rehearsal`), seq ascending from 1: the hub verifies a station's rows in its own store this way,
 /// exactly as `loa log verify` verifies the box's file.
 public enum ChainScan {
-    /// Verifies the rows `sql` selects in `db` and hands each, readable or not, to `body` (see `LogRowView`).
+    /// Verifies the rows `sql` selects in `db` and hands each, readable or not, to `body` (see `RowCells`).
     public static func verify(_ db: Database, sql: String, arguments: StatementArguments,
-                              scanning body: (LogRowView) throws -> Void) throws -> ChainCheck {
+                              scanning body: (RowCells) throws -> Void) throws -> ChainCheck {
         try withoutActuallyEscaping(body) { body in try scan(db, sql: sql, arguments: arguments, body) }
     }
 

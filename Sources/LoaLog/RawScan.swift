@@ -52,9 +52,6 @@ struct RawRow: ~Copyable {
     }
 }
 
-/// The log's rows as SQLite holds them (see `RowCells`).
-public typealias LogRowView = RowCells
-
 private let kindBytes: [[UInt8]] = EventKind.allCases.map { Array($0.rawValue.utf8) }
 private let sourceBytes: [[UInt8]] = AiringSource.allCases.map { Array($0.rawValue.utf8) }
 
