@@ -4,6 +4,7 @@ import LoaL10n
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A private copy of a log (and its `-wal`) for reading where the log's own folder cannot be written. Removed when
 /// the log that reads it goes.
@@ -38,16 +39,16 @@ final class ReadCopy: Sendable {
 /// so a second daemon on the same log refuses to start and names the first (two writers would log every airing
 /// twice, in a chain that still verifies). A lock file deleted or replaced under the writer is taken again
 /// (`reclaimIfLost`): a lock on an unlinked file would let a second daemon start.
-public final class LogWriterLock: @unchecked Sendable {
+public final class LogWriterLock: Sendable {
     public let path: String
     private let log: String
-    private var fd: Int32   // guarded by `mutex`
-    private let mutex = NSLock()
+    /// The descriptor holding the lock; replaced when the lock file is taken again.
+    private let fd: Mutex<Int32>
 
     public init(log: String) throws {
         self.log = log
         path = log + ".lock"
-        fd = try Self.take(path, log: log)
+        fd = Mutex(try Self.take(path, log: log))
     }
 
     /// Opens (creating) and locks `path`, writes this process's id into it; refuses, naming the holder, when another
@@ -76,16 +77,17 @@ public final class LogWriterLock: @unchecked Sendable {
     /// Whether the lock file at `path` is still the one held; when it was deleted or replaced, takes it again and
     /// answers true. Throws when it cannot (another process locked the new file: a second writer).
     public func reclaimIfLost() throws -> Bool {
-        mutex.lock(); defer { mutex.unlock() }
-        var held = stat(), atPath = stat()
-        if fstat(fd, &held) == 0, stat(path, &atPath) == 0, held.st_ino == atPath.st_ino, held.st_dev == atPath.st_dev {
-            return false
+        try fd.withLock { fd in
+            var held = stat(), atPath = stat()
+            if fstat(fd, &held) == 0, stat(path, &atPath) == 0, held.st_ino == atPath.st_ino, held.st_dev == atPath.st_dev {
+                return false
+            }
+            let fresh = try Self.take(path, log: log)
+            close(fd)
+            fd = fresh
+            return true
         }
-        let fresh = try Self.take(path, log: log)
-        close(fd)
-        fd = fresh
-        return true
     }
 
-    deinit { close(fd) }
+    deinit { fd.withLock { _ = close($0) } }
 }
