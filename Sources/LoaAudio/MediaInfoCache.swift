@@ -34,6 +34,7 @@ public final class MediaInfoCache: Sendable {
 
     public let file: URL
     private let store: Mutex<(store: Store, dirty: Bool)>
+    private let saving = Mutex(())
 
     /// `LOA_CACHE_DIR`, else `$XDG_CACHE_HOME/loa`, else `~/.cache/loa`.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -103,11 +104,21 @@ public final class MediaInfoCache: Sendable {
         }
     }
 
-    /// Writes the cache if anything changed. Failure to save is not an error for the caller's work.
+    /// Writes the cache if anything changed. Failure to save is not an error for the caller's work. Saves run one
+    /// at a time (a player saves on a thread of its own beside each play), so an older snapshot never lands after a
+    /// newer one, and a change made while a save runs stays marked for the next.
     @discardableResult
     public func save() -> Bool {
-        let snapshot: Store? = store.withLock { s in s.dirty ? s.store : nil }
-        guard let snapshot else { return true }
+        saving.withLock { _ in
+            let snapshot: Store? = store.withLock { s in defer { s.dirty = false }; return s.dirty ? s.store : nil }
+            guard let snapshot else { return true }
+            if write(snapshot) { return true }
+            store.withLock { $0.dirty = true }
+            return false
+        }
+    }
+
+    private func write(_ snapshot: Store) -> Bool {
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
@@ -120,7 +131,6 @@ public final class MediaInfoCache: Sendable {
                 try? FileManager.default.removeItem(at: temporary)
                 return false
             }
-            store.withLock { $0.dirty = false }
             return true
         } catch {
             return false
